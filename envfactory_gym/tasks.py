@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-TASK_SCHEMA_VERSION = 1
+TASK_SCHEMA_VERSION = 2
 
 
 class GoldCall(BaseModel):
@@ -68,6 +68,12 @@ class Task(BaseModel):
     gold_calls: list[GoldCall]
     gold_changes: list[GoldChange] = Field(default_factory=list)
     required_facts: list[str] = Field(default_factory=list)
+    # Other change sets that satisfy the request as stated (e.g. any of two equally good flights); the
+    # episode succeeds when its change set equals gold_changes or any one of these.
+    gold_alternatives: list[list[GoldChange]] = Field(default_factory=list)
+    # Values that identify what the answer is about (a hotel's name, a flight's date): a helpful answer
+    # restates them, so they never count as distractors.
+    answer_context: list[str] = Field(default_factory=list)
     user: UserProfile = Field(default_factory=UserProfile)
     metadata: dict[str, Any] = Field(default_factory=dict)
 

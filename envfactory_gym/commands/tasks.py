@@ -12,7 +12,7 @@ from rich.table import Table
 
 from envfactory_gym import registry
 from envfactory_gym.synthesis.pipeline import synthesis_record
-from envfactory_gym.tasks import task_file, write_tasks
+from envfactory_gym.tasks import Task, task_file, write_tasks
 
 console = Console()
 
@@ -143,7 +143,63 @@ def graph(
     console.print("Wrote " + ", ".join(str(p) for p in written))
 
 
+tasks_app = typer.Typer(help="Read packaged task files: sample requests, lint their text.", no_args_is_help=True)
+
+
+def _packaged(name: str, split: str | None) -> list[Task]:
+    from envfactory_gym.verify import make_env
+
+    _resolve(name)
+    env = make_env(name)
+    if split is not None and split not in ("train", "test"):
+        raise typer.BadParameter(f"unknown split {split!r}; valid: train, test")
+    return env.task_pool(split) if split else env.task_pool("train") + env.task_pool("test")
+
+
+@tasks_app.command("sample")
+def sample(
+    name: str = typer.Argument(..., help="Environment id or domain."),
+    n: int = typer.Option(20, "--n", min=1, help="How many requests to print."),
+    seed: int = typer.Option(0, "--seed", help="Which random draw (same seed, same requests)."),
+    split: str | None = typer.Option(None, "--split", help="train or test (default: both)."),
+    answers: bool = typer.Option(False, "--answers", help="Also print each task's required facts and calls."),
+) -> None:
+    """Print randomly drawn requests of a packaged task file, as the agent receives them."""
+    import random
+
+    tasks = _packaged(name, split)
+    if not tasks:
+        console.print(f"[red]{name} has no packaged tasks.[/red]")
+        raise typer.Exit(code=1)
+    drawn = random.Random(seed).sample(tasks, min(n, len(tasks)))
+    for number, task in enumerate(drawn, 1):
+        envs = "+".join(task.env_ids)
+        console.print(f"[bold]{number:>2}.[/bold] [dim]{task.task_id} ({envs}, {task.goal})[/dim]", highlight=False)
+        console.print(f"    {task.query}", highlight=False, markup=False, soft_wrap=True)
+        if answers:
+            calls = ", ".join(c.tool for c in task.gold_calls)
+            console.print(f"    [dim]facts: {task.required_facts}; calls: {calls}[/dim]", highlight=False)
+
+
+@tasks_app.command("lint")
+def lint(name: str = typer.Argument(..., help="Environment id or domain.")) -> None:
+    """Report the task-text lint flags of a packaged task file; exit non-zero on any hard flag."""
+    from envfactory_gym.synthesis.lint import lint_report
+
+    tasks = _packaged(name, None)
+    if not tasks:
+        console.print(f"[red]{name} has no packaged tasks.[/red]")
+        raise typer.Exit(code=1)
+    report = lint_report(tasks)
+    console.print(report.summary(), highlight=False)
+    for flag, example in report.examples.items():
+        console.print(f"  {flag}: {example}", highlight=False, markup=False, soft_wrap=True)
+    if report.hard_flags:
+        raise typer.Exit(code=1)
+
+
 def register(app: typer.Typer) -> None:
+    app.add_typer(tasks_app, name="tasks")
     app.command("synth")(synth)
     app.command("verify")(verify)
     app.command("graph")(graph)

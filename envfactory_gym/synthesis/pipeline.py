@@ -72,8 +72,16 @@ def synthesize(
     refiner: Any = None,
     progress: Callable[[int], None] | None = None,
 ) -> SynthesisReport:
-    """Synthesize ``config.n`` tasks for an environment or a domain (deterministic for ``config.seed``)."""
+    """Synthesize ``config.n`` tasks for an environment or a domain (deterministic for ``config.seed``).
+
+    Environments with stories (``<env_id>_stories.py``) are synthesized scenario-first from them; the
+    graph sampler below serves environments without stories (custom ones, new skeletons).
+    """
     config = config or SynthesisConfig()
+    from envfactory_gym.synthesis.stories import has_stories
+
+    if has_stories(name):
+        return _from_stories(name, config, progress)
     domain, env_ids = registry.resolve(name)
     definitions = {e: registry.load_definition(e) for e in env_ids}
     for env_id in env_ids:
@@ -202,6 +210,23 @@ def synthesize(
         if progress is not None:
             progress(len(tasks))
     return SynthesisReport(tasks, attempts, failures, usage)
+
+
+def _from_stories(name: str, config: SynthesisConfig, progress: Callable[[int], None] | None) -> SynthesisReport:
+    from envfactory_gym.synthesis.lint import lint_task, vocabulary
+    from envfactory_gym.synthesis.stories import synthesize_stories
+
+    vocabularies: dict[tuple[str, ...], Any] = {}
+
+    def lint(task: Task) -> list[str]:
+        key = tuple(task.env_ids)
+        if key not in vocabularies:
+            vocabularies[key] = vocabulary(key)
+        return lint_task(task, vocabularies[key])
+
+    report = synthesize_stories(name, config.n, config.seed, progress=progress, check=lint)
+    usage: Counter[str] = Counter(f"{c.env_id}.{c.tool}" for t in report.tasks for c in t.gold_calls)
+    return SynthesisReport(report.tasks, report.attempts, report.failures, usage)
 
 
 def load_synthesis_hints(env_id: str) -> None:
