@@ -1,15 +1,27 @@
-"""Baseline agents: no-op (answers at once), random (plausible random calls) and oracle (gold replay)."""
+"""Baseline agents: no-op (answers at once), random (plausible random calls) and oracle (gold replay).
+
+Also the rubric's probe agents, which replay the gold calls and answer in a chosen way: ``spray`` (every
+value it saw; must earn nothing), ``format`` (the facts in other natural formats) and ``helpful`` (full
+sentences with the identifying context; both must earn what the oracle earns).
+"""
 
 from __future__ import annotations
 
 import json
 import random
+import re
 import string
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
+from envfactory_gym import registry
 from envfactory_gym.agents.base import Agent, register_agent
+from envfactory_gym.answers import parse_fact
+from envfactory_gym.rubric import answer_budget
 from envfactory_gym.runtime import PREFIX_SEPARATOR
-from envfactory_gym.tasks import Task
+from envfactory_gym.synthesis import speech
+from envfactory_gym.tasks import GoldCall, Task
 
 
 class NoOpAgent(Agent):
@@ -175,17 +187,25 @@ class OracleAgent(Agent):
         self.task: Task | None = None
         self.position = 0
         self.names: dict[tuple[str, str], str] = {}
+        self.calls: list[GoldCall] = []
+        self.messages: list[dict[str, Any]] = []
 
     def start(self, task: Task | None, tools: list[dict[str, Any]], seed: int | None = None) -> None:
         if task is None:
             raise ValueError("The oracle needs the task.")
         self.task = task
         self.position = 0
+        self.calls = self.calls_to_replay(task)
+        self.messages = []
         exposed = [t["function"]["name"] for t in tools]
         self.names = {}
         for call in task.gold_calls:
             prefixed = f"{call.env_id}{PREFIX_SEPARATOR}{call.tool}"
             self.names[(call.env_id, call.tool)] = prefixed if prefixed in exposed else call.tool
+
+    def calls_to_replay(self, task: Task) -> list[GoldCall]:
+        """The gold calls this agent makes (all of them; probe agents may choose fewer)."""
+        return list(task.gold_calls)
 
     def answer(self) -> str:
         assert self.task is not None
@@ -195,7 +215,8 @@ class OracleAgent(Agent):
 
     def act(self, messages: list[dict[str, Any]]) -> str | dict[str, Any]:
         assert self.task is not None, "call start() first"
-        calls = self.task.gold_calls
+        self.messages = messages  # what the answer may draw on (the probe agents read the tool outputs)
+        calls = self.calls
         if self.position >= len(calls):
             return self.answer()
         batch = calls[self.position :] if self.style == "batch" else [calls[self.position]]
@@ -219,7 +240,162 @@ class OracleAgent(Agent):
         )
 
 
+def _spell(number: int) -> str:
+    """0-100 in words, as a person writes them ("twenty-five"): the probe's side, not the matcher's."""
+    return speech.spelled(number)
+
+
+def _spoken_date(year: int | None, month: int, day: int) -> str:
+    if year is None:
+        return f"{day} {date(2000, month, day):%B}"
+    return f"{date(year, month, day):%B} {day}, {year}"
+
+
+def _spoken_time(hour: int, minute: int, second: int) -> str:
+    clock = datetime(2000, 1, 1, hour, minute, second)
+    shown = f"{clock:%I:%M:%S}" if second else f"{clock:%I:%M}"
+    return f"{shown.lstrip('0') or '0'} {clock:%p}"
+
+
+def _spoken_number(value: Decimal) -> str:
+    if value == value.to_integral_value():
+        whole = int(value)
+        if 0 <= whole <= 100:
+            return _spell(whole)
+        return f"{whole:,}" if abs(whole) < 10**9 else str(whole)
+    exponent = value.as_tuple().exponent
+    decimals = -exponent if isinstance(exponent, int) else 0
+    if decimals <= 2:
+        return f"${value:,.2f}" if value > 0 else f"{value:,.2f}"
+    # Long decimals (coordinates, float artefacts such as 19.812900000000003) are rounded as people do.
+    return f"{value:,.2f}" if decimals > 4 else f"{value:,}"
+
+
+def restate(fact: str) -> str:
+    """The fact in another natural format: "May 17, 2024", "1:30 PM", "1,301", "in progress", "Nope"."""
+    parsed = parse_fact(fact)
+    kind, value = parsed.kind, parsed.value
+    if kind == "yes_no":
+        return "Yep" if value else "Nope"
+    if kind == "date":
+        return _spoken_date(*value)
+    if kind == "time":
+        return _spoken_time(*value)
+    if kind == "timestamp":
+        return f"{_spoken_date(*value[0])} at {_spoken_time(*value[1])}"
+    if kind == "number":
+        return _spoken_number(value)
+    if kind == "quantity":
+        return " ".join(
+            f"{_spell(int(n)) if n == n.to_integral_value() and 0 <= n <= 100 else n} {unit}" for n, unit in value
+        )
+    text = fact.strip()
+    if re.fullmatch(r"[A-Za-z]+(?:_[A-Za-z]+)+", text):
+        return text.replace("_", " ")  # an enum token as words: in_progress -> "in progress"
+    return text.rstrip(".!?")  # a sentence fact without its final punctuation
+
+
+def _scalars(messages: list[dict[str, Any]]) -> list[str]:
+    """Every distinct scalar value (strings and numbers) in the tool outputs, in the order seen."""
+    found: dict[str, None] = {}
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, str | int | float) and not isinstance(value, bool) and str(value).strip():
+            found.setdefault(str(value).strip(), None)
+
+    for message in messages:
+        if message.get("role") == "tool":
+            try:
+                walk(json.loads(message.get("content") or ""))
+            except json.JSONDecodeError:
+                continue
+    return list(found)
+
+
+class SprayAgent(OracleAgent):
+    """A probe of the rubric's precision: makes the gold solution's reads, then lists every value it saw.
+
+    The answer joins every distinct scalar of the tool outputs with "; ", cut to the answer budget: it
+    contains the facts, and everything else. The rubric must give it nothing.
+    """
+
+    name = "spray"
+
+    def calls_to_replay(self, task: Task) -> list[GoldCall]:
+        return [c for c in task.gold_calls if registry.load_definition(c.env_id).tools[c.tool].kind == "read"]
+
+    def answer(self) -> str:
+        assert self.task is not None
+        budget = answer_budget(self.task.required_facts, self.task.answer_context)
+        answer = ""
+        for value in _scalars(self.messages):
+            longer = f"{answer}; {value}" if answer else value
+            if len(longer) > budget:
+                break
+            answer = longer
+        return answer or "Nothing found."
+
+
+class FormatAgent(OracleAgent):
+    """A probe of format-aware matching: the oracle's calls, then the facts restated in other formats."""
+
+    name = "format"
+
+    def answer(self) -> str:
+        assert self.task is not None
+        if self.task.required_facts:
+            return "Here is what you asked for: " + "; ".join(restate(f) for f in self.task.required_facts) + "."
+        return "Your request is complete."
+
+
+class HelpfulAgent(OracleAgent):
+    """A probe of the precision allowance: full sentences restating each fact with what it is about.
+
+    "For Atlas Lodge, Prague, June 27, 2025: the answer is $1,301.00. I hope that helps!" — the task's
+    answer context and a couple of the request's own values (gold-call arguments the request states).
+    """
+
+    name = "helpful"
+    REQUEST_VALUES = 2
+
+    def _about(self) -> list[str]:
+        assert self.task is not None
+        about = [restate(c) for c in self.task.answer_context]
+        query = self.task.query.lower()
+        picked: list[str] = []
+        for call in self.task.gold_calls:
+            for value in call.arguments.values():
+                if isinstance(value, bool) or not isinstance(value, str | int | float):
+                    continue
+                text = str(value)
+                if len(text) >= 3 and text.lower() in query and text not in picked and text not in about:
+                    picked.append(text)
+        return about + picked[: self.REQUEST_VALUES]
+
+    def answer(self) -> str:
+        assert self.task is not None
+        facts = [restate(f) for f in self.task.required_facts]
+        if not facts:
+            return "All done: your request is complete. Let me know if there is anything else."
+        about = self._about()
+        opening = f"For {', '.join(about)}: " if about else "Here is what I found: "
+        if len(facts) == 1:
+            body = f"the answer is {facts[0]}."
+        else:
+            body = f"the first answer is {facts[0]}, " + ", ".join(f"then {f}" for f in facts[1:]) + "."
+        return opening + body + " I hope that helps!"
+
+
 register_agent("noop", NoOpAgent)
 register_agent("random", RandomAgent)
 register_agent("oracle", OracleAgent)
 register_agent("dump", DumpAgent)
+register_agent("spray", SprayAgent)
+register_agent("format", FormatAgent)
+register_agent("helpful", HelpfulAgent)

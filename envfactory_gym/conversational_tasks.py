@@ -1,15 +1,29 @@
 """Conversational tasks: the opening message leaves out a detail that only the user knows.
 
-:func:`make_conversational` derives such a task from an ordinary one. It picks an argument of the gold
-solution whose value the opening message states (preferring the goal's write call), replaces that value in
-the message with a vague mention ("a certain amount"), and moves it into ``task.user.hidden_facts`` under
-the argument's name. The gold solution and change set are unchanged, so the task is solved only by an
-assistant that asks the user for the detail: it cannot be read from the message or guessed.
+:func:`make_conversational` derives such a task from an ordinary one written scenario-first: a story that
+states a detail the person holds records it in ``task.metadata["details"]``, a list of entries::
+
+    {"name": "travel date",            # the spoken name a question uses
+     "synonyms": ["date", "day"],      # optional: other words a natural question may use
+     "value": "2024-05-29",            # the gold argument value the detail stands for (str, int or float)
+     "phrase": " on May 29",           # the exact substring of task.query that states it
+     "vague": " some day next week",   # what replaces the phrase when the detail is hidden ("" by default)
+     "say": "May 29"}                  # how the person says it when asked
+
+Only details a person really holds are listed (never ids they would not know, coordinates or tokens).
+The variant replaces one detail's phrase by its vague wording (chosen deterministically from the seed),
+puts it in ``task.user.hidden_facts`` under its spoken name (said as ``say``), keeps the details still
+stated in ``task.user.known_facts``, and records the detail in ``metadata["hidden_detail"]``. The gold
+solution and change set are unchanged, so the task is solved only by an assistant that asks the user: a
+detail qualifies only when its value is a gold argument the task cannot be passed without (a stand-in,
+or a guess from the remaining message, fails it). Tasks without details (older or custom task files)
+have no variant.
 
 :class:`ConversationalOracleAgent` is the matching oracle. It knows the gold calls but not the hidden
-values (they are masked); it asks the user for each one, reads the value from the reply and then replays
-the gold calls with it. With ``ask=False`` it never asks and fills the masked values from the opening
-message instead — the probe showing that a conversational task cannot be passed without asking.
+values (they are masked); it asks for each hidden detail by its spoken name, takes the value once the
+user's reply states it, and then replays the gold calls. With ``ask=False`` it never asks and fills the
+masked values with a guess from the opening message — the probe showing that a conversational task
+cannot be passed without asking.
 """
 
 from __future__ import annotations
@@ -17,97 +31,187 @@ from __future__ import annotations
 import json
 import random
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from envfactory_gym.agents.base import register_agent
 from envfactory_gym.agents.baselines import OracleAgent
-from envfactory_gym.conversation import fact_label
+from envfactory_gym.conversation import HeldFact, fact_label, find_dates, mentions_fact
 from envfactory_gym.rubric import _normalise_text, fact_found
-from envfactory_gym.tasks import Task, UserProfile
+from envfactory_gym.tasks import GoldCall, Task, UserProfile
 
 CONVERSATIONAL_SUFFIX = "-conv"
-_MASK = object()
+DEFAULT_PERSONA = "A customer who knows the details of their own request but gives them only when asked."
 
 
-def _mentions(text: str, value: Any) -> bool:
-    shown = str(value)
-    return bool(shown) and re.search(rf"(?<![\w.]){re.escape(shown)}(?![\w]|\.\d)", text) is not None
+@dataclass(frozen=True)
+class Detail:
+    """One entry of ``task.metadata["details"]`` (see the module docstring)."""
+
+    name: str
+    value: str | int | float
+    phrase: str
+    say: str
+    vague: str = ""
+    synonyms: tuple[str, ...] = ()
+
+    @classmethod
+    def parse(cls, entry: Any) -> Detail | None:
+        """The entry as a detail, or None where it lacks what hiding it needs (then it is never hidden)."""
+        if not isinstance(entry, Mapping):
+            return None
+        name, phrase, say, value = entry.get("name"), entry.get("phrase"), entry.get("say"), entry.get("value")
+        if not (isinstance(name, str) and name.strip() and isinstance(phrase, str) and phrase.strip()):
+            return None
+        # Only scalar values can be masked in the gold calls and told back in a sentence.
+        if isinstance(value, bool) or not isinstance(value, str | int | float) or str(value) == "":
+            return None
+        if not isinstance(say, str) or not say.strip():
+            say = str(value)
+        vague = entry.get("vague")
+        synonyms = tuple(s for s in entry.get("synonyms") or () if isinstance(s, str) and s.strip())
+        return cls(name.strip(), value, phrase, say, vague if isinstance(vague, str) else "", synonyms)
+
+    def as_fact(self, hidden: bool = False) -> HeldFact:
+        return HeldFact(self.name, self.say, self.value, self.synonyms, hidden)
+
+    def record(self) -> dict[str, Any]:
+        """What a variant keeps of the hidden detail in ``metadata["hidden_detail"]``."""
+        return {"name": self.name, "synonyms": list(self.synonyms), "value": self.value, "say": self.say}
 
 
-def _vague(name: str) -> str:
-    return f"a certain {fact_label(name)}"
+def task_details(task: Task) -> list[Detail]:
+    """The task's well-formed ``metadata["details"]`` entries."""
+    return [d for d in (Detail.parse(e) for e in task.metadata.get("details") or []) if d is not None]
+
+
+def _same(candidate: Any, value: Any) -> bool:
+    """An argument equal to the detail's value (True is no 1, and 1 is no "1")."""
+    if isinstance(candidate, bool) or isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return isinstance(candidate, int | float) and candidate == value
+    return isinstance(candidate, str) and candidate == value
+
+
+def _replace(arguments: Any, value: Any, new: Any) -> Any:
+    """``arguments`` with every occurrence of ``value`` (nested in lists and objects too) set to ``new``."""
+    if isinstance(arguments, dict):
+        return {k: _replace(v, value, new) for k, v in arguments.items()}
+    if isinstance(arguments, list):
+        return [_replace(v, value, new) for v in arguments]
+    return new if _same(arguments, value) else arguments
+
+
+def _contains(arguments: Any, value: Any) -> bool:
+    if isinstance(arguments, dict):
+        return any(_contains(v, value) for v in arguments.values())
+    if isinstance(arguments, list):
+        return any(_contains(v, value) for v in arguments)
+    return _same(arguments, value)
+
+
+def _substituted(calls: list[GoldCall], value: Any, new: Any) -> list[GoldCall]:
+    return [c.model_copy(update={"arguments": _replace(c.arguments, value, new)}) for c in calls]
+
+
+def guess_from_message(query: str, like: Any) -> Any:
+    """What an agent that never asked could put in place of a value: something of its type from the message.
+
+    A number: the first number written; a date: the first date written (in the value's ISO form); anything
+    else: the last identifier-like token ("A0001"), or "unknown".
+    """
+    if isinstance(like, int | float) and not isinstance(like, bool):
+        numbers = re.findall(r"(?<![\w.])\d+(?:\.\d+)?(?![\w]|\.\d)", query)
+        if not numbers:
+            return type(like)(0)
+        return type(like)(float(numbers[0])) if isinstance(like, float) else int(float(numbers[0]))
+    text = str(like)
+    iso = re.match(r"(\d{4})-\d{2}-\d{2}", text)
+    if iso:
+        dates = find_dates(query)
+        if not dates:
+            return "unknown"
+        year, month, day = dates[0]
+        return f"{year or int(iso.group(1)):04d}-{month:02d}-{day:02d}" + text[10:]
+    ids = [t for t in re.findall(r"[A-Za-z0-9][\w\-]*", query) if any(c.isdigit() for c in t)]
+    return ids[-1] if ids else "unknown"
+
+
+def _stand_in(value: Any) -> Any:
+    """A value of the same type that is certainly not the detail."""
+    if isinstance(value, int | float):
+        return value + 1
+    return "unknown" if value != "unknown" else "something else"
+
+
+def _still_stated(query: str, detail: Detail) -> bool:
+    """Whether the message still gives the detail away after its phrase is gone (said twice, or by value)."""
+    normalised = _normalise_text(query)
+    if fact_found(detail.say, normalised):
+        return True
+    if isinstance(detail.value, str) and len(detail.value) >= 3 and fact_found(detail.value, normalised):
+        return True
+    fact = detail.as_fact()
+    return fact.kind in ("date", "time") and mentions_fact(query, fact)
+
+
+def _vague_query(query: str, detail: Detail) -> str:
+    text = query.replace(detail.phrase, detail.vague, 1)
+    # Removing a phrase can leave doubled spaces or a space before punctuation ("bags ." → "bags.").
+    text = re.sub(r"\s+([.,!?;:])", r"\1", " ".join(text.split()))
+    # A vague wording that now opens the message starts its sentence.
+    return text[:1].upper() + text[1:] if query.startswith(detail.phrase) else text
 
 
 def make_conversational(task: Task, rng_seed: int) -> Task | None:
-    """A variant of ``task`` whose opening message omits one detail only the user knows, or None.
+    """A variant of ``task`` whose opening message omits one detail the person holds, or None.
 
-    None when no gold argument value is stated in the opening message exactly once and nowhere else in a
-    way that survives its removal (then there is nothing the user could be asked for).
+    The details whose phrase the message contains are tried in an order drawn from ``rng_seed`` (and the
+    task id); the first that qualifies is hidden. None when the task already hides something, records no
+    details, or none of them qualifies (see :func:`_detail_matters`).
     """
     if task.user.hidden_facts:
         return None
-    candidates: list[tuple[int, str, Any]] = []
-    # Only a detail of a goal call (not of a lookup on the way) is one the user must supply for the outcome.
-    goals = set(task.metadata.get("goals", [])) or {f"{task.gold_calls[-1].env_id}.{task.gold_calls[-1].tool}"}
-    for index, call in enumerate(task.gold_calls):
-        if f"{call.env_id}.{call.tool}" not in goals:
-            continue
-        for name, value in call.arguments.items():
-            if isinstance(value, bool) or not isinstance(value, str | int | float) or str(value) == "":
-                continue
-            if len(re.findall(rf"(?<![\w.]){re.escape(str(value))}(?![\w]|\.\d)", task.query)) == 1:
-                candidates.append((index, name, value))
+    details = task_details(task)
+    candidates = [d for d in details if d.phrase in task.query]
     if not candidates:
         return None
-    # Prefer a detail of the last call (the goal), so the user is asked about what they want done.
-    last_index = max(index for index, _, _ in candidates)
-    preferred = [c for c in candidates if c[0] == last_index]
     rng = random.Random(f"{rng_seed}:{task.task_id}")
-    _, name, value = preferred[rng.randrange(len(preferred))]
-    # One detail, one name, one value: the same value under another argument name, or another value under
-    # this argument name (two different users' ids), would make "the <name>" ambiguous.
-    if any(
-        (other == value and other_name != name) or (other_name == name and other != value)
-        for call in task.gold_calls
-        for other_name, other in call.arguments.items()
-    ):
-        return None
-    if not _detail_matters(task, name, value):
-        return None
-    shown = str(value)
-    # A currency sign before the value goes with it ("$150" -> "a certain amount").
-    query = re.sub(rf"\$?(?<![\w.]){re.escape(shown)}(?![\w]|\.\d)", _vague(name), task.query, count=1)
-    if _mentions(query, value):
-        return None
-    user = UserProfile(
-        persona=task.user.persona
-        or "A customer who knows the details of their own request but gives them only when asked.",
-        known_facts=dict(task.user.known_facts),
-        hidden_facts={name: value},
-        user_tools=list(task.user.user_tools),
-    )
-    metadata = {**task.metadata, "conversational": {"source_task": task.task_id, "hidden": [name]}}
-    return task.model_copy(
-        update={
-            "task_id": f"{task.task_id}{CONVERSATIONAL_SUFFIX}",
-            "query": query,
-            "user": user,
-            "metadata": metadata,
+    rng.shuffle(candidates)
+    for detail in candidates:
+        query = _vague_query(task.query, detail)
+        if query == task.query or _still_stated(query, detail):
+            continue
+        known = {k: v for k, v in task.user.known_facts.items() if k != detail.name}
+        for other in details:
+            if other.name != detail.name and other.phrase in query:
+                known.setdefault(other.name, other.say)
+        user = UserProfile(
+            persona=task.user.persona or DEFAULT_PERSONA,
+            known_facts=known,
+            hidden_facts={detail.name: detail.say},
+            user_tools=list(task.user.user_tools),
+        )
+        metadata = {
+            **task.metadata,
+            "conversational": {"source_task": task.task_id, "hidden": [detail.name]},
+            "hidden_detail": detail.record(),
         }
-    )
-
-
-def _value_from_reply(reply: str, label: str, like: Any) -> Any:
-    """Read the value of a fact from the user's reply, typed like the gold value it stands for."""
-    sentence = re.search(rf"{re.escape(label)} is (.+?)(?:\.\s|\.$|$)", reply, re.IGNORECASE)
-    text = sentence.group(1).strip() if sentence else reply.strip()
-    if isinstance(like, int):
-        number = re.search(r"-?\d+", text)
-        return int(number.group(0)) if number else None
-    if isinstance(like, float):
-        number = re.search(r"-?\d+(?:\.\d+)?", text)
-        return float(number.group(0)) if number else None
-    return text.strip().strip("'\"")
+        variant = task.model_copy(
+            update={
+                "task_id": f"{task.task_id}{CONVERSATIONAL_SUFFIX}",
+                "query": query,
+                "user": user,
+                "metadata": metadata,
+            }
+        )
+        # Checked on the variant itself: episodes seed generated ids with the task id, so a gold call that
+        # names an id made earlier in the episode (a new passenger) may not replay under the new id.
+        if _detail_matters(variant, detail.value, query):
+            return variant
+    return None
 
 
 def _list_lengths(outputs: list[str]) -> list[str]:
@@ -144,8 +248,16 @@ def visible_facts(facts: list[str], outputs: list[str]) -> list[str]:
     return visible
 
 
-def _passes_with(task: Task, calls: list[Any]) -> bool:
-    """Whether these calls reach the gold change set and show every required fact."""
+@dataclass(frozen=True)
+class _Run:
+    """What replaying some calls on the task's initial state gave: whether the state matches, and the outputs."""
+
+    state_ok: bool
+    outputs: list[str]
+
+
+def _replay(task: Task, calls: list[GoldCall]) -> _Run | None:
+    """Replay ``calls``; None when one of them fails."""
     from envfactory_gym import registry
     from envfactory_gym.database import RowChange
     from envfactory_gym.gold import GoldExecutionError, execute_gold
@@ -154,40 +266,96 @@ def _passes_with(task: Task, calls: list[Any]) -> bool:
     try:
         run = execute_gold(task.env_ids, calls, seed=task.seed, scenario=task.scenario, id_seed=task.task_id)
     except GoldExecutionError:
-        return False
+        return None
     generated = {e: generated_columns(registry.load_definition(e)) for e in task.env_ids}
     changes: dict[str, list[RowChange]] = {}
     for change in run.changes:
         changes.setdefault(change.env_id, []).append(
             RowChange(change.table, change.op, change.key, change.before, change.after)
         )
-    if compare_changes(changes, task.gold_changes, generated) != (0, 0):
+    accepted = [task.gold_changes, *task.gold_alternatives]
+    state_ok = any(compare_changes(changes, gold, generated) == (0, 0) for gold in accepted)
+    return _Run(state_ok, [o if isinstance(o, str) else json.dumps(o) for o in run.outputs])
+
+
+def _passes_with(task: Task, calls: list[GoldCall], reference: _Run | None = None) -> bool:
+    """Whether these calls reach the gold change set (or an accepted alternative) and give every required fact.
+
+    A fact shown in the gold run's outputs must show in theirs. A fact derived from outputs (a refund
+    worked out from two prices) cannot be seen; it is taken to hold only when the outputs are the gold
+    run's own (``reference``), since other outputs may derive another value.
+    """
+    run = _replay(task, calls)
+    if run is None or not run.state_ok:
         return False
-    outputs = [o if isinstance(o, str) else json.dumps(o) for o in run.outputs]
-    return len(visible_facts(task.required_facts, outputs)) == len(task.required_facts)
+    shown = visible_facts(task.required_facts, reference.outputs) if reference else list(task.required_facts)
+    if len(visible_facts(shown, run.outputs)) != len(shown):
+        return False
+    derived = len(shown) < len(task.required_facts)
+    return not derived or (reference is not None and run.outputs == reference.outputs)
 
 
-def _detail_matters(task: Task, name: str, value: Any) -> bool:
-    """Whether the task cannot be passed without this detail. It can when the gold solution still passes
-    with a stand-in value (the rubric ignores the detail, as a hand-off summary) or without the calls that
-    use it (their answers show in another call's output, as flight numbers in a reservation)."""
-    stand_in: Any = 0 if isinstance(value, int | float) else "unknown"
-    substituted = [
-        c.model_copy(
-            update={"arguments": {k: (stand_in if k == name and v == value else v) for k, v in c.arguments.items()}}
-        )
-        for c in task.gold_calls
-    ]
-    dropped = [c for c in task.gold_calls if c.arguments.get(name) != value]
-    return not _passes_with(task, substituted) and not _passes_with(task, dropped)
+def _detail_matters(task: Task, value: Any, query: str | None = None) -> bool:
+    """Whether the task cannot be passed without this detail.
+
+    It can — and the detail is no reason to ask — when its value is no gold argument, when the gold
+    solution still passes with a stand-in value or with a guess from the message (the rubric ignores the
+    detail, as a hand-off summary; or the message still implies it), or when it passes without the calls
+    that use it (their answers show in another call's output, as flight numbers in a reservation).
+    """
+    calls = list(task.gold_calls)
+    if not any(_contains(c.arguments, value) for c in calls):
+        return False
+    guess = guess_from_message(query if query is not None else task.query, value)
+    if _same(guess, value):
+        return False
+    reference = _replay(task, calls)
+    if reference is None or not reference.state_ok:
+        return False  # the gold solution itself does not replay: nothing to compare with
+    for stand_in in (_stand_in(value), guess):
+        if _passes_with(task, _substituted(calls, value, stand_in), reference):
+            return False
+    dropped = [c for c in calls if not _contains(c.arguments, value)]
+    return not (dropped and _passes_with(task, dropped, reference))
+
+
+@dataclass(frozen=True)
+class _Masked:
+    """A hidden value in the oracle's copy of the gold calls: known only once the user has told it."""
+
+    name: str
+
+
+def hidden_details(task: Task) -> list[tuple[str, Any, str]]:
+    """The task's hidden details as (spoken name, value, how the person says it).
+
+    From ``metadata["hidden_detail"]``; a hidden fact without one (an older task file, which hid a gold
+    argument under its own name) is its own value, said as written.
+    """
+    record = task.metadata.get("hidden_detail")
+    found = []
+    for name, said in task.user.hidden_facts.items():
+        if isinstance(record, Mapping) and record.get("name") == name and "value" in record:
+            found.append((name, record["value"], str(record.get("say") or said)))
+        else:
+            found.append((name, said, said if isinstance(said, str) else json.dumps(said)))
+    return found
+
+
+def _conveys(reply: str, name: str, value: Any, say: str) -> bool:
+    """Whether the user's reply states the detail: as they say it, or in any way its value is written."""
+    if fact_found(say, _normalise_text(reply)):
+        return True
+    return mentions_fact(reply, HeldFact(name, say, value))
 
 
 class ConversationalOracleAgent(OracleAgent):
-    """The oracle for conversational tasks: asks the user for each hidden detail, then replays the gold calls.
+    """The oracle for conversational tasks: asks for each hidden detail by name, then replays the gold calls.
 
     Args:
         style: the action format of the tool calls (see :class:`OracleAgent`).
-        ask: ask the user (True); False fills hidden values from the opening message — it fails, by design.
+        ask: ask the user (True); False fills hidden values with a guess from the opening message — it
+            fails, by design.
     """
 
     name = "conversational-oracle"
@@ -198,63 +366,61 @@ class ConversationalOracleAgent(OracleAgent):
         self.pending: list[str] = []
         self.learned: dict[str, Any] = {}
         self.asked: str | None = None
-        self.gold_values: dict[str, Any] = {}
+        self.hidden: dict[str, tuple[Any, str]] = {}
+        self._masked_calls: list[GoldCall] = []
         self._tool_outputs: list[str] = []
 
     def start(self, task: Task | None, tools: list[dict[str, Any]], seed: int | None = None) -> None:
         super().start(task, tools, seed)
         assert self.task is not None
-        self.gold_values = dict(self.task.user.hidden_facts)
-        self.pending = list(self.gold_values) if self.ask else []
+        self.hidden = {name: (value, say) for name, value, say in hidden_details(self.task)}
+        self.pending = list(self.hidden) if self.ask else []
         self.learned = {}
         self.asked = None
         # The gold calls with every hidden value masked: what the oracle may know without asking.
-        masked = []
-        for call in self.task.gold_calls:
-            arguments = {k: (_MASK if k in self.gold_values else v) for k, v in call.arguments.items()}
-            masked.append(call.model_copy(update={"arguments": arguments}))
-        self._masked_calls = masked
-
-    def _guess(self, name: str) -> Any:
-        """What an agent that never asked could put there: a value of the right type from the message."""
-        assert self.task is not None
-        like = self.gold_values[name]
-        tokens = re.findall(r"[A-Za-z0-9]+", self.task.query)
-        if isinstance(like, int | float):
-            numbers = [int(t) for t in tokens if t.isdigit()]
-            return numbers[0] if numbers else 0
-        ids = [t for t in tokens if any(c.isdigit() for c in t)]
-        return ids[-1] if ids else "unknown"
+        calls = list(self.task.gold_calls)
+        for name, (value, _) in self.hidden.items():
+            calls = _substituted(calls, value, _Masked(name))
+        self._masked_calls = calls
 
     def answer(self) -> str:
-        """State only the required facts the tool results actually showed (not the task's privileged list)."""
+        """State the required facts its calls earned: all of them once every hidden detail was told (its calls
+        are then the gold calls, so facts derived from their outputs hold too), else only those the tool
+        results showed — a guess must not earn the task's privileged list."""
         assert self.task is not None
         if not self.task.required_facts:
             return "Your request is complete."
-        shown = visible_facts(self.task.required_facts, self._tool_outputs)
+        told = set(self.learned) == set(self.hidden)
+        shown = list(self.task.required_facts) if told else visible_facts(self.task.required_facts, self._tool_outputs)
         return "Here is what I found: " + ("; ".join(shown) if shown else "nothing matching your request") + "."
+
+    def _fill(self, arguments: Any) -> Any:
+        if isinstance(arguments, _Masked):
+            value = self.hidden[arguments.name][0]
+            return self.learned.get(arguments.name, guess_from_message(self.task.query if self.task else "", value))
+        if isinstance(arguments, dict):
+            return {k: self._fill(v) for k, v in arguments.items()}
+        if isinstance(arguments, list):
+            return [self._fill(v) for v in arguments]
+        return arguments
 
     def act(self, messages: list[dict[str, Any]]) -> str | dict[str, Any]:
         assert self.task is not None, "call start() first"
         self._tool_outputs = [str(m.get("content") or "") for m in messages if m["role"] == "tool"]
         if self.asked is not None:
             reply = next((str(m.get("content") or "") for m in reversed(messages) if m["role"] == "user"), "")
-            value = _value_from_reply(reply, fact_label(self.asked), self.gold_values[self.asked])
-            if value is not None:
+            value, say = self.hidden[self.asked]
+            if _conveys(reply, self.asked, value, say):
                 self.learned[self.asked] = value
             self.asked = None
         if self.pending:
             self.asked = self.pending.pop(0)
             return f"Sure, I can help with that. Could you tell me the {fact_label(self.asked)}?"
         if self.position == 0:
-            filled = []
-            for call in self._masked_calls:
-                arguments = {
-                    k: (self.learned.get(k, self._guess(k)) if v is _MASK else v) for k, v in call.arguments.items()
-                }
-                filled.append(call.model_copy(update={"arguments": arguments}))
-            # The parent replays ``task.gold_calls``; point it at the calls built from the conversation.
+            filled = [c.model_copy(update={"arguments": self._fill(c.arguments)}) for c in self._masked_calls]
+            # The parent replays the task's gold calls; point it at the calls built from the conversation.
             self.task = self.task.model_copy(update={"gold_calls": filled})
+            self.calls = self.calls_to_replay(self.task)
         return super().act(messages)
 
 

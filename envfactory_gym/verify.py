@@ -8,7 +8,11 @@ Checks, each a row of the report:
   file's first tasks with its recorded seed reproduces them exactly;
 * **tasks** — the environment has tasks and every tool is exercised by some task's gold solution;
 * **oracle** — the gold-replaying oracle scores 1.0 on every task;
-* **probes** — no-op, random and dump agents succeed on at most 2 % of tasks;
+* **probes** — no-op, random, dump and spray agents succeed on at most 2 % of tasks; the format probe (the
+  gold solution with facts restated in other natural formats) and the helpful probe (full sentences with
+  the identifying context) succeed wherever the oracle does;
+* **lint** — no packaged request has a raw field path, unit suffix, doubled label, reference dump, tool
+  name, unmarked mixed identity, or stored-format timestamp, date or coordinates the person does not hold;
 * **fuzz** — thousands of fuzzed actions (hypothesis) never raise, never change state unless a write call
   succeeded, never produce an internal error, and leave SQLite's integrity check clean;
 * **isolation** — two live episodes never see each other's writes.
@@ -176,16 +180,37 @@ def check_oracle(name: str, tasks: Sequence[Task]) -> tuple[bool, str]:
     return True, f"oracle 100% ({total}/{total})"
 
 
+ADVERSARIAL_PROBES = ("noop", "random:seed=0", "dump:seed=0", "spray")
+# Agents that solve the task and only answer differently: they must pass wherever the oracle does.
+FAITHFUL_PROBES = ("format", "helpful")
+
+
 def check_probes(name: str, tasks: Sequence[Task]) -> tuple[bool, str]:
     if not tasks:
         return False, "no tasks to probe"
     parts, passed = [], True
-    for spec in ("noop", "random:seed=0", "dump:seed=0"):
+    for spec in ADVERSARIAL_PROBES:
         successes, total, _ = run_agent(name, tasks, spec)
         rate = successes / total if total else 0.0
         parts.append(f"{spec.split(':')[0]} {rate:.1%}")
         passed &= rate <= PROBE_MAX_SUCCESS
+    for spec in FAITHFUL_PROBES:
+        successes, total, failed = run_agent(name, tasks, spec)
+        parts.append(f"{spec} {successes / total:.1%}" + (f" (failed: {', '.join(failed[:3])})" if failed else ""))
+        passed &= successes == total
     return passed, ", ".join(parts)
+
+
+def check_lint(tasks: Sequence[Task]) -> tuple[bool, str]:
+    from envfactory_gym.synthesis.lint import lint_report
+
+    if not tasks:
+        return False, "no tasks to lint"
+    report = lint_report(tasks)
+    detail = report.summary()
+    if report.hard_flags:
+        detail += "; e.g. " + " | ".join(report.examples.values())[:300]
+    return report.hard_flags == 0, detail
 
 
 def _fuzz_value(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
@@ -328,6 +353,7 @@ def verify(
     report.checks.append(_timed("determinism", lambda: check_determinism(env_ids, name, tasks)))
     report.checks.append(_timed("tasks", lambda: check_tasks(env_ids, tasks)))
     report.checks.append(_timed("oracle", lambda: check_oracle(name, tasks)))
+    report.checks.append(_timed("lint", lambda: check_lint(tasks)))
     if probes:
         report.checks.append(_timed("probes", lambda: check_probes(name, tasks)))
     report.checks.append(_timed("fuzz", lambda: check_fuzz(name, tasks, fuzz_actions)))

@@ -204,9 +204,9 @@ def test_idle_episodes_are_reclaimed() -> None:
 
 
 def test_conversational_server_routes_messages_to_the_user() -> None:
-    from envfactory_gym.conversational_tasks import make_conversational
+    from tests.test_conversation import conversational_bank_task
 
-    task = make_conversational(bank_task(), 2)
+    task = conversational_bank_task(hidden="amount to send")
     assert task is not None
     server = EnvfactoryMCP("test_bank", tasks=[task], conversational=True)
 

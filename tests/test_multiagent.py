@@ -11,12 +11,12 @@ from envfactory_gym.conversation import STOP_TOKEN
 from envfactory_gym.conversational_tasks import ConversationalOracleAgent, make_conversational
 from envfactory_gym.multiagent import ASSISTANT, USER, ConversationAECEnv
 from envfactory_gym.tasks import Task
-from tests.conftest import bank_read_task, bank_task
-from tests.test_conversation import freeze_task
+from tests.conftest import bank_task
+from tests.test_conversation import detailed_bank_read_task, detailed_bank_task, freeze_task
 
 
 def conversational_tasks() -> list[Task]:
-    tasks = [make_conversational(bank_task(), 0), make_conversational(bank_read_task(), 0)]
+    tasks = [make_conversational(detailed_bank_task(), 0), make_conversational(detailed_bank_read_task(), 0)]
     return [t for t in tasks if t is not None]
 
 

@@ -39,6 +39,7 @@ def test_a_sound_environment_passes_every_check(sound_bank: None) -> None:
         "determinism",
         "tasks",
         "oracle",
+        "lint",
         "probes",
         "fuzz",
         "isolation",
@@ -49,6 +50,10 @@ def test_a_sound_environment_passes_every_check(sound_bank: None) -> None:
     assert [c.name for c in failed] in ([], ["probes"]), failed
     probes = next(c for c in report.checks if c.name == "probes")
     assert probes.detail.startswith("noop 0.0%, random ") and ", dump " in probes.detail
+    # The answer probes run too (a toy read returns so few values that a spray of them can be the answer);
+    # restating the facts in other formats, or in helpful sentences, passes wherever the oracle does.
+    assert ", spray " in probes.detail
+    assert ", format 100.0%" in probes.detail and ", helpful 100.0%" in probes.detail
 
 
 def test_a_buggy_tool_fails_fuzzing_and_task_coverage() -> None:

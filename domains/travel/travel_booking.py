@@ -128,7 +128,9 @@ class CreditCard(Base):
     expiration_date: Mapped[str | None] = mapped_column(String(10))
     cardholder_name: Mapped[str | None] = mapped_column(String(80))
     card_verification_number: Mapped[int | None] = mapped_column(Integer)
-    balance: Mapped[float | None] = mapped_column(Float)
+    # A new card's balance is drawn from BFCL's shared id stream, so it depends on how many draws came
+    # before (a valid reordering of calls changes it): service-generated, not something a solution chooses.
+    balance: Mapped[float | None] = mapped_column(Float, info={"generated": True})
     extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # other keys of a BFCL card
 
 

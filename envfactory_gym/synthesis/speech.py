@@ -14,29 +14,24 @@ from typing import Any
 
 from dateutil import parser as date_parser
 
-_SMALL = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-    "twenty",
-]
+# fmt: off
+_ONES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+         "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+# fmt: on
+SPELLED_UP_TO = 100
+
+
+def spelled(value: int) -> str:
+    """0–100 in words, as a person writes them ("twenty-five")."""
+    if not 0 <= value <= SPELLED_UP_TO:
+        raise ValueError(f"only 0 to {SPELLED_UP_TO} are spelled out, got {value}")
+    if value < 20:
+        return _ONES[value]
+    if value == SPELLED_UP_TO:
+        return "one hundred"
+    tens, ones = divmod(value, 10)
+    return _TENS[tens - 2] + (f"-{_ONES[ones]}" if ones else "")
 
 
 def as_date(value: Any) -> dt.date:
@@ -95,7 +90,7 @@ def money(amount: float | int, symbol: str = "$", *, cents: bool | None = None) 
 
 def number(value: int) -> str:
     """Small counts as words ('three'), larger ones as digits."""
-    return _SMALL[value] if 0 <= value < len(_SMALL) else f"{value:,}"
+    return spelled(value) if 0 <= value <= 20 else f"{value:,}"
 
 
 def count(value: int, noun: str, plural: str | None = None) -> str:
@@ -125,7 +120,7 @@ def choose(rng: random.Random, *options: str) -> str:
 
 def opening(rng: random.Random) -> str:
     """How a customer starts a message: often nothing, sometimes a greeting."""
-    return rng.choice(("", "", "", "Hi, ", "Hello, ", "Hi there, ", "Hey, ", "Good morning, "))
+    return rng.choice(("", "", "", "Hi.", "Hello!", "Hi there.", "Hey.", "Good morning."))
 
 
 def sentence(*parts: str) -> str:

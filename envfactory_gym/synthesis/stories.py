@@ -337,7 +337,8 @@ class StoryContext:
 class StorySynthesisConfig:
     n: int = 100
     seed: int = 0
-    multi_env_share: float = 0.72  # domains: share of tasks that span 2–3 environments
+    multi_env_share: float = 0.64  # domains: share of tasks that span 2–3 environments
+    min_multi_env_share: float = 0.61  # ... and the floor while single-environment stories still add coverage
     max_attempts_per_task: int = 40
 
 
@@ -375,12 +376,28 @@ def synthesize_stories(
     seen_solutions: set[str] = set()
     budget = config.n * config.max_attempts_per_task
     rng = random.Random(f"stories:{name}:{config.seed}")
+    # A domain's single-environment tasks are few beside its environments' tools: they go first to the
+    # stories that exercise tools no task has used yet, so the domain's tasks cover every tool.
+    profiles = _tool_profiles(single, definitions, name, config.seed) if domain is not None else {}
+    coverage = {f"{e}.{t}" for e, d in definitions.items() for t, spec in d.tools.items() if spec.coverage}
+    used: set[str] = set()
     while len(report.tasks) < config.n and report.attempts < budget:
         report.attempts += 1
         pool = stories
         if domain is not None and multi and single:
-            pool = multi if rng.random() < config.multi_env_share else single
+            # Keep the share of cross-environment tasks on target whatever each pool's rejection rate.
+            made_multi = sum(len(t.env_ids) > 1 for t in report.tasks)
+            # While tools are still unused, single-environment stories may take the share down to the floor.
+            needs_coverage = bool(profiles) and any(profiles[st.name] & (coverage - used) for st in single)
+            share = config.min_multi_env_share if needs_coverage else config.multi_env_share
+            pool = multi if made_multi < share * (len(report.tasks) + 1) else single
         chosen = _least_told(pool, report.story_usage, rng)
+        if pool is single and profiles:
+            unused = coverage - used
+            gain = {st.name: len(profiles.get(st.name, set()) & unused) for st in single}
+            best = max(gain.values(), default=0)
+            if best:
+                chosen = _least_told([st for st in single if gain[st.name] == best], report.story_usage, rng)
         task_id = f"{name}-{config.seed}-{len(report.tasks):04d}"
         draw = random.Random(f"{name}:{config.seed}:{report.attempts}:{chosen.name}")
         try:
@@ -393,17 +410,100 @@ def synthesize_stories(
             report.story_usage[chosen.name] += 0.25  # type: ignore[assignment] - failing stories yield their turn
             continue
         solution = repr([(c.env_id, c.tool, sorted(c.arguments.items(), key=str)) for c in task.gold_calls])
-        if task.query in seen_queries or (solution in seen_solutions and task.goal == "write"):
+        if task.query in seen_queries or solution in seen_solutions:
             report.failures[f"{chosen.name}: duplicate"] += 1
             report.story_usage[chosen.name] += 0.25  # type: ignore[assignment]
             continue
         seen_queries.add(task.query)
         seen_solutions.add(solution)
         report.story_usage[chosen.name] += 1
+        used.update(f"{c.env_id}.{c.tool}" for c in task.gold_calls)
         report.tasks.append(task)
         if progress is not None:
             progress(len(report.tasks))
+    if profiles:
+        _complete_coverage(report, single, profiles, coverage, definitions, name, domain or "", config, budget, check)
     return report
+
+
+def _complete_coverage(
+    report: StoryReport,
+    single: Sequence[Story],
+    profiles: dict[str, set[str]],
+    coverage: set[str],
+    definitions: dict[str, EnvironmentDefinition],
+    name: str,
+    domain: str,
+    config: StorySynthesisConfig,
+    budget: int,
+    check: Callable[[Task], Sequence[str]] | None,
+) -> None:
+    """Swap single-environment tasks that add no tool for ones using a tool no task uses yet.
+
+    Stories branch on the state, so a story that can use a tool does not on every draw; this keeps the
+    task count and the cross-environment share while the domain's tasks come to cover every tool.
+    """
+
+    def tools(task: Task) -> set[str]:
+        return {f"{c.env_id}.{c.tool}" for c in task.gold_calls}
+
+    while report.attempts < budget:
+        counts = Counter(t for task in report.tasks for t in tools(task))
+        unused = coverage - set(counts)
+        helpful = [st for st in single if profiles[st.name] & unused]
+        if not unused or not helpful:
+            return
+        redundant = [
+            i
+            for i, task in enumerate(report.tasks)
+            if len(task.env_ids) == 1 and all(counts[t] > 1 for t in tools(task))
+        ]
+        if not redundant:
+            return
+        position = redundant[-1]
+        report.attempts += 1
+        chosen = helpful[report.attempts % len(helpful)]
+        task_id = report.tasks[position].task_id
+        draw = random.Random(f"{name}:{config.seed}:{report.attempts}:{chosen.name}")
+        try:
+            task = _tell(chosen, task_id, domain, definitions, draw)
+            if check is not None and list(check(task)):
+                continue
+        except StoryRejected:
+            continue
+        others = [t for i, t in enumerate(report.tasks) if i != position]
+        if not tools(task) & unused or any(t.query == task.query for t in others):
+            continue
+        report.story_usage[report.tasks[position].metadata["story"]] -= 1
+        report.story_usage[chosen.name] += 1
+        report.tasks[position] = task
+
+
+def _tool_profiles(
+    stories: Sequence[Story],
+    definitions: dict[str, EnvironmentDefinition],
+    name: str,
+    seed: int,
+    told: int = 8,
+    attempts: int = 24,
+) -> dict[str, set[str]]:
+    """The tools each story's solutions use, learned by telling it a few times on draws of its own."""
+    profiles: dict[str, set[str]] = {}
+    for chosen in stories:
+        tools: set[str] = set()
+        successes = 0
+        for attempt in range(attempts):
+            if successes >= told:
+                break
+            draw = random.Random(f"profile:{name}:{seed}:{attempt}:{chosen.name}")
+            try:
+                task = _tell(chosen, f"{name}-profile-{attempt}", "profile", definitions, draw)
+            except StoryRejected:
+                continue
+            successes += 1
+            tools.update(f"{c.env_id}.{c.tool}" for c in task.gold_calls)
+        profiles[chosen.name] = tools
+    return profiles
 
 
 def _least_told(pool: Sequence[Story], usage: Counter[str], rng: random.Random) -> Story:

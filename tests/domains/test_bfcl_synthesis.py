@@ -361,11 +361,12 @@ def test_refuelling_never_overfills(car: EpisodeHarness) -> None:
         assert arguments is not None and 0 < arguments["fuelAmount"] <= 3.0
 
 
-# -- synthesized tasks ---------------------------------------------------------------------------------------
+# -- synthesized tasks (scenario-first: these environments have stories) -----------------------------------
 @pytest.mark.parametrize("env_id", ["travel_booking", "vehicle_control"])
 def test_synthesized_tasks_are_solved_by_the_oracle_and_not_by_doing_nothing(env_id: str) -> None:
     tasks = synthesize(env_id, SynthesisConfig(n=16, seed=5)).tasks
     assert len(tasks) == 16
+    assert all(t.metadata["generator"].startswith("envfactory.stories") for t in tasks)
     env = ToolUseEnv([env_id], tasks=tasks)
     try:
         for task in tasks:
@@ -376,11 +377,41 @@ def test_synthesized_tasks_are_solved_by_the_oracle_and_not_by_doing_nothing(env
 
 
 def test_travel_tasks_describe_cards_instead_of_quoting_their_ids() -> None:
+    # The traveller names a card by network and last digits ("my Visa ending in 1158"), or as the card that
+    # paid a booking they name ("the card I paid for the flight with"); never by its internal id.
     tasks = synthesize("travel_booking", SynthesisConfig(n=40, seed=2)).tasks
     snapshot = get_snapshot(TRAVEL, TRAVEL.default_seed)
-    card_ids = {row["card_id"] for row in snapshot.query("SELECT card_id FROM credit_cards")}
-    with_cards = [t for t in tasks if any("card_id" in c.arguments for c in t.gold_calls)]
-    assert with_cards
+    cards = {
+        row["card_id"]: row["card_number"] for row in snapshot.query("SELECT card_id, card_number FROM credit_cards")
+    }
+    paid_with = {
+        row["booking_id"]: row["card_id"] for row in snapshot.query("SELECT booking_id, card_id FROM bookings")
+    }
+    with_cards = [t for t in tasks if any(c.arguments.get("card_id") in cards for c in t.gold_calls)]
+    named = [t for t in with_cards if " ending in " in t.query]
+    assert named and len(named) < len(with_cards)
     for task in with_cards:
-        assert not any(card_id in task.query for card_id in card_ids), task.query
-        assert " ending in " in task.query, task.query
+        assert not any(card_id in task.query for card_id in cards), task.query
+        used = {c.arguments["card_id"] for c in task.gold_calls if c.arguments.get("card_id") in cards}
+        bookings = {c.arguments["booking_id"] for c in task.gold_calls if c.arguments.get("booking_id") in paid_with}
+        for card_id in used:
+            assert f" ending in {cards[card_id][-4:]}" in task.query or card_id in {paid_with[b] for b in bookings}, (
+                task.query
+            )
+
+
+def test_starting_the_car_presses_the_brake_first_and_releases_it_only_when_asked() -> None:
+    # The service refuses to start without the brake fully pressed (its own error says so): that press is the
+    # only setup a "start the car" request brings; releasing the brake again is gold only when asked for.
+    tasks = synthesize("vehicle_control", SynthesisConfig(n=60, seed=3)).tasks
+    starting = [t for t in tasks if any(c.tool == "startEngine" for c in t.gold_calls)]
+    assert starting
+    for task in starting:
+        tools = [c.tool for c in task.gold_calls]
+        start = tools.index("startEngine")
+        assert start > 0 and task.gold_calls[start - 1].tool == "pressBrakePedal", tools
+        assert task.gold_calls[start - 1].arguments == {"pedalPosition": 1.0}
+        assert "start" in task.query.lower() or "engine" in task.query.lower(), task.query  # asked for
+        if "releaseBrakePedal" in tools:
+            assert "brake pedal" in task.query.lower(), task.query
+        assert "lockDoors" not in tools[:start], tools  # the parked car is locked already: nothing to lock

@@ -367,11 +367,13 @@ def synthesized() -> list[Task]:
 
 def test_synthesized_requests_read_like_a_traveller(synthesized: list[Task]) -> None:
     """Seat classes as words ("second class", not "second_class"); a purchase names its account and each
-    passenger by name, without a leftover "passenger id" reference."""
+    fellow passenger by name (the account holder is "me"), without a leftover "passenger id" reference."""
     snapshot = get_snapshot(china_railway.env, china_railway.env.default_seed)
     purchases = 0
     for task in synthesized:
         assert not re.search(r"(first|second)_class|hard_s|soft_s|no_seat", task.query), task.query
+        # A passenger saved earlier in the same task is named in the request that saves them.
+        added = [c.arguments["passenger_name"] for c in task.gold_calls if c.tool == "add_passenger"]
         for call in task.gold_calls:
             if call.tool != "buy_tickets":
                 continue
@@ -379,6 +381,12 @@ def test_synthesized_requests_read_like_a_traveller(synthesized: list[Task]) -> 
             assert call.arguments["user_id"] in task.query
             assert "passenger id" not in task.query, task.query
             for passenger_id in call.arguments["passenger_ids"]:
-                name = snapshot.query("SELECT passenger_name FROM passengers WHERE passenger_id = ?", [passenger_id])
-                assert name[0]["passenger_name"] in task.query, task.query
+                rows = snapshot.query(
+                    "SELECT passenger_name, is_account_holder FROM passengers WHERE passenger_id = ?", [passenger_id]
+                )
+                if rows and rows[0]["is_account_holder"]:
+                    assert re.search(r"\b(me|myself|us)\b", task.query), task.query
+                    continue
+                names = [rows[0]["passenger_name"]] if rows else added
+                assert any(name in task.query for name in names), task.query
     assert purchases >= 5
