@@ -406,3 +406,143 @@ def storm_on_travel_day(s: StoryContext) -> str:
             "heavy rain, please cancel the booking. What does the forecast say?",
         ),
     )
+
+
+# Beijing's railway stations as the ride-hailing map names them.
+BEIJING_STATIONS = {
+    "北京南": "Beijing South Railway Station",
+    "北京西": "Beijing West Railway Station",
+    "北京": "Beijing Railway Station",
+}
+
+
+@story("china_railway", "didi")
+def taxi_to_my_train(s: StoryContext) -> str:
+    """A traveller leaving Beijing by train wants to know the station and what a ride there costs from here."""
+    from envfactory_gym.domains.travel.china_railway_stories import CITY_EN, NOW, _find_ticket, _holder_ticket
+    from envfactory_gym.domains.travel.didi_stories import SEARCH_RADIUS, _idle_rider, _location, _yuan
+
+    placeholders = ", ".join("?" for _ in BEIJING_STATIONS)
+    with s.within("china_railway"):
+        ticket = _holder_ticket(
+            s, f" AND t.date > ? AND sf.station_name IN ({placeholders})", (NOW.date().isoformat(), *BEIJING_STATIONS)
+        )
+    destination = CITY_EN.get(ticket["to_city"])
+    if destination is None:
+        s.reject("destination city has no English name")
+    s.person("china_railway", ticket["user_id"])
+    orders = s.call(
+        "china_railway.query_orders",
+        user_id=s.detail("12306 account", ticket["user_id"], ticket["user_id"], synonyms=["12306", "login", "user"]),
+        upcoming_only=True,
+    )
+    mine = _find_ticket(orders, ticket["ticket_id"])
+    station = s.call("china_railway.get_station_by_code", station_code=mine["from_station_code"])
+    with s.within("didi"):
+        rider = _idle_rider(s)
+        s.person("didi", rider["rider_id"])
+        here = s.call("get_current_location", rider_id=s.say(rider["rider_id"]))
+        # The ride-hailing map names the station in English: the traveller's station, as the map spells it.
+        name = BEIJING_STATIONS[station["station_name"]]
+        found = s.call(
+            "maps_place_around",
+            location=_location(s, here["lng"], here["lat"]),
+            keywords=s.imply(name),
+            radius=s.imply(SEARCH_RADIUS),
+        )
+        place = next((p for p in found["places"] if p["name"] == name), None)
+        if place is None:
+            s.reject("the station is not on the map")
+    estimates = s.call(
+        "didi.taxi_estimate", from_lng=here["lng"], from_lat=here["lat"], to_lng=place["lng"], to_lat=place["lat"]
+    )
+    express = next((e for e in estimates if e["product_type"] == "express"), None)
+    if express is None:
+        s.reject("no Express estimate")
+    # Asked in English, the station is named in English ("Beijing West" in any longer wording).
+    s.fact(name.removesuffix(" Railway Station"), derived=True)
+    s.fact(_yuan(express["estimated_price"]), derived=True)
+    s.context(destination, speech.date(ticket["date"]), name, station["station_name"])
+    return speech.sentence(
+        speech.opening(s.rng),
+        f"I'm taking the train to {destination} on {speech.date(ticket['date'])}; my 12306 account is "
+        f"{ticket['user_id']}.",
+        "Which Beijing station does it leave from, and roughly what would a DiDi Express from where I am now to "
+        f"that station cost? My DiDi rider ID is {rider['rider_id']}.",
+    )
+
+
+@story("weather", "hk_bus", implicit=True, weight=0.5)
+def bus_or_walk_in_the_rain(s: StoryContext) -> str:
+    """A Hong Kong commuter walks when it is dry and waits for the bus when it rains: the sky decides."""
+    from envfactory_gym.domains.travel.hk_bus_stories import _boarding, _find_stop
+
+    location = _weather_location(s, "Hong Kong")
+    current = s.call("weather.get_current_weather", location_id=location["location_id"])
+    s.fact(current["condition"])
+    wet = any(word in current["condition"].lower() for word in WET)
+    with s.within("hk_bus"):
+        row = _boarding(s)
+        stop_id = _find_stop(s, row["stop_name"])
+        routes = s.call("get_all_routes_at_stop", stop_id=stop_id)
+        matching = [r for r in routes if r["route"] == row["route"] and r["dest_en"] == row["dest_en"]]
+        if len(matching) != 1:
+            s.reject("the route reaches the stop twice towards that destination")
+        s.say(row["dest_en"])
+        if wet:
+            eta = s.call("get_bus_eta", route=s.say(row["route"]), stop_id=stop_id, bound=matching[0]["bound"])
+            if not eta["etas"] or not 2 <= eta["etas"][0]["minutes_away"] <= 60:
+                s.reject("the route is not running soon")
+            s.fact(eta["etas"][0]["minutes_away"])
+        else:
+            s.say(row["route"])
+    s.context(row["stop_name"], row["dest_en"], row["route"], "Hong Kong")
+    return speech.sentence(
+        speech.opening(s.rng),
+        f"I'm at {row['stop_name']} and need to get towards {row['dest_en']}.",
+        speech.choose(
+            s.rng,
+            f"If it's raining in Hong Kong right now I'll wait for the {row['route']}; if not, I'll walk. What's "
+            "the weather doing, and if I'm taking the bus, how many minutes until it comes?",
+            f"I only take the {row['route']} when it's wet out. What are conditions like in Hong Kong at the "
+            "moment, and if it's raining, how long until the next one gets here?",
+        ),
+    )
+
+
+@story("airline", "national_parks", "weather")
+def fly_in_for_the_park(s: StoryContext) -> str:
+    """A traveller flying in to visit a park asks what is posted at the park and the forecast for landing day."""
+    gateways = {"Las Vegas": "zion", "Phoenix": "grca", "Denver": "romo", "Seattle": "olym", "Miami": "ever"}
+    today = s.now("airline").date()
+    placeholders = ", ".join("?" for _ in gateways)
+    leg = s.pick(
+        "SELECT r.reservation_id, r.user_id, rf.date, a.city FROM reservations r "
+        "JOIN reservation_flights rf ON rf.reservation_id = r.reservation_id AND rf.position = 0 "
+        f"JOIN airports a ON a.iata = r.destination WHERE r.status IS NULL AND a.city IN ({placeholders}) "
+        "AND rf.date BETWEEN ? AND ?",
+        (*gateways, (today + dt.timedelta(days=1)).isoformat(), (today + dt.timedelta(days=8)).isoformat()),
+        env="airline",
+    )
+    s.person("airline", leg["user_id"])
+    s.call("airline.get_reservation_details", reservation_id=_booking(s, leg["reservation_id"]))
+    park = s.rows(
+        "SELECT parkCode, fullName FROM parks WHERE parkCode = ?", (gateways[leg["city"]],), env="national_parks"
+    )[0]
+    name = _find_park(s, park)
+    alerts = s.call("national_parks.getAlerts", parkCode=park["parkCode"])
+    location = _weather_location(s, leg["city"])
+    entry = _forecast_day(s, location["location_id"], dt.date.fromisoformat(leg["date"]), False)
+    s.fact(entry["condition"])
+    if alerts["data"]:
+        s.fact(alerts["data"][0]["title"])
+        ask_alert = "what's the newest alert posted for the park"
+    else:
+        s.fact("no", derived=True)
+        ask_alert = "is there any alert posted for the park (yes or no)"
+    s.context(name, leg["city"], speech.date(leg["date"]))
+    return speech.sentence(
+        speech.opening(s.rng),
+        f"I'm flying into {leg['city']} on my booking {leg['reservation_id']} to visit {name}.",
+        f"Two things: {ask_alert}, and what sky is forecast in {leg['city']} for the day I land?",
+    )

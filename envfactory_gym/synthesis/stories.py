@@ -21,6 +21,7 @@ becomes the task.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import importlib
 import importlib.util
@@ -28,7 +29,7 @@ import json
 import random
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
@@ -153,9 +154,22 @@ class StoryContext:
         self._said: dict[str, str] = {}  # value key -> the phrase that states it
         self._implied: set[str] = set()
         self._seen: set[str] = set()  # value keys of everything earlier outputs showed
+        self._within: list[str] = []
 
     # -- the state -------------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def within(self, env: str) -> Iterator[None]:
+        """Run an environment's own story helpers inside a cross-environment story: SQL and unprefixed tool
+        names in the block go to ``env``."""
+        self._within.append(self._env(env))
+        try:
+            yield
+        finally:
+            self._within.pop()
+
     def _env(self, env: str | None) -> str:
+        if env is None and self._within:
+            return self._within[-1]
         if env is None:
             if len(self.story.env_ids) != 1:
                 raise ValueError("this story spans several environments: name the env")
@@ -192,6 +206,8 @@ class StoryContext:
         if "." in tool:
             env_id, name = tool.split(".", 1)
             return self._env(env_id), name
+        if self._within and tool in self.definitions[self._within[-1]].tools:
+            return self._within[-1], tool
         owners = [e for e in self.story.env_ids if tool in self.definitions[e].tools]
         if len(owners) != 1:
             raise ValueError(f"tool {tool!r} is in {len(owners)} of this story's environments: write env.tool")
