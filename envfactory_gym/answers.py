@@ -106,6 +106,14 @@ _STRONG_NO = re.compile(
 _WEAK_NO = re.compile(
     r"\b(?:not|never|none|nothing|nobody|neither|cannot)\b|n't\b|\bno\b(?![.\-]?\s*[\d#-])", re.IGNORECASE
 )
+# Offers of help ("Sure, I can help with that", "Of course, let me check") and the closing offer ("no
+# problem") are courtesy, not answers: they neither say yes nor contradict a no.
+_COURTESY = re.compile(
+    r"\b(?:sure|certainly|of course|absolutely|yes|yeah)\b[,!.]?\s*(?:[—–-]\s*)?"
+    r"(?=i can\b|i'll\b|i will\b|let me\b|i'd be (?:glad|happy)\b|happy to\b|glad to\b|i'm happy\b)"
+    r"|\bno problem\b",
+    re.IGNORECASE,
+)
 _YES_WORDS = frozenset({"yes", "true"})
 _NO_WORDS = frozenset({"no", "false"})
 
@@ -356,6 +364,7 @@ def scan(text: str) -> ScannedText:
     masked = _mask(masked, taken)
     taken = [(m.start(), m.end()) for m in _WORDISH.finditer(masked) if _is_identifier(m.group(0))]
     masked = _mask(masked, taken)
+    plain = _COURTESY.sub(" ", text)
     return ScannedText(
         text=text,
         dates=tuple(dates),
@@ -363,9 +372,9 @@ def scan(text: str) -> ScannedText:
         numbers=tuple(_scan_numbers(masked)),
         tokens=word_tokens(text),
         phones=tuple(re.sub(r"\D", "", m.group(0)) for m in _PHONE.finditer(text)),
-        says_yes=_STRONG_YES.search(text) is not None,
-        says_no_strongly=_STRONG_NO.search(text) is not None,
-        says_no=_STRONG_NO.search(text) is not None or _WEAK_NO.search(text) is not None,
+        says_yes=_STRONG_YES.search(plain) is not None,
+        says_no_strongly=_STRONG_NO.search(plain) is not None,
+        says_no=_STRONG_NO.search(plain) is not None or _WEAK_NO.search(plain) is not None,
     )
 
 

@@ -179,3 +179,13 @@ def test_scan_types_the_spans_of_an_answer() -> None:
 def test_normalise_text_keeps_values_recognisable() -> None:
     assert normalise_text("Total: $1,301.00 on 2024-05-17 at 09:05") == "total: $1301 on 2024-05-17 at 09:05"
     assert normalise_text("Zip 02730, account A0003") == "zip 02730, account a0003"
+
+
+def test_offers_of_help_are_no_yes_or_no() -> None:
+    """A conversation's opening courtesy ("Sure, I can help") neither answers yes nor contradicts a no."""
+    from envfactory_gym.answers import mentions
+
+    conversation = "Sure, I can help with that. Could you tell me the booking code?\nIt is not insured, so no."
+    assert mentions("no", conversation) and not mentions("yes", conversation)
+    assert mentions("no", "Of course, let me check. No, it isn't covered.")
+    assert mentions("yes", "No problem. Yes, it is covered.") and not mentions("no", "No problem. Yes, it is covered.")

@@ -74,3 +74,18 @@ def test_verify_passes_on_a_verified_environment() -> None:
     result = invoke("verify", "hk_bus", "--fuzz", "200")
     assert result.exit_code == 0, result.output
     assert "verify hk_bus: PASSED" in result.output
+
+
+def test_tasks_sample_prints_requests_and_lint_reports_the_mix() -> None:
+    from envfactory_gym.tasks import load_tasks
+
+    result = invoke("tasks", "sample", "travel", "--n", "5", "--seed", "3", "--answers")
+    assert result.exit_code == 0, result.output
+    queries = {t.query for t in load_tasks("travel", "domain")}
+    printed = [line.strip() for line in result.output.splitlines() if line.startswith("    ") and "facts:" not in line]
+    assert len(printed) == 5 and set(printed) <= queries  # whole requests, one line each
+    assert result.output == invoke("tasks", "sample", "travel", "--n", "5", "--seed", "3", "--answers").output
+    lint = invoke("tasks", "lint", "airline")
+    assert lint.exit_code == 0 and "no flags" in lint.output and "implicit intent" in lint.output
+    assert invoke("tasks", "sample", "travel", "--split", "tset").exit_code != 0
+    assert invoke("tasks", "sample", "no_such_env").exit_code != 0

@@ -111,7 +111,12 @@ def _described_uniquely(s: StoryContext, booking: dict[str, Any]) -> bool:
 
 
 def _user_id_sentence(s: StoryContext, user_id: str) -> str:
-    return speech.choose(s.rng, f"My user id is {user_id}.", f"My user ID is {user_id}.", f"My account is {user_id}.")
+    sentence = speech.choose(
+        s.rng, f"My user id is {user_id}.", f"My user ID is {user_id}.", f"My account is {user_id}."
+    )
+    # The member knows their user id and gives it when asked (a conversational variant leaves it out).
+    s.detail("user id", user_id, user_id, phrase=sentence, synonyms=["user ID", "account", "username", "profile"])
+    return sentence
 
 
 def _find_booking(
@@ -125,8 +130,17 @@ def _find_booking(
     s.person("airline", booking["user_id"])
     rid = booking["reservation_id"]
     if s.rng.random() < code_share or not _described_uniquely(s, booking):
-        code = s.say(rid)
-        ref = speech.choose(s.rng, f"booking {code}", f"reservation {code}", f"my booking {code}")
+        noun = speech.choose(s.rng, "booking", "reservation", "my booking")
+        ref = f"{noun} {rid}"
+        # The code is what the member holds; asked for it, they read it out.
+        s.detail(
+            "booking code",
+            rid,
+            rid,
+            phrase=ref,
+            vague="my booking" if noun != "reservation" else "my reservation",
+            synonyms=["booking", "reservation", "confirmation", "booking number", "reference", "code"],
+        )
         details = s.call("get_reservation_details", reservation_id=rid)
         user = s.call("get_user_details", user_id=details["user_id"]) if profile else None
         return ref, "", details, user
