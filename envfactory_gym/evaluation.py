@@ -8,7 +8,9 @@ runner single-threaded and every episode's database private to it.
 
 Each finished episode is appended to the output JSONL as one :class:`~envfactory_gym.results.EpisodeRecord`
 and flushed at once. A run that is killed resumes from its file: finished (task_id, trial) pairs are
-skipped, a torn last line is dropped. A summary with the metrics is written beside the records.
+skipped, a torn last line is dropped. A summary with the metrics is written beside the records. A run
+holds a lock on its output file: a second run on the same file is refused instead of duplicating records.
+An episode that cannot be played or recorded is reported as failed; it never stops the run.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock, Timeout
 from pydantic import ValidationError
 from rich.progress import (
     BarColumn,
@@ -48,6 +51,7 @@ from envfactory_gym.results import (
     tasks_hash,
 )
 from envfactory_gym.tasks import Task, load_tasks, read_tasks, task_file, task_file_hash
+from envfactory_gym.text import valid_text
 
 MODEL_OPTIONS = ("model", "model_name", "path")
 
@@ -338,6 +342,32 @@ async def evaluate_async(
     output = Path(output)
     if output.suffix != ".jsonl":
         raise EvaluationError(f"--output must be a .jsonl file, got {output}.")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(lock_path(output))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise EvaluationError(
+            f"Another envfactory eval is writing {output} (it holds {lock.lock_file}): wait for it to finish, "
+            "or choose another --output."
+        ) from None
+    try:
+        return await _evaluate_locked(task_set, config, output, agent_factory)
+    finally:
+        lock.release()
+
+
+def lock_path(output: Path) -> Path:
+    """The lock a run holds on its results file, so that two runs never write the same file at once.
+
+    An OS-level lock (``filelock``): the kernel drops it when the process dies, even by SIGKILL.
+    """
+    return output.with_name(output.name + ".lock")
+
+
+async def _evaluate_locked(
+    task_set: TaskSet, config: EvalConfig, output: Path, agent_factory: Callable[[], Agent] | None
+) -> RunOutcome:
     spec = redact_spec(config.agent)
     existing, complete_bytes = read_records(output)
     _check_resumable(existing, spec, task_set, output)
@@ -351,7 +381,6 @@ async def evaluate_async(
     factory = agent_factory or (lambda: make_agent(config.agent))
     agents = [factory() for _ in range(min(config.concurrency, len(pending)))]
 
-    output.parent.mkdir(parents=True, exist_ok=True)
     if output.exists() and output.stat().st_size != complete_bytes:
         with output.open("r+b") as handle:  # drop the torn last line of a killed run
             handle.truncate(complete_bytes)
@@ -387,12 +416,13 @@ async def evaluate_async(
                     record = await play_episode_async(
                         agent, envs[source], item, trial, seed=config.seed + trial, spec=spec
                     )
-                except Exception as exc:  # noqa: BLE001 - an agent's transport failure must not stop the run
+                    line = record.model_dump_json() + "\n"  # serialised whole before anything is written
+                except Exception as exc:  # noqa: BLE001 - one episode (agent transport, recording) never stops the run
                     # The episode is not scored (it says nothing about the model) and a resumed run retries it.
-                    detail = "".join(traceback.format_exception_only(exc)).strip()
+                    detail = valid_text("".join(traceback.format_exception_only(exc)).strip())
                     failures.append(EpisodeFailure(item.task.task_id, trial, detail[:2000]))
                 else:
-                    handle.write(record.model_dump_json() + "\n")
+                    handle.write(line)
                     handle.flush()
                     new_records.append(record)
                 successes = sum(r.success for r in new_records)
