@@ -84,6 +84,7 @@ class ParsedTurn:
     content: str
     calls: list[ToolCall] = field(default_factory=list)
     problems: list[ParseProblem] = field(default_factory=list)
+    overflow: int = 0  # calls beyond MAX_CALLS_PER_TURN, counted but not parsed
 
     @property
     def has_calls(self) -> bool:
@@ -331,6 +332,9 @@ def _parse_message(message: dict[str, Any], ids: _CallIds) -> ParsedTurn:
 
 
 def _add_call(turn: ParsedTurn, item: Any, ids: _CallIds) -> None:
+    if len(turn.calls) + len(turn.problems) >= MAX_CALLS_PER_TURN:
+        turn.overflow += 1  # never executed: not worth parsing (a turn may list thousands)
+        return
     if not isinstance(item, dict):
         turn.problems.append(ParseProblem("A tool call must be an object with 'name' and 'arguments'.", ids.next()))
         return
@@ -356,8 +360,8 @@ def _add_call(turn: ParsedTurn, item: Any, ids: _CallIds) -> None:
 
 
 def _enforce_limit(turn: ParsedTurn) -> ParsedTurn:
-    if len(turn.calls) + len(turn.problems) > MAX_CALLS_PER_TURN:
-        dropped = len(turn.calls) + len(turn.problems) - MAX_CALLS_PER_TURN
+    if len(turn.calls) + len(turn.problems) + turn.overflow > MAX_CALLS_PER_TURN:
+        dropped = len(turn.calls) + len(turn.problems) + turn.overflow - MAX_CALLS_PER_TURN
         turn.calls = turn.calls[:MAX_CALLS_PER_TURN]
         turn.problems = turn.problems[: max(0, MAX_CALLS_PER_TURN - len(turn.calls))]
         turn.problems.append(
