@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
 import json
 import os
+import tempfile
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -348,8 +350,8 @@ async def evaluate_async(
         lock.acquire(timeout=0)
     except Timeout:
         raise EvaluationError(
-            f"Another envfactory eval is writing {output} (it holds {lock.lock_file}): wait for it to finish, "
-            "or choose another --output."
+            f"Another envfactory eval is writing {output} (it holds the lock {lock.lock_file}): wait for it to "
+            "finish, or choose another --output."
         ) from None
     try:
         return await _evaluate_locked(task_set, config, output, agent_factory)
@@ -360,9 +362,15 @@ async def evaluate_async(
 def lock_path(output: Path) -> Path:
     """The lock a run holds on its results file, so that two runs never write the same file at once.
 
-    An OS-level lock (``filelock``): the kernel drops it when the process dies, even by SIGKILL.
+    An OS-level lock (``filelock``): the kernel drops it when the process dies, even by SIGKILL. Its file
+    lives in the temporary directory, named by the output's resolved path (any spelling of the same file
+    gets the same lock), so results directories hold only results.
     """
-    return output.with_name(output.name + ".lock")
+    digest = hashlib.sha256(str(output.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    user = f"-{os.getuid()}" if hasattr(os, "getuid") else ""
+    directory = Path(tempfile.gettempdir()) / f"envfactory-eval-locks{user}"
+    directory.mkdir(mode=0o700, exist_ok=True)
+    return directory / f"{output.name[:64]}-{digest}.lock"
 
 
 async def _evaluate_locked(

@@ -366,8 +366,9 @@ def test_a_second_run_on_the_same_output_is_refused_while_the_first_runs(task_se
     assert outcomes and outcomes[0].summary.complete
     records = read_records(output)[0]
     assert sorted((r.task_id, r.trial) for r in records) == [("bank-t1", 0), ("bank-t2", 0), ("bank-t3", 0)]
-    # The lock goes with the run: the next run on the file resumes it.
+    # The lock goes with the run: the next run on the file resumes it. The results folder holds only results.
     assert evaluate(task_set, config(), output).skipped == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run.jsonl", "run.summary.json"]
 
 
 def test_two_eval_processes_on_one_output_never_duplicate_records(tmp_path: Path) -> None:
