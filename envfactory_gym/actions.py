@@ -11,20 +11,48 @@ An action is what a policy emits for one assistant turn, in any of the forms mod
 * plain text with no call: a message to the user (the final answer in single-agent mode).
 
 Parsing never raises: anything malformed becomes a :class:`ParseProblem` the engine reports to the agent.
+It is linear in the size of the action (plain string scans, no backtracking patterns), so no text can make
+a step slow. A Python-object action (a dict or list) is checked whole before anything of it is used: it
+must be JSON data (dicts with string keys, lists, strings, numbers, booleans, None), at most
+:data:`MAX_ACTION_DEPTH` levels deep and no larger than a text action may be; otherwise the whole turn is
+one problem and none of its calls runs. Text that reaches the transcript is valid Unicode
+(:func:`valid_text`), so every observation and record serialises as UTF-8 JSON.
 """
 
 from __future__ import annotations
 
 import json
-import re
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from envfactory_gym.text import valid_text
+
 MAX_ACTION_CHARS = 200_000
 MAX_CALLS_PER_TURN = 16
+MAX_ACTION_DEPTH = 64
 
-_TOOL_CALL_BLOCK = re.compile(r"<tool_call>(.*?)(?:</tool_call>|$)", re.DOTALL)
-_FENCE = re.compile(r"^```(?:json)?\s*(.*?)\s*```$", re.DOTALL)
+OPEN_TAG = "<tool_call>"
+CLOSE_TAG = "</tool_call>"
+FENCE = "```"
+
+
+def _strict_json(value: Any) -> str:
+    """JSON text for data that may hold non-finite floats (spelled as strings, since JSON has no NaN)."""
+    try:
+        return json.dumps(value, allow_nan=False)
+    except ValueError:
+        return json.dumps(_spell_non_finite(value), allow_nan=False)
+
+
+def _spell_non_finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, dict):
+        return {k: _spell_non_finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_spell_non_finite(v) for v in value]
+    return value
 
 
 @dataclass(frozen=True)
@@ -34,8 +62,13 @@ class ToolCall:
     call_id: str
 
     def to_openai(self) -> dict[str, Any]:
-        arguments = self.arguments if isinstance(self.arguments, str) else json.dumps(self.arguments)
-        return {"id": self.call_id, "type": "function", "function": {"name": self.name, "arguments": arguments}}
+        """The call as the transcript records it (strict JSON arguments, valid text): never raises."""
+        arguments = self.arguments if isinstance(self.arguments, str) else _strict_json(self.arguments)
+        return {
+            "id": valid_text(self.call_id),
+            "type": "function",
+            "function": {"name": valid_text(self.name), "arguments": valid_text(arguments)},
+        }
 
 
 @dataclass(frozen=True)
@@ -51,6 +84,7 @@ class ParsedTurn:
     content: str
     calls: list[ToolCall] = field(default_factory=list)
     problems: list[ParseProblem] = field(default_factory=list)
+    overflow: int = 0  # calls beyond MAX_CALLS_PER_TURN, counted but not parsed
 
     @property
     def has_calls(self) -> bool:
@@ -62,26 +96,119 @@ def parse_action(action: Any, turn_index: int = 0) -> ParsedTurn:
     ids = _CallIds(turn_index)
     try:
         if isinstance(action, str):
-            return _parse_text(action, ids)
-        if isinstance(action, dict):
-            return _parse_message(action, ids)
-        if isinstance(action, list | tuple) and all(isinstance(a, dict) for a in action):
-            turn = ParsedTurn(content="")
-            for item in action:
-                _add_call(turn, item, ids)
-            return _enforce_limit(turn)
-        return ParsedTurn(
-            content="",
-            problems=[
-                ParseProblem(
-                    f"Unsupported action of type {type(action).__name__}: send text, a JSON tool call, "
-                    "or an assistant message with tool_calls.",
-                    ids.next(),
-                )
-            ],
+            return _parse_text(str.__str__(action), ids)
+        if isinstance(action, dict | list | tuple):
+            try:
+                data = as_json_data(action)
+            except NotJSONData as exc:
+                return _rejected(f"The action was not executed: {exc}", ids)
+            if isinstance(data, dict):
+                return _parse_message(data, ids)
+            if all(isinstance(item, dict) for item in data):
+                turn = ParsedTurn(content="")
+                for item in data:
+                    _add_call(turn, item, ids)
+                return _enforce_limit(turn)
+        return _rejected(
+            f"Unsupported action of type {type(action).__name__}: send text, a JSON tool call, "
+            "or an assistant message with tool_calls.",
+            ids,
         )
     except RecursionError:
-        return ParsedTurn(content="", problems=[ParseProblem("The action is nested too deeply to parse.", ids.next())])
+        return _rejected("The action is nested too deeply to parse.", ids)
+
+
+def _rejected(message: str, ids: _CallIds) -> ParsedTurn:
+    return ParsedTurn(content="", problems=[ParseProblem(message, ids.next())])
+
+
+class NotJSONData(ValueError):
+    """A Python-object action that is not plain JSON data; ``path`` is where (keys and list indexes)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.path: list[str | int] = []
+
+    def __str__(self) -> str:
+        def spell(parts: list[str | int]) -> str:
+            return "".join(f"[{p}]" if isinstance(p, int) else f".{valid_text(p)[:40]}" for p in parts)
+
+        where = spell(self.path) if len(self.path) <= 8 else f"{spell(self.path[:4])}…{spell(self.path[-3:])}"
+        return f"the action{where} {self.reason}"
+
+
+# What one value costs against the size limit besides its characters: about what JSON text spends on it.
+_VALUE_COST = 4
+_SCALARS = (int, float, bool, type(None))
+
+
+def as_json_data(value: Any, max_depth: int = MAX_ACTION_DEPTH, max_size: int = MAX_ACTION_CHARS) -> Any:
+    """A plain copy of ``value`` if it is JSON data no larger than a ``max_size``-character message, else
+    :class:`NotJSONData` saying where and why. Subclasses of str, int and float become the plain type.
+
+    One pass over the value, with no work per value beyond the copy; the path of a failure is collected
+    only while the error unwinds.
+    """
+    budget = max_size
+
+    def convert(item: Any, depth: int) -> Any:
+        nonlocal budget
+        kind = type(item)
+        if kind is str:
+            budget -= _VALUE_COST + len(item)
+            if budget < 0:
+                raise NotJSONData(f"is larger than a {max_size:,}-character message")
+            return item
+        budget -= _VALUE_COST
+        if budget < 0:
+            raise NotJSONData(f"is larger than a {max_size:,}-character message")
+        if kind in _SCALARS:
+            return item
+        if depth >= max_depth and isinstance(item, dict | list | tuple):
+            raise NotJSONData(f"is nested more than {max_depth} levels deep")
+        if kind is dict:
+            plain = {}
+            for key, element in item.items():
+                if type(key) is not str:
+                    if not isinstance(key, str):
+                        raise NotJSONData(f"has a key of type {type(key).__name__}; JSON object keys are strings")
+                    key = str.__str__(key)
+                try:
+                    plain[key] = convert(element, depth + 1)
+                except NotJSONData as exc:
+                    exc.path.insert(0, key)
+                    raise
+            return plain
+        if kind is list or kind is tuple:
+            index = 0
+            try:
+                plain_list = []
+                for index, element in enumerate(item):  # noqa: B007 - the index names a failing element
+                    plain_list.append(convert(element, depth + 1))
+                return plain_list
+            except NotJSONData as exc:
+                exc.path.insert(0, index)
+                raise
+        # Subclasses (str enums, numpy floats, OrderedDict, ...) become their plain JSON type.
+        if isinstance(item, str):
+            budget += _VALUE_COST
+            return convert(str.__str__(item), depth)
+        if isinstance(item, bool):
+            return bool(item)
+        if isinstance(item, int):
+            return int.__int__(item)
+        if isinstance(item, float):
+            return float.__float__(item)
+        if isinstance(item, dict):
+            budget += _VALUE_COST
+            return convert(dict(item), depth)
+        if isinstance(item, list | tuple):
+            budget += _VALUE_COST
+            return convert(list(item), depth)
+        raise NotJSONData(f"is of type {type(item).__name__}, which is not JSON data")
+
+    return convert(value, 0)
 
 
 class _CallIds:
@@ -92,23 +219,52 @@ class _CallIds:
     def next(self, given: Any = None) -> str:
         self.count += 1
         if isinstance(given, str) and 0 < len(given) <= 64:
-            return given
+            return valid_text(given)
         return f"call_{self.turn_index}_{self.count}"
+
+
+def _tool_call_blocks(text: str) -> tuple[list[str], str] | None:
+    """The ``<tool_call>`` blocks of a text and the text around them, by plain scanning (linear time).
+
+    A block runs to its ``</tool_call>``, or to the end of the text when the model stopped before closing it.
+    """
+    start = text.find(OPEN_TAG)
+    if start < 0:
+        return None
+    blocks: list[str] = []
+    outside: list[str] = []
+    position = 0
+    while start >= 0:
+        outside.append(text[position:start])
+        body = start + len(OPEN_TAG)
+        end = text.find(CLOSE_TAG, body)
+        if end < 0:
+            blocks.append(text[body:])
+            position = len(text)
+            break
+        blocks.append(text[body:end])
+        position = end + len(CLOSE_TAG)
+        start = text.find(OPEN_TAG, position)
+    outside.append(text[position:])
+    return blocks, "".join(outside)
+
+
+def _unfence(text: str) -> str:
+    """The body of a Markdown code fence (```json ... ```) around the whole text, or the text itself."""
+    if len(text) >= 2 * len(FENCE) and text.startswith(FENCE) and text.endswith(FENCE):
+        body = text[len(FENCE) : -len(FENCE)]
+        return body.removeprefix("json").strip()
+    return text
 
 
 def _parse_text(text: str, ids: _CallIds) -> ParsedTurn:
     if len(text) > MAX_ACTION_CHARS:
-        return ParsedTurn(
-            content="",
-            problems=[
-                ParseProblem(
-                    f"The message is too long ({len(text)} characters; the limit is {MAX_ACTION_CHARS}).", ids.next()
-                )
-            ],
-        )
-    blocks = _TOOL_CALL_BLOCK.findall(text)
-    if blocks:
-        turn = ParsedTurn(content=_TOOL_CALL_BLOCK.sub("", text).strip())
+        return _rejected(f"The message is too long ({len(text)} characters; the limit is {MAX_ACTION_CHARS}).", ids)
+    text = valid_text(text)
+    found = _tool_call_blocks(text)
+    if found is not None:
+        blocks, outside = found
+        turn = ParsedTurn(content=outside.strip())
         for block in blocks:
             payload, error = _loads(block.strip())
             if error:
@@ -119,9 +275,7 @@ def _parse_text(text: str, ids: _CallIds) -> ParsedTurn:
             else:
                 _add_call(turn, payload, ids)
         return _enforce_limit(turn)
-    stripped = text.strip()
-    fenced = _FENCE.match(stripped)
-    candidate = fenced.group(1) if fenced else stripped
+    candidate = _unfence(text.strip())
     if candidate.startswith(("{", "[")):
         payload, error = _loads(candidate)
         if error is None and _looks_like_calls(payload):
@@ -153,10 +307,11 @@ def _parse_message(message: dict[str, Any], ids: _CallIds) -> ParsedTurn:
                 p.get("text", "") for p in content if isinstance(p, dict) and isinstance(p.get("text"), str)
             )
         else:
-            content = str(content)
+            content = json.dumps(content)
+    content = valid_text(content)
     tool_calls = message.get("tool_calls")
     if not tool_calls:
-        if content and "<tool_call>" in content:
+        if content and OPEN_TAG in content:
             return _parse_text(content, ids)
         return ParsedTurn(content=content)
     turn = ParsedTurn(content=content)
@@ -177,6 +332,9 @@ def _parse_message(message: dict[str, Any], ids: _CallIds) -> ParsedTurn:
 
 
 def _add_call(turn: ParsedTurn, item: Any, ids: _CallIds) -> None:
+    if len(turn.calls) + len(turn.problems) >= MAX_CALLS_PER_TURN:
+        turn.overflow += 1  # never executed: not worth parsing (a turn may list thousands)
+        return
     if not isinstance(item, dict):
         turn.problems.append(ParseProblem("A tool call must be an object with 'name' and 'arguments'.", ids.next()))
         return
@@ -185,6 +343,7 @@ def _add_call(turn: ParsedTurn, item: Any, ids: _CallIds) -> None:
     if not isinstance(name, str) or not name:
         turn.problems.append(ParseProblem("A tool call is missing its 'name'.", call_id))
         return
+    name = valid_text(name)
     arguments = item.get("arguments", item.get("parameters", {}))
     if arguments is None:
         arguments = {}
@@ -201,8 +360,8 @@ def _add_call(turn: ParsedTurn, item: Any, ids: _CallIds) -> None:
 
 
 def _enforce_limit(turn: ParsedTurn) -> ParsedTurn:
-    if len(turn.calls) + len(turn.problems) > MAX_CALLS_PER_TURN:
-        dropped = len(turn.calls) + len(turn.problems) - MAX_CALLS_PER_TURN
+    if len(turn.calls) + len(turn.problems) + turn.overflow > MAX_CALLS_PER_TURN:
+        dropped = len(turn.calls) + len(turn.problems) + turn.overflow - MAX_CALLS_PER_TURN
         turn.calls = turn.calls[:MAX_CALLS_PER_TURN]
         turn.problems = turn.problems[: max(0, MAX_CALLS_PER_TURN - len(turn.calls))]
         turn.problems.append(
@@ -219,4 +378,4 @@ def _loads(text: str) -> tuple[Any, str | None]:
     try:
         return json.loads(text), None
     except (json.JSONDecodeError, RecursionError, ValueError) as exc:
-        return None, str(exc)[:200]
+        return None, valid_text(str(exc))[:200]

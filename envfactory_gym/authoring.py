@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import math
 import random
 import re
 import sqlite3
@@ -41,6 +42,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from envfactory_gym.errors import DomainError, ToolArgumentError
 from envfactory_gym.rows import Rows, query
+from envfactory_gym.text import is_valid_text
 
 __all__ = [
     "DomainError",
@@ -58,20 +60,50 @@ TOOL_NAME_PATTERN = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
 DEFAULT_NOW = dt.datetime(2024, 5, 15, 15, 0, 0)
 MAX_ARGUMENT_STRING = 8_000
 MAX_ARGUMENT_ITEMS = 1_000
+MAX_ARGUMENT_DEPTH = 8
+# The largest integer JSON exchanges exactly (2^53 - 1). Numbers beyond it are no service's quantities, lose
+# precision in most clients, and let a tool's arithmetic leave SQLite's 64-bit range or overflow to infinity.
+MAX_ARGUMENT_NUMBER = 2**53 - 1
 
 
-def _check_sizes(value: Any, path: str, depth: int = 0) -> None:
-    """Reject oversized or deeply nested arguments before any tool code sees them."""
-    if depth > 8:
+def _check_argument(value: Any, path: str, depth: int = 0) -> None:
+    """Reject, before any tool code sees it, an argument value the schema cannot mean: anything that is not
+    JSON data, text that is not valid Unicode, non-finite or out-of-range numbers, oversized or deeply
+    nested values."""
+    if depth > MAX_ARGUMENT_DEPTH:
         raise ToolArgumentError(f"Argument {path} is nested too deeply.")
-    if isinstance(value, str) and len(value) > MAX_ARGUMENT_STRING:
-        raise ToolArgumentError(f"Argument {path} is too long ({len(value)} characters; limit {MAX_ARGUMENT_STRING}).")
-    if isinstance(value, list | dict):
+    if isinstance(value, str):
+        if len(value) > MAX_ARGUMENT_STRING:
+            raise ToolArgumentError(
+                f"Argument {path} is too long ({len(value)} characters; limit {MAX_ARGUMENT_STRING})."
+            )
+        if not is_valid_text(value):
+            raise ToolArgumentError(
+                f"Argument {path} is not valid text: it holds a lone surrogate (an unpaired \\ud800-\\udfff escape)."
+            )
+    elif value is None or isinstance(value, bool):
+        return
+    elif isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
+            spelled = "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+            raise ToolArgumentError(f"Argument {path} must be a finite number, not {spelled}.")
+        if abs(value) > MAX_ARGUMENT_NUMBER:
+            raise ToolArgumentError(
+                f"Argument {path} is out of range: numbers may be at most {MAX_ARGUMENT_NUMBER} in magnitude."
+            )
+    elif isinstance(value, list | tuple | dict):
         if len(value) > MAX_ARGUMENT_ITEMS:
             raise ToolArgumentError(f"Argument {path} has too many items ({len(value)}).")
-        items = value.items() if isinstance(value, dict) else enumerate(value)
-        for key, item in items:
-            _check_sizes(item, f"{path}.{key}", depth + 1)
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    raise ToolArgumentError(f"Argument {path} has a key of type {type(key).__name__}, not a string.")
+                _check_argument(item, f"{path}.{key[:40]}", depth + 1)
+        else:
+            for index, item in enumerate(value):
+                _check_argument(item, f"{path}[{index}]", depth + 1)
+    else:
+        raise ToolArgumentError(f"Argument {path} is of type {type(value).__name__}, which is not JSON data.")
 
 
 @dataclass
@@ -170,14 +202,15 @@ class ToolSpec:
             raise ToolArgumentError(
                 f"Arguments for '{self.name}' must be a JSON object, got {type(arguments).__name__}."
             )
-        unknown = sorted(set(arguments) - set(self.arg_names))
+        names = [name if isinstance(name, str) else repr(name) for name in arguments]
+        unknown = sorted(set(names) - set(self.arg_names))
         if unknown:
             raise ToolArgumentError(
-                f"Unknown argument(s) for '{self.name}': {', '.join(unknown)}. "
+                f"Unknown argument(s) for '{self.name}': {', '.join(name[:64] for name in unknown)}. "
                 f"Expected: {', '.join(self.arg_names) or 'no arguments'}."
             )
         for key, value in arguments.items():
-            _check_sizes(value, key)
+            _check_argument(value, key)
         try:
             model = self._validator.validate_python(arguments)
         except ValidationError as exc:
@@ -186,7 +219,11 @@ class ToolSpec:
                 for err in exc.errors(include_url=False)[:5]
             )
             raise ToolArgumentError(f"Invalid arguments for '{self.name}': {problems}.") from None
-        return {name: getattr(model, name) for name in self.arg_names}
+        values = {name: getattr(model, name) for name in self.arg_names}
+        # Lax validation turns text into numbers ("1e400", "99999999999999999999"): check what it made.
+        for key, value in model.model_dump(mode="json").items():
+            _check_argument(value, key)
+        return values
 
 
 def _parse_docstring(doc: str) -> tuple[str, dict[str, str]]:
@@ -277,7 +314,7 @@ def build_tool_spec(
         fields[param.name] = (hints[param.name], Field(default, description=arg_docs[param.name]))
     model = create_model(  # type: ignore[call-overload]
         f"{tool_name}_arguments",
-        __config__=ConfigDict(extra="forbid", arbitrary_types_allowed=False),
+        __config__=ConfigDict(extra="forbid", arbitrary_types_allowed=False, allow_inf_nan=False),
         **fields,
     )
     parameters = _strip_titles(_inline_refs(model.model_json_schema()))

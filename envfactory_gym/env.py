@@ -10,6 +10,7 @@ goes to the user simulator instead, and the episode ends when the user ends the 
 
 from __future__ import annotations
 
+import typing
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any, ClassVar
@@ -29,6 +30,16 @@ MAX_OBSERVATION_CHARS = 400_000
 MALFORMED_KINDS = frozenset({ErrorKind.PARSE, ErrorKind.UNKNOWN_TOOL, ErrorKind.INVALID_ARGUMENTS, ErrorKind.LIMIT})
 
 SANDBOX_QUERY = "Hi! I have a few questions about my account."
+SPLITS: tuple[str, ...] = typing.get_args(Task.model_fields["split"].annotation)
+RESET_OPTIONS = ("task_id", "split", "task")
+
+
+def check_split(split: Any, where: str = "split") -> str:
+    """``split`` if it is a task split; otherwise a ValueError naming the splits (a typo must not silently
+    give task-less episodes)."""
+    if split not in SPLITS:
+        raise ValueError(f"Unknown {where} {split!r}; the splits are: {', '.join(SPLITS)}.")
+    return str(split)
 
 
 def system_prompt(definitions: Sequence[Any]) -> str:
@@ -82,7 +93,7 @@ class ToolUseEnv(gym.Env[str, Any]):
             raise ValueError(f"Domain {domain!r} has no implemented environments yet.")
         for env_id in self.env_ids:
             registry.load_definition(env_id)
-        self.split = split
+        self.split = check_split(split)
         self._custom_tasks = list(tasks) if tasks is not None else None
         self.max_steps = int(max_steps)
         self.prefix_tools = prefix_tools if prefix_tools is not None else (domain is not None)
@@ -103,7 +114,7 @@ class ToolUseEnv(gym.Env[str, Any]):
 
     # -- tasks ------------------------------------------------------------------------------------------
     def task_pool(self, split: str | None = None) -> list[Task]:
-        split = split or self.split
+        split = check_split(split) if split is not None else self.split
         if self._custom_tasks is not None:
             return [t for t in self._custom_tasks if t.split == split]
         # Conversational mode plays the conversational variants (a detail only the user knows) when packaged.
@@ -136,21 +147,26 @@ class ToolUseEnv(gym.Env[str, Any]):
 
     # -- gym API --------------------------------------------------------------------------------------
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
-        super().reset(seed=seed)
+        """Start an episode. Bad options (an unknown key, split or task id) raise a clear error and leave the
+        running episode, and the random generator, exactly as they were."""
         options = dict(options or {})
+        unknown_options = sorted(str(key) for key in options if key not in RESET_OPTIONS)
+        if unknown_options:
+            raise ValueError(
+                f"Unknown reset option(s) {', '.join(map(repr, unknown_options))}; "
+                f"the options are: {', '.join(RESET_OPTIONS)}."
+            )
+        if options.get("split") is not None:
+            check_split(options["split"], 'options["split"]')
+        generator = (self._np_random, self._np_random_seed)
+        super().reset(seed=seed)
+        try:
+            task, env_ids, databases = self._open_episode(options)
+        except BaseException:
+            self._np_random, self._np_random_seed = generator
+            raise
         self.close()
-        task = self._choose_task(options)
         self.task = task
-        env_ids = task.env_ids if task is not None else self.env_ids[:1]
-        unknown = [e for e in env_ids if e not in self.env_ids and self.domain is None and self._custom_tasks is None]
-        if unknown:
-            raise ValueError(f"Task {task.task_id if task else ''} needs environments {unknown} not in this env.")
-        databases = []
-        for env_id in env_ids:
-            definition = registry.load_definition(env_id)
-            scenario = (task.scenario or {}).get(env_id) if task is not None else None
-            snapshot = get_snapshot(definition, task.seed if task is not None else None, scenario)
-            databases.append(EpisodeDatabase(snapshot))
         prefix = self.prefix_tools or len(databases) > 1
         self.runtime = ToolRuntime(databases, id_seed=task.task_id if task else 0, prefix=prefix)  # type: ignore[arg-type]
         self._steps = 0
@@ -179,6 +195,26 @@ class ToolUseEnv(gym.Env[str, Any]):
             "sandbox": task is None,
         }
         return query, info
+
+    def _open_episode(self, options: dict[str, Any]) -> tuple[Task | None, list[str], list[EpisodeDatabase]]:
+        """The task and fresh databases of the next episode; raises, having changed nothing, if they cannot be."""
+        task = self._choose_task(options)
+        env_ids = task.env_ids if task is not None else self.env_ids[:1]
+        unknown = [e for e in env_ids if e not in self.env_ids and self.domain is None and self._custom_tasks is None]
+        if unknown:
+            raise ValueError(f"Task {task.task_id if task else ''} needs environments {unknown} not in this env.")
+        databases: list[EpisodeDatabase] = []
+        try:
+            for env_id in env_ids:
+                definition = registry.load_definition(env_id)
+                scenario = (task.scenario or {}).get(env_id) if task is not None else None
+                snapshot = get_snapshot(definition, task.seed if task is not None else None, scenario)
+                databases.append(EpisodeDatabase(snapshot))
+        except BaseException:
+            for database in databases:
+                database.close()
+            raise
+        return task, list(env_ids), databases
 
     def _user_tool_names(self) -> list[str]:
         if self.task is None or self.runtime is None:

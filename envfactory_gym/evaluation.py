@@ -8,15 +8,19 @@ runner single-threaded and every episode's database private to it.
 
 Each finished episode is appended to the output JSONL as one :class:`~envfactory_gym.results.EpisodeRecord`
 and flushed at once. A run that is killed resumes from its file: finished (task_id, trial) pairs are
-skipped, a torn last line is dropped. A summary with the metrics is written beside the records.
+skipped, a torn last line is dropped. A summary with the metrics is written beside the records. A run
+holds a lock on its output file: a second run on the same file is refused instead of duplicating records.
+An episode that cannot be played or recorded is reported as failed; it never stops the run.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
 import json
 import os
+import tempfile
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -24,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock, Timeout
 from pydantic import ValidationError
 from rich.progress import (
     BarColumn,
@@ -48,6 +53,7 @@ from envfactory_gym.results import (
     tasks_hash,
 )
 from envfactory_gym.tasks import Task, load_tasks, read_tasks, task_file, task_file_hash
+from envfactory_gym.text import valid_text
 
 MODEL_OPTIONS = ("model", "model_name", "path")
 
@@ -338,6 +344,38 @@ async def evaluate_async(
     output = Path(output)
     if output.suffix != ".jsonl":
         raise EvaluationError(f"--output must be a .jsonl file, got {output}.")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(lock_path(output))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise EvaluationError(
+            f"Another envfactory eval is writing {output} (it holds the lock {lock.lock_file}): wait for it to "
+            "finish, or choose another --output."
+        ) from None
+    try:
+        return await _evaluate_locked(task_set, config, output, agent_factory)
+    finally:
+        lock.release()
+
+
+def lock_path(output: Path) -> Path:
+    """The lock a run holds on its results file, so that two runs never write the same file at once.
+
+    An OS-level lock (``filelock``): the kernel drops it when the process dies, even by SIGKILL. Its file
+    lives in the temporary directory, named by the output's resolved path (any spelling of the same file
+    gets the same lock), so results directories hold only results.
+    """
+    digest = hashlib.sha256(str(output.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    user = f"-{os.getuid()}" if hasattr(os, "getuid") else ""
+    directory = Path(tempfile.gettempdir()) / f"envfactory-eval-locks{user}"
+    directory.mkdir(mode=0o700, exist_ok=True)
+    return directory / f"{output.name[:64]}-{digest}.lock"
+
+
+async def _evaluate_locked(
+    task_set: TaskSet, config: EvalConfig, output: Path, agent_factory: Callable[[], Agent] | None
+) -> RunOutcome:
     spec = redact_spec(config.agent)
     existing, complete_bytes = read_records(output)
     _check_resumable(existing, spec, task_set, output)
@@ -351,7 +389,6 @@ async def evaluate_async(
     factory = agent_factory or (lambda: make_agent(config.agent))
     agents = [factory() for _ in range(min(config.concurrency, len(pending)))]
 
-    output.parent.mkdir(parents=True, exist_ok=True)
     if output.exists() and output.stat().st_size != complete_bytes:
         with output.open("r+b") as handle:  # drop the torn last line of a killed run
             handle.truncate(complete_bytes)
@@ -387,12 +424,13 @@ async def evaluate_async(
                     record = await play_episode_async(
                         agent, envs[source], item, trial, seed=config.seed + trial, spec=spec
                     )
-                except Exception as exc:  # noqa: BLE001 - an agent's transport failure must not stop the run
+                    line = record.model_dump_json() + "\n"  # serialised whole before anything is written
+                except Exception as exc:  # noqa: BLE001 - one episode (agent transport, recording) never stops the run
                     # The episode is not scored (it says nothing about the model) and a resumed run retries it.
-                    detail = "".join(traceback.format_exception_only(exc)).strip()
+                    detail = valid_text("".join(traceback.format_exception_only(exc)).strip())
                     failures.append(EpisodeFailure(item.task.task_id, trial, detail[:2000]))
                 else:
-                    handle.write(record.model_dump_json() + "\n")
+                    handle.write(line)
                     handle.flush()
                     new_records.append(record)
                 successes = sum(r.success for r in new_records)

@@ -23,6 +23,7 @@ from pydantic import BaseModel
 from envfactory_gym.authoring import EnvironmentDefinition, ToolContext, ToolSpec
 from envfactory_gym.database import EpisodeDatabase, RowChange
 from envfactory_gym.errors import DomainError, ToolArgumentError
+from envfactory_gym.text import is_valid_text, valid_text
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,8 @@ def render_result(value: Any) -> str:
     if isinstance(value, str):
         text = value
     else:
-        text = json.dumps(value, default=_json_default, ensure_ascii=False, separators=(",", ":"))
+        # Strict JSON: a tool that computes NaN or Infinity has a bug, reported as an internal error.
+        text = json.dumps(value, default=_json_default, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     if len(text) > MAX_RESULT_CHARS:
         text = text[:MAX_RESULT_CHARS] + f"... [truncated: {len(text)} characters in total]"
     return text
@@ -126,10 +128,16 @@ class ToolRuntime:
         """Execute one call atomically; every failure becomes an error result and changes nothing.
 
         Hidden tools (the user's own) do not exist for the assistant; the user simulator calls them with
-        ``as_user=True``.
+        ``as_user=True``. The result's text is always valid Unicode, whatever the call echoes back.
         """
+        result = self._call(name, arguments, as_user)
+        if is_valid_text(result.name) and is_valid_text(result.content):
+            return result
+        return dataclasses.replace(result, name=valid_text(result.name), content=valid_text(result.content))
+
+    def _call(self, name: Any, arguments: Any, as_user: bool) -> ToolResult:
         if not isinstance(name, str) or name not in self.bindings or (name in self.hidden and not as_user):
-            shown = name if isinstance(name, str) else repr(name)
+            shown = name if isinstance(name, str) else f"<{type(name).__name__}>"
             known = ", ".join(n for n in self.bindings if n not in self.hidden)
             return ToolResult(
                 str(shown)[:64],

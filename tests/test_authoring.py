@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import math
+
 import jsonschema
 import pytest
 from sqlalchemy.orm import DeclarativeBase
 
 from envfactory_gym.authoring import EnvironmentDefinition, ToolContext, build_tool_spec
 from envfactory_gym.errors import ToolArgumentError
+from envfactory_gym.runtime import ErrorKind
+from envfactory_gym.testing import EpisodeHarness
 from tests.fixtures import bank
 
 
@@ -40,6 +44,46 @@ def test_argument_validation_messages() -> None:
         "target_id": "b",
         "amount": 3,
     }
+
+
+TRANSFER = {"source_id": "A0001", "target_id": "A0002", "amount": 5}
+REFUSED = {  # kind: (arguments, what the message says)
+    "NaN": ({**TRANSFER, "amount": math.nan}, "amount must be a finite number, not NaN"),
+    "Infinity": ({**TRANSFER, "amount": math.inf}, "amount must be a finite number, not Infinity"),
+    "-Infinity": ({**TRANSFER, "amount": -math.inf}, "not -Infinity"),
+    "2^63": ({**TRANSFER, "amount": 2**63}, "amount is out of range"),
+    "-2^63-1": ({**TRANSFER, "amount": -(2**63) - 1}, "amount is out of range"),
+    "1e308": ({**TRANSFER, "amount": 1e308}, "amount is out of range"),
+    "text NaN": ({**TRANSFER, "amount": "nan"}, "amount"),
+    "text that lax validation makes huge": ({**TRANSFER, "amount": "9" * 30}, "amount is out of range"),
+    "lone surrogate": ({**TRANSFER, "source_id": "A0001\ud83d"}, "source_id is not valid text"),
+    "bytes": ({**TRANSFER, "source_id": b"A0001"}, "source_id is of type bytes"),
+    "set": ({**TRANSFER, "source_id": {"A0001"}}, "source_id is of type set"),
+    "object": ({**TRANSFER, "source_id": object()}, "source_id is of type object"),
+    "nested int key": ({**TRANSFER, "source_id": {1: "x"}}, "key of type int"),
+    "int argument name": ({**TRANSFER, 1: "x"}, "Unknown argument(s) for 'transfer': 1."),
+    "surrogate argument name": ({"source_id\ud83d": "A0001"}, "Unknown argument(s)"),
+}
+
+
+@pytest.mark.parametrize("kind", list(REFUSED))
+def test_values_the_schema_cannot_mean_are_refused_with_a_clear_message(kind: str) -> None:
+    arguments, message = REFUSED[kind]
+    with pytest.raises(ToolArgumentError) as refused:
+        bank.env.tools["transfer"].validate_arguments(arguments)
+    assert message in str(refused.value)
+
+
+def test_refusals_are_invalid_arguments_with_valid_text_and_change_nothing() -> None:
+    harness = EpisodeHarness(bank.env)
+    for kind, (arguments, _) in REFUSED.items():
+        before = harness.database.state_hash()
+        result = harness.runtime.call("transfer", arguments)
+        assert result.error == ErrorKind.INVALID_ARGUMENTS, kind
+        assert harness.database.state_hash() == before
+        result.content.encode("utf-8")  # echoed names and values are valid text
+    assert harness.ok("transfer", **TRANSFER)["amount"] == 5
+    harness.close()
 
 
 class _Base(DeclarativeBase):

@@ -299,3 +299,111 @@ def test_metrics_are_grouped_by_environment_and_domain() -> None:
     assert metrics.by_domain["finance"].success_rate.value == 0.5
     assert metrics.by_domain["travel"].mean_reward.value == pytest.approx(0.95)
     assert metrics.overall.mean_reward.value == pytest.approx((1 + 0 + 0.95) / 3)
+
+
+# -- hostile model output, unrecordable episodes, concurrent runs on one file ---------------------------------
+
+
+def test_a_model_output_with_lone_surrogates_is_recorded_as_valid_utf8(task_set: TaskSet, tmp_path: Path) -> None:
+    """An argument name holding a lone surrogate is echoed in the error observation; the record still serialises."""
+
+    class SurrogateFirst(OracleAgent):
+        def act(self, messages: list[dict[str, Any]]) -> str | dict[str, Any]:
+            if len(messages) == 2:  # the first turn: a broken call, then the oracle's solution
+                call = {"name": "get_account", "arguments": {"account_id\ud83d": "A0001"}}
+                return {"role": "assistant", "content": "Let me look \udc00", "tool_calls": [{"function": call}]}
+            return super().act(messages)
+
+    output = tmp_path / "run.jsonl"
+    outcome = evaluate(task_set, config(), output, agent_factory=SurrogateFirst)
+    assert not outcome.failures and outcome.summary.complete
+    records = [json.loads(line) for line in output.read_bytes().decode("utf-8", errors="strict").splitlines()]
+    assert len(records) == 3 and all(r["reward"] == 0.95 for r in records)  # one malformed call: 5 % off
+    first_observation = next(m for m in records[0]["messages"] if m["role"] == "tool")["content"]
+    assert "Unknown argument(s)" in first_observation and "account_id\ufffd" in first_observation
+
+
+def test_an_episode_that_fails_to_record_is_a_failure_and_the_run_goes_on(
+    task_set: TaskSet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    serialise = EpisodeRecord.model_dump_json
+
+    def failing_for_t2(record: EpisodeRecord, **kwargs: Any) -> str:
+        if record.task_id == "bank-t2":
+            raise ValueError("cannot serialise this record")
+        return serialise(record, **kwargs)
+
+    monkeypatch.setattr(EpisodeRecord, "model_dump_json", failing_for_t2)
+    output = tmp_path / "run.jsonl"
+    outcome = evaluate(task_set, config(), output)
+    assert [(f.task_id, "cannot serialise" in f.error) for f in outcome.failures] == [("bank-t2", True)]
+    assert outcome.summary.episodes_failed == 1 and not outcome.summary.complete
+    assert sorted(r.task_id for r in read_records(output)[0]) == ["bank-t1", "bank-t3"]
+
+
+def test_a_second_run_on_the_same_output_is_refused_while_the_first_runs(task_set: TaskSet, tmp_path: Path) -> None:
+    import threading
+
+    started, release = threading.Event(), threading.Event()
+
+    class Paused(OracleAgent):
+        def act(self, messages: list[dict[str, Any]]) -> str | dict[str, Any]:
+            started.set()
+            release.wait(timeout=300)  # bounded: released by the test as soon as the second run was refused
+            return super().act(messages)
+
+    output = tmp_path / "run.jsonl"
+    outcomes: list[Any] = []
+    first = threading.Thread(target=lambda: outcomes.append(evaluate(task_set, config(), output, Paused)))
+    first.start()
+    try:
+        assert started.wait(timeout=300)
+        with pytest.raises(EvaluationError, match=r"Another envfactory eval is writing .*run\.jsonl"):
+            evaluate(task_set, config(), output)
+    finally:
+        release.set()
+        first.join(timeout=300)
+    assert outcomes and outcomes[0].summary.complete
+    records = read_records(output)[0]
+    assert sorted((r.task_id, r.trial) for r in records) == [("bank-t1", 0), ("bank-t2", 0), ("bank-t3", 0)]
+    # The lock goes with the run: the next run on the file resumes it. The results folder holds only results.
+    assert evaluate(task_set, config(), output).skipped == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run.jsonl", "run.summary.json"]
+
+
+def test_two_eval_processes_on_one_output_never_duplicate_records(tmp_path: Path) -> None:
+    """Two ``envfactory eval`` processes on one file: whichever comes second is refused with a clear message."""
+    task_path = tmp_path / "tasks.jsonl"
+    write_tasks(task_path, bank_test_tasks())
+    output = tmp_path / "run.jsonl"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(
+                f"""
+                import sys, filelock
+                from envfactory_gym.evaluation import lock_path
+                from pathlib import Path
+                lock = filelock.FileLock(lock_path(Path({str(output)!r})))
+                lock.acquire(timeout=0)
+                print("locked", flush=True)
+                sys.stdin.read()
+                """
+            ),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=str(REPO),
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        result = CliRunner().invoke(
+            app,
+            ["eval", "--agent", "oracle", "--tasks", str(task_path), "--output", str(output), "--no-progress"],
+        )
+        assert result.exit_code == 2 and "Another envfactory eval is writing" in result.output
+        assert not output.exists() or output.read_bytes() == b""
+    finally:
+        holder.communicate("", timeout=60)

@@ -181,3 +181,38 @@ def test_registering_a_custom_environment_is_idempotent_and_guards_its_name() ->
         registry.register_environment(impostor)
     with pytest.raises(ValueError, match="suite environment"):
         registry.register_environment(EnvironmentDefinition("airline", domain="x", models=Other, description=""))
+
+
+def test_typos_in_split_and_options_are_errors_naming_the_valid_ones(bank_tasks: list[Task]) -> None:
+    with pytest.raises(ValueError, match=r"Unknown split 'tset'; the splits are: train, test"):
+        make(bank_tasks, split="tset")
+    with pytest.raises(ValueError, match="Unknown split 'tset'"):
+        gym.make("envfactory/test_bank-v0", split="tset")
+    env = make(bank_tasks)
+    with pytest.raises(ValueError, match=r"Unknown options\[.split.\] 'validation'; the splits are: train, test"):
+        env.reset(options={"split": "validation"})
+    with pytest.raises(ValueError, match=r"Unknown reset option\(s\) 'splt'; the options are: task_id, split, task"):
+        env.reset(options={"splt": "test"})
+    with pytest.raises(ValueError, match="Unknown split 'bogus'"):
+        env.task_pool("bogus")
+
+
+@pytest.mark.parametrize(
+    "options", [{"task_id": "nope"}, {"split": "validation"}, {"splt": "test"}, {"task_id": "bank-read", "x": 1}]
+)
+def test_a_failed_reset_leaves_the_running_episode_and_the_draws_as_they_were(
+    options: dict[str, object], bank_tasks: list[Task]
+) -> None:
+    env = make(bank_tasks)
+    env.reset(seed=1, options={"task_id": "bank-transfer"})
+    env.step(call("transfer", source_id="A0001", target_id="A0002", amount=50))
+    state, transcript = env.state_hash(), env._messages_copy()
+    with pytest.raises((KeyError, ValueError)):
+        env.reset(seed=123, options=options)
+    assert env.task is not None and env.task.task_id == "bank-transfer"
+    assert env.state_hash() == state and env._messages_copy() == transcript
+    assert env.step("Done: I sent 50 from A0001 to A0002.")[1] == 1.0
+    # The failed reset did not reseed: the next unseeded draws are those of an env that never saw it.
+    twin = make(bank_tasks)
+    twin.reset(seed=1, options={"task_id": "bank-transfer"})
+    assert [env.reset()[1]["task_id"] for _ in range(8)] == [twin.reset()[1]["task_id"] for _ in range(8)]

@@ -8,8 +8,10 @@ import os
 import socket
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +20,19 @@ from fastmcp import Client
 from fastmcp.client.transports import StdioTransport
 from mcp.shared.exceptions import MCPError
 
+from envfactory_gym import registry
+from envfactory_gym.actions import MAX_ACTION_CHARS
 from envfactory_gym.agents.baselines import OracleAgent
 from envfactory_gym.env import ToolUseEnv
-from envfactory_gym.mcp_server import EnvfactoryMCP, EpisodeStore, SessionLimitError
+from envfactory_gym.mcp_server import (
+    STATE_PAGE_BYTES,
+    EnvfactoryMCP,
+    EpisodeStore,
+    SessionLimitError,
+    read_state,
+    state_index,
+    state_page,
+)
 from envfactory_gym.tasks import Task, write_tasks
 from tests.conftest import bank_read_task, bank_task
 
@@ -140,13 +152,15 @@ def test_oracle_solves_tasks_through_mcp(server: EnvfactoryMCP) -> None:
     run(scenario())
 
 
-def test_unknown_task_is_an_error_and_keeps_the_episode(server: EnvfactoryMCP) -> None:
+def test_unknown_task_or_split_is_an_error_and_keeps_the_episode(server: EnvfactoryMCP) -> None:
     async def scenario() -> None:
         async with Client(server.mcp, mode="legacy") as client:
             await client.get_prompt("start_episode", {"task_id": "bank-transfer"})
             await client.call_tool("transfer", TRANSFER)
             with pytest.raises(MCPError, match="No task 'nope'"):
                 await client.get_prompt("start_episode", {"task_id": "nope"})
+            with pytest.raises(MCPError, match=r"Unknown options\[\"split\"\] 'bogus'; the splits are: train, test"):
+                await client.get_prompt("start_episode", {"split": "bogus"})
             episode = await read_json(client, "envfactory://episode")
             assert episode["task_id"] == "bank-transfer" and episode["tool_calls"] == 1
             assert await read_json(client, "envfactory://tasks") == {
@@ -223,6 +237,93 @@ def test_conversational_server_routes_messages_to_the_user() -> None:
     run(scenario())
 
 
+def test_a_reclaimed_session_gets_a_clear_error_until_it_starts_a_new_episode() -> None:
+    server = EnvfactoryMCP("test_bank", tasks=tasks(), idle_timeout=10)
+    now = [0.0]
+    server.store.clock = lambda: now[0]
+    reclaimed = r"reclaimed after more than 10 s without requests.*Start a new episode \(the start_episode prompt\)"
+
+    async def scenario() -> None:
+        async with Client(server.mcp, mode="legacy") as client:
+            await client.get_prompt("start_episode", {"task_id": "bank-transfer"})
+            assert not (await client.call_tool("transfer", TRANSFER)).is_error
+            now[0] = 11.0  # the session pauses longer than the idle timeout
+            with pytest.raises(MCPError, match=reclaimed):
+                await client.read_resource("envfactory://episode")
+            with pytest.raises(MCPError, match=reclaimed):
+                await client.call_tool("get_account", {"account_id": "A0001"})
+            with pytest.raises(MCPError, match=reclaimed):
+                await client.list_tools()
+            with pytest.raises(MCPError, match=reclaimed):
+                await client.get_prompt("send_message", {"content": "Done."})
+            assert server.store.reclaimed == 1
+            await client.get_prompt("start_episode", {"task_id": "bank-transfer"})
+            episode = await read_json(client, "envfactory://episode")
+            assert episode["task_id"] == "bank-transfer" and episode["tool_calls"] == 0
+            assert not (await client.call_tool("transfer", TRANSFER)).is_error
+        assert server.store.episodes == {} and not server.store.reclaimed_keys
+
+    run(scenario())
+
+
+def test_a_slow_step_in_one_session_does_not_hold_up_another(server: EnvfactoryMCP) -> None:
+    """Environment work runs off the event loop: while one session's step is held, another session's calls
+    complete (synchronised by events, no timing)."""
+    other_done = threading.Event()
+    held_until_other_done: list[bool] = []
+
+    async def scenario() -> None:
+        async with Client(server.mcp, mode="legacy") as a, Client(server.mcp, mode="legacy") as b:
+            await a.get_prompt("start_episode", {"task_id": "bank-read"})
+            (episode_a,) = server.store.episodes.values()
+            step = episode_a.env.step
+
+            def held_step(action: Any) -> Any:
+                # Bounded: the other session sets the event as soon as its calls are done.
+                held_until_other_done.append(other_done.wait(timeout=REQUEST_LIMIT))
+                return step(action)
+
+            episode_a.env.step = held_step  # type: ignore[method-assign]
+
+            async def other_session() -> None:
+                await b.get_prompt("start_episode", {"task_id": "bank-read"})
+                for _ in range(3):
+                    assert not (await b.call_tool("get_account", {"account_id": "A0003"})).is_error
+                other_done.set()
+
+            held, _ = await asyncio.gather(a.call_tool("get_account", {"account_id": "A0001"}), other_session())
+            assert not held.is_error
+
+    run(scenario())
+    assert held_until_other_done == [True]
+
+
+@pytest.mark.parametrize("env_id", sorted(registry.implemented()))
+def test_state_pages_rebuild_the_export_and_each_fits_a_client_message(env_id: str) -> None:
+    """Every environment at its seeded size: the pages hold exactly the exported tables, and each page, as
+    JSON-RPC carries it (a JSON string inside the response), stays far below the client's 1 MiB limit."""
+    env = ToolUseEnv([env_id])
+    env.reset(seed=0)
+    index = state_index(env)
+    rebuilt: dict[str, list[Any]] = {}
+    for uri in index["pages"]:
+        _, _, table, page = uri.removeprefix("envfactory://").rsplit("/", 3)
+        text = state_page(env, env_id, table, int(page))
+        assert len(json.dumps(text, ensure_ascii=False).encode()) < 2**20 // 2
+        payload = json.loads(text)
+        assert len(payload["rows"]) == 1 or len(text.encode()) <= STATE_PAGE_BYTES + 1024
+        assert (
+            payload["state_hash"] == index["state_hash"]
+            and payload["pages"] == index["environments"][env_id]["tables"][table]["pages"]
+        )
+        rebuilt.setdefault(table, []).extend(payload["rows"])
+    exported = json.loads(json.dumps(env.export_state()[env_id]["tables"], default=str, ensure_ascii=False))
+    assert rebuilt == exported
+    with pytest.raises(MCPError, match="no page 99"):
+        state_page(env, env_id, next(iter(exported)), 99)
+    env.close()
+
+
 # -- stdio and HTTP (subprocesses) ---------------------------------------------------------------------------
 
 
@@ -276,34 +377,59 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def http_server(task_file: Path) -> Iterator[str]:
+SERVER_START_LIMIT = 300.0  # seconds: a bound for a loaded machine, not an expectation (it starts in a few)
+
+
+@contextmanager
+def serving_http(args: list[str], log_path: Path) -> Iterator[str]:
+    """``envfactory serve ... --transport http`` in a subprocess, yielding its URL once it accepts connections.
+
+    The wait is bounded; a server that exits or never listens fails the test with its own log.
+    """
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, *serve_args(task_file, "--transport", "http", "--port", str(port), "--token", "t0ken")],
-        cwd=str(REPO),
-        env=subprocess_env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/mcp"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, *args, "--transport", "http", "--port", str(port)],
+            cwd=str(REPO),
+            env=subprocess_env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     try:
-        for _ in range(200):  # wait (bounded) until the server accepts connections
+        deadline = time.monotonic() + SERVER_START_LIMIT
+        while True:
             if process.poll() is not None:
-                raise RuntimeError("the HTTP server exited")
+                pytest.fail(f"The HTTP server exited ({process.returncode}) before listening:\n{log_path.read_text()}")
             with socket.socket() as probe:
                 if probe.connect_ex(("127.0.0.1", port)) == 0:
                     break
-            asyncio.run(asyncio.sleep(0.05))
-        yield url
+            if time.monotonic() > deadline:
+                pytest.fail(f"The HTTP server did not listen within {SERVER_START_LIMIT:g} s:\n{log_path.read_text()}")
+            time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}/mcp"
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=60)
+
+
+@pytest.fixture(scope="module")
+def http_server(task_file: Path) -> Iterator[str]:
+    with serving_http([*serve_args(task_file), "--token", "t0ken"], task_file.with_name("server.log")) as url:
+        yield url
+
+
+# A bound on each request so that a server that hangs fails the test instead of stalling the suite; requests
+# take milliseconds, so no loaded machine comes near it.
+REQUEST_LIMIT = 180.0
 
 
 @asynccontextmanager
-async def http_client(url: str, token: str = "t0ken") -> AsyncIterator[Client]:
-    async with Client(url, auth=token, mode="legacy") as client:
+async def http_client(url: str, token: str | None = "t0ken") -> AsyncIterator[Client]:
+    async with Client(url, auth=token, mode="legacy", timeout=REQUEST_LIMIT) as client:
         yield client
 
 
@@ -336,3 +462,41 @@ def test_http_server_requires_the_token(http_server: str) -> None:
                 await client.list_tools()
 
     run(scenario())
+
+
+def test_a_pathological_send_message_does_not_block_another_client(http_server: str) -> None:
+    """A maximum-size message that once took the parser hours (a code fence, then whitespace) is an ordinary
+    final answer, and another client's calls go through meanwhile."""
+    hostile = "```" + " " * (MAX_ACTION_CHARS - 4) + "x"
+
+    async def scenario() -> None:
+        async with http_client(http_server) as a, http_client(http_server) as b:
+            await a.get_prompt("start_episode", {"task_id": "bank-read"})
+            await b.get_prompt("start_episode", {"task_id": "bank-read"})
+
+            async def other_client() -> list[Any]:
+                return [await b.call_tool("get_account", {"account_id": "A0003"}) for _ in range(5)]
+
+            _, calls = await asyncio.gather(a.get_prompt("send_message", {"content": hostile}), other_client())
+            assert not any(call.is_error for call in calls)
+            episode = await read_json(a, "envfactory://episode")
+            assert episode["done"] and episode["messages"][-1] == {"role": "assistant", "content": hostile}
+
+    run(scenario())
+
+
+def test_state_of_the_largest_environment_reads_through_the_http_client(tmp_path: Path) -> None:
+    largest = "hotel_booking"  # the largest seeded state of the suite (about 2 MiB of JSON)
+    local = ToolUseEnv([largest])
+    local.reset(seed=0)  # the episode a new session starts with
+    expected = json.loads(
+        json.dumps({"state_hash": local.state_hash(), "state": local.export_state()}, default=str, ensure_ascii=False)
+    )
+    assert len(json.dumps(expected, ensure_ascii=False).encode()) > 1.5 * 2**20  # more than one message carries
+    with serving_http(["-m", "envfactory_gym.cli", "serve", largest], tmp_path / "server.log") as url:
+
+        async def scenario() -> None:
+            async with http_client(url, token=None) as client:
+                assert await read_state(client) == expected
+
+        run(scenario())

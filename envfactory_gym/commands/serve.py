@@ -84,7 +84,9 @@ def serve(
         return
     import uvicorn
 
-    app = server.mcp.http_app(path=path, session_idle_timeout=idle_timeout)
+    # The transport drops idle sessions later than the store reclaims their episodes, so a client coming back
+    # after a pause gets the store's error (start a new episode), not a bare "Session terminated".
+    app = server.mcp.http_app(path=path, session_idle_timeout=2 * idle_timeout + 60)
     print(f"envfactory: serving {name} over MCP at http://{host}:{port}{path}", file=sys.stderr, flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
