@@ -127,6 +127,7 @@ def test_a_host_is_usable_without_ray(tasks: list[Task]) -> None:
     with pytest.raises(RuntimeError, match="already holds"):
         host.reset("e2", tasks[0].model_dump(mode="json"))
     host.close("e1")
+    assert host.warm([tasks[0].model_dump(mode="json")]) == 1  # builds the snapshot, keeps no episode
     assert host.describe()["episodes"] == 0
 
 

@@ -117,6 +117,14 @@ class EpisodeHost:
         if env is not None:
             env.close()
 
+    def warm(self, tasks: Sequence[dict[str, Any]]) -> int:
+        """Build the seeded snapshots these tasks start from (the first episode of an environment pays for it)."""
+        for index, task in enumerate(tasks):
+            key = f"warm-{index}"
+            self.reset(key, task)
+            self.close(key)
+        return len(tasks)
+
     def describe(self) -> dict[str, Any]:
         """Where the actor runs and how many episodes it holds."""
         node_id = None
@@ -237,6 +245,14 @@ class EnvPool:
             if self.detached:
                 options["lifetime"] = "detached"
         return options
+
+    def warm(self, tasks: Sequence[Task]) -> EnvPool:
+        """Have every actor build the seeded snapshots of these tasks' environments now (blocking), so that the
+        first episodes do not pay for it. One task per environment and seed is enough."""
+        ray = import_ray()
+        payload = [task.model_dump(mode="json") for task in tasks]
+        ray.get([actor.warm.remote(payload) for actor in self.start().actors])
+        return self
 
     def describe(self) -> list[dict[str, Any]]:
         """Each actor's pid, node and episode count (a blocking call, for logs and tests)."""
