@@ -51,7 +51,7 @@ demo: setup
 
 test: setup
 	$(BIN)/ruff check .
-	VERIFIERS_PYTHON=$(abspath $(VERIFIERS_VENV))/bin/python $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
+	VERIFIERS_PYTHON=$(abspath $(VERIFIERS_VENV))/bin/python $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -q
 
 lint: setup
 	$(BIN)/ruff check .

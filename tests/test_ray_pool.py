@@ -29,6 +29,8 @@ from tests.test_verl_integration import (  # noqa: F401 - stock_model and tokeni
     tokenizer,
 )
 
+pytestmark = pytest.mark.xdist_group("ray")  # one local cluster: all of this module on one xdist worker
+
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[None]:

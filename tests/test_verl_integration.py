@@ -162,6 +162,9 @@ def test_without_verl_the_agent_loop_says_how_to_install_it(monkeypatch: pytest.
     finally:
         agent_loop_class.cache_clear()
     assert verl_records([counter_task()])[0]["agent_name"] == AGENT_NAME  # data export needs no verl
+    # Without a task file, tasks come from the row's environments' packaged tasks; test_counter has none.
+    with pytest.raises(KeyError, match="add-a3"):
+        verl_integration.find_task("add-a3", ["test_counter"])
 
 
 @pytest.mark.filterwarnings("ignore:Disabled critic:UserWarning")
