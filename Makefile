@@ -6,6 +6,18 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 TORCH_CPU_PIN ?= torch==2.13.0
 BFCL_EVAL_PIN ?= bfcl-eval==2026.3.23
+# Integration tests run the real verl, openenv-core and verifiers packages (docs/TRAINING.md, "Tested versions").
+# verl is installed without its dependencies: they pin transformers below what TRL's environment_factory path
+# uses and pull ray[default], tensorboard and a CUDA stack; its agent loop needs only these few.
+VERL_PIN ?= verl==0.9.1
+VERL_DEPS ?= "hydra-core>=1.3,<1.4" "tensordict>=0.8,<=0.10.0,!=0.9.0" codetiming dill
+# openenv-core's server and client need FastAPI, uvicorn and websockets (already here); its Gradio web UI is
+# optional and not installed.
+OPENENV_PIN ?= openenv-core==0.3.0
+OPENENV_DEPS ?= "fastapi>=0.104" "websockets>=15"
+# verifiers pins mcp<2, which FastMCP (the mcp extra) cannot share: it gets an environment of its own.
+VERIFIERS_PIN ?= verifiers==0.3.1
+VERIFIERS_VENV ?= .venv-verifiers
 PYTEST_WORKERS ?= 2
 
 .PHONY: setup demo test lint bench clean
@@ -19,26 +31,34 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 		echo "No GPU found: installing the CPU build of torch ($(TORCH_CPU_PIN)) first."; \
 		$(BIN)/python -m pip install -q "$(TORCH_CPU_PIN)"; \
 	fi
-	$(BIN)/python -m pip install -q -e ".[all]"
+	$(BIN)/python -m pip install -q -e ".[all,ray]"
 	@# The BFCL replay tests read bfcl-eval's own classes and data. Its declared dependencies would
 	@# downgrade numpy and networkx and pull sentence-transformers; the parts we use need none of them.
-	$(BIN)/python -m pip install -q --no-deps "$(BFCL_EVAL_PIN)"
+	$(BIN)/python -m pip install -q --no-deps "$(BFCL_EVAL_PIN)" "$(VERL_PIN)" "$(OPENENV_PIN)"
+	$(BIN)/python -m pip install -q $(VERL_DEPS) $(OPENENV_DEPS)
 	@touch $@
 
-setup: $(VENV)/.installed
+$(VERIFIERS_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VERIFIERS_VENV)
+	$(VERIFIERS_VENV)/bin/python -m pip install -q --upgrade pip
+	$(VERIFIERS_VENV)/bin/python -m pip install -q -e . "$(VERIFIERS_PIN)" "pytest>=8"
+	@touch $@
+
+setup: $(VENV)/.installed $(VERIFIERS_VENV)/.installed
 
 demo: setup
 	$(BIN)/envfactory demo
 
 test: setup
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
+	VERIFIERS_PYTHON=$(abspath $(VERIFIERS_VENV))/bin/python $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -q
 
 lint: setup
 	$(BIN)/ruff check .
 
 bench: setup
 	$(BIN)/python benchmarks/bench_env.py
+	$(BIN)/python benchmarks/bench_paths.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(VERIFIERS_VENV) .pytest_cache .ruff_cache .hypothesis

@@ -10,14 +10,9 @@ from typing import Any
 
 import pytest
 import torch
-from sqlalchemy import Integer, String
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from envfactory_gym import registry
-from envfactory_gym.authoring import EnvironmentDefinition, SeedData, ToolContext
 from envfactory_gym.env import system_prompt
 from envfactory_gym.export import environment_key, rl_records, to_dataset
-from envfactory_gym.gold import with_gold_changes
 from envfactory_gym.integrations.trl import (
     EnvfactoryEnvironment,
     EnvironmentFactory,
@@ -28,61 +23,13 @@ from envfactory_gym.integrations.trl import (
     record_final_answers,
     trl_tool_schemas,
 )
-from envfactory_gym.tasks import GoldCall, Task
 from tests.conftest import bank_read_task, bank_task
 from tests.fixtures import bank
+from tests.fixtures.counter import counter_task
+from tests.fixtures.counter import env as counter_env
 
 os.environ.setdefault("TRL_EXPERIMENTAL_SILENCE", "1")
-
-
-# -- a one-tool environment: short prompts keep the tiny model's runs fast ---------------------------------
-class CounterBase(DeclarativeBase):
-    pass
-
-
-class Counter(CounterBase):
-    __tablename__ = "counters"
-    name: Mapped[str] = mapped_column(String(8), primary_key=True)
-    value: Mapped[int] = mapped_column(Integer)
-
-
-counter_env = EnvironmentDefinition("test_counter", domain="productivity", models=CounterBase, description="Counters.")
-
-
-@counter_env.seed
-def seed_counters(db: Session, data: SeedData) -> None:
-    for name in "abc":
-        db.add(Counter(name=name, value=0))
-
-
-@counter_env.write(intents=["add {amount} to counter {name}"])
-def add(ctx: ToolContext, name: str, amount: int) -> int:
-    """Add to a counter.
-
-    Args:
-        name: The counter's name.
-        amount: How much to add.
-    """
-    row = ctx.rows(Counter).require(name, missing=f"No counter {name}.")
-    ctx.rows(Counter).update(name, value=row["value"] + amount)
-    return row["value"] + amount
-
-
-registry.register_environment(counter_env, gym_register=False)  # idempotent for the same definition
-
-
-def counter_task(task_id: str = "add-a3", amount: int = 3) -> Task:
-    return with_gold_changes(
-        Task(
-            task_id=task_id,
-            domain="productivity",
-            env_ids=["test_counter"],
-            goal="write",
-            query=f"Add {amount} to counter a.",
-            gold_calls=[GoldCall(env_id="test_counter", tool="add", arguments={"name": "a", "amount": amount})],
-        )
-    )
-
+__all__ = ["counter_env", "counter_task"]  # imported from here by other test modules
 
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:

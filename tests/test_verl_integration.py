@@ -1,246 +1,309 @@
-"""The verl agent loop at its interface boundary: built, instantiated and run the way verl's worker does.
+"""The verl agent loop against the real verl package: configs composed with verl's own Hydra schema, the loop
+built from the agent-loop YAML and run by verl's ``AgentLoopWorker.generate_sequences`` (padding, masks and
+reward tensors included), token accounting checked against the stock Qwen3 template and verl's own
+Continuous Token builder.
 
-verl is not installed here, so the test installs minimal stand-ins for the three things our code takes from
-``verl.experimental.agent_loop.agent_loop`` (``AgentLoopBase``, ``AgentLoopOutput``, ``register``), following
-verl's documented signatures, and a fake rollout server answering ``generate(request_id, prompt_ids=...,
-sampling_params=...)`` with token ids.
+The rollout server is a scripted model: it answers ``generate(request_id, prompt_ids=..., sampling_params=...)``
+with fixed text, so the tests check the plumbing deterministically.
 """
 
 from __future__ import annotations
 
 import asyncio
-import importlib
+import json
 import sys
-import types
-from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
-from pydantic import BaseModel
+from hydra import compose, initialize_config_dir
+from hydra.errors import InstantiationException
+from omegaconf import OmegaConf, open_dict
+from verl.experimental.agent_loop.agent_loop import AgentLoopWorker
+from verl.protocol import DataProto
+from verl.workers.rollout.replica import TokenOutput
 
+from envfactory_gym.env import system_prompt
+from envfactory_gym.export import select_tasks
 from envfactory_gym.integrations import verl as verl_integration
-from envfactory_gym.integrations.verl import AGENT_NAME, agent_loop_class, verl_records
+from envfactory_gym.integrations.trl import trl_tool_schemas
+from envfactory_gym.integrations.verl import (
+    AGENT_NAME,
+    ChatTokens,
+    agent_loop_class,
+    dataset_class,
+    prompt_token_count,
+    verl_records,
+)
 from envfactory_gym.tasks import write_tasks
-from tests.conftest import bank_read_task
-from tests.test_trl_integration import counter_task, tiny_model  # noqa: F401
+from tests.fixtures import bank
+from tests.fixtures.counter import counter_task
+from tests.fixtures.counter import env as counter_env
 
-RIGHT = '<tool_call>\n{"name": "add", "arguments": {"name": "a", "amount": 3}}\n</tool_call><|im_end|>'
-WRONG = '<tool_call>\n{"name": "add", "arguments": {"name": "a", "amount": 4}}\n</tool_call><|im_end|>'
-ANSWER = "<think>\n\n</think>\n\nDone: counter a is 3.<|im_end|>"
+CONFIGS = Path(__file__).resolve().parents[1] / "train" / "configs"
+THINK = "<think>\nI will add it.\n</think>\n\n"
+RIGHT = THINK + '<tool_call>\n{"name": "add", "arguments": {"name": "a", "amount": 3}}\n</tool_call><|im_end|>'
+WRONG = THINK + '<tool_call>\n{"name": "add", "arguments": {"name": "a", "amount": 4}}\n</tool_call><|im_end|>'
+ANSWER = "<think>\nDone.\n</think>\n\nCounter a is 3.<|im_end|>"
 
 
-def _fake_verl() -> dict[str, types.ModuleType]:
-    """Stand-ins for verl's agent-loop module (absent on this machine), after verl's documented interface."""
-    module = types.ModuleType("verl.experimental.agent_loop.agent_loop")
-    registry: dict[str, dict] = {}
+@pytest.fixture(scope="module")
+def stock_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny Qwen3 model with the stock Qwen3 chat template (the one that drops earlier <think> blocks)."""
+    from envfactory_gym.tiny_model import build_tiny_model, qwen3_chat_template
 
-    class AgentLoopMetrics(BaseModel):
-        generate_sequences: float = 0.0
-        tool_calls: float = 0.0
+    corpus = [system_prompt([bank.env]), system_prompt([counter_env]), qwen3_chat_template(False), RIGHT, ANSWER]
+    corpus += [json.dumps(spec.openai_schema()) for spec in counter_env.tools.values()]
+    corpus += [json.dumps(schema) for schema in trl_tool_schemas("test_counter")]
+    return build_tiny_model(tmp_path_factory.mktemp("stock"), corpus=corpus, vocab_size=600, training_template=False)
 
-    class AgentLoopOutput(BaseModel):
-        prompt_ids: list[int]
-        response_ids: list[int]
-        response_mask: list[int]
-        response_logprobs: list[float] | None = None
-        reward_score: float | None = None
-        num_turns: int = 0
-        metrics: AgentLoopMetrics
-        extra_fields: dict[str, Any] = {}
 
-    class _DummyConfig:
-        def __init__(self, config: Any) -> None:
-            self.config = config
+@pytest.fixture(scope="module")
+def tokenizer(stock_model: Path) -> Any:
+    from transformers import AutoTokenizer
 
-    class AgentLoopBase(ABC):
-        _class_initialized = False
+    return AutoTokenizer.from_pretrained(stock_model)
 
-        def __init__(self, trainer_config: Any, server_manager: Any, tokenizer: Any, processor: Any, **kwargs: Any):
-            self.init_class(config=trainer_config.config, tokenizer=tokenizer, processor=processor, **kwargs)
-            self.config = trainer_config.config
-            self.server_manager = server_manager
-            self.tokenizer = tokenizer
-            self.processor = processor
-            self.loop = asyncio.get_running_loop()
 
-        @classmethod
-        def init_class(cls, config: Any, tokenizer: Any, processor: Any, **kwargs: Any) -> None:
-            cls._class_initialized = True
+def verl_config(name: str, model: Path, *overrides: str) -> Any:
+    """One of the suite's verl configs, composed by Hydra over verl's packaged ppo_trainer schema."""
+    with initialize_config_dir(config_dir=str(CONFIGS), version_base=None):
+        return compose(
+            name,
+            overrides=[
+                f"actor_rollout_ref.model.path={model}",
+                "actor_rollout_ref.rollout.agent.num_workers=1",
+                *overrides,
+            ],
+        )
 
-        @abstractmethod
-        async def run(self, sampling_params: dict[str, Any], **kwargs: Any) -> AgentLoopOutput: ...
 
-    def register(agent_name: str):
-        def decorator(subclass: type) -> type:
-            registry[agent_name] = {"_target_": f"{subclass.__module__}.{subclass.__qualname__}"}
-            return subclass
+def loop_config(model: Path, tmp_path: Path, prompt: int = 1024, response: int = 256, **options: Any) -> Any:
+    """verl-grpo with the agent-loop YAML entry ``options`` and small prompt/response caps."""
+    entry = agent_loop_yaml(tmp_path / "loop.yaml", **options)
+    return verl_config(
+        "verl-grpo",
+        model,
+        f"actor_rollout_ref.rollout.agent.agent_loop_config_path={entry}",
+        f"data.max_prompt_length={prompt}",
+        f"data.max_response_length={response}",
+    )
 
-        return decorator
 
-    module.AgentLoopBase = AgentLoopBase
-    module.AgentLoopOutput = AgentLoopOutput
-    module.AgentLoopMetrics = AgentLoopMetrics
-    module._DummyConfig = _DummyConfig
-    module._agent_loop_registry = registry
-    module.register = register
-    packages = {name: types.ModuleType(name) for name in ("verl", "verl.experimental", "verl.experimental.agent_loop")}
-    return {**packages, module.__name__: module}
+def agent_loop_yaml(path: Path, **options: Any) -> Path:
+    entry = {"name": AGENT_NAME, "_target_": "envfactory_gym.integrations.verl.EnvfactoryAgentLoop", **options}
+    path.write_text(OmegaConf.to_yaml(OmegaConf.create([entry])), encoding="utf-8")
+    return path
+
+
+class ScriptedModel:
+    """The rollout server's role: the i-th trajectory (by first request) makes ``calls[i]``, then answers."""
+
+    def __init__(self, tokenizer: Any, calls: list[str], answer: str = ANSWER) -> None:
+        self.tokenizer = tokenizer
+        self.calls = calls
+        self.answer = answer
+        self.order: dict[str, int] = {}
+        self.requests: list[dict[str, Any]] = []
+
+    async def generate(self, request_id: str, *, prompt_ids: list[int], sampling_params: dict, **_: Any) -> Any:
+        index = self.order.setdefault(request_id, len(self.order))
+        self.requests.append({"id": request_id, "prompt_ids": list(prompt_ids), "sampling": dict(sampling_params)})
+        await asyncio.sleep(0)  # concurrent trajectories interleave, as on a real server
+        answered = "<tool_response>" in self.tokenizer.decode(prompt_ids)
+        text = self.answer if answered else self.calls[index % len(self.calls)]
+        ids = self.tokenizer(text, add_special_tokens=False)["input_ids"]
+        return TokenOutput(token_ids=ids, log_probs=[-0.5] * len(ids))
+
+
+def batch_of(records: list[dict[str, Any]]) -> DataProto:
+    """Rows as verl's RLHFDataset + trainer hand them to the worker (non-tensor fields per sample)."""
+    columns = {
+        "raw_prompt": [r["prompt"] for r in records],
+        "extra_info": [r["extra_info"] for r in records],
+        "agent_name": [r["agent_name"] for r in records],
+        "data_source": [r["data_source"] for r in records],
+        "index": [r["extra_info"]["index"] for r in records],
+    }
+    batch = DataProto.from_dict(non_tensors={k: np.array(v, dtype=object) for k, v in columns.items()})
+    batch.meta_info = {"global_steps": 1, "validate": False}
+    return batch
+
+
+def generate(config: Any, model: ScriptedModel, records: list[dict[str, Any]]) -> DataProto:
+    worker = AgentLoopWorker(config, model)
+    return asyncio.run(worker.generate_sequences(batch_of(records)))
+
+
+def valid_response(output: DataProto, row: int) -> tuple[list[int], list[int]]:
+    prompt_width = output.batch["prompts"].shape[1]
+    attention = output.batch["attention_mask"][row, prompt_width:].bool()
+    tokens = output.batch["responses"][row][attention].tolist()
+    mask = output.batch["response_mask"][row][attention].tolist()
+    return tokens, mask
 
 
 @pytest.fixture
-def fake_verl(monkeypatch: pytest.MonkeyPatch) -> types.ModuleType:
-    for name, module in _fake_verl().items():
-        monkeypatch.setitem(sys.modules, name, module)
-    agent_loop_class.cache_clear()
-    yield sys.modules["verl.experimental.agent_loop.agent_loop"]
-    agent_loop_class.cache_clear()
+def counter_tasks_file(tmp_path: Path) -> Path:
+    path = tmp_path / "tasks.jsonl"
+    write_tasks(path, [counter_task()])
+    return path
 
 
-class TokenOutput:
-    def __init__(self, token_ids: list[int]) -> None:
-        self.token_ids = token_ids
-        self.log_probs = [-0.5] * len(token_ids)
-
-
-class ScriptedServer:
-    """verl's AsyncLLMServerManager, answering from a script: a tool call, then (after the result) an answer."""
-
-    def __init__(self, tokenizer: Any, call: str) -> None:
-        self.tokenizer = tokenizer
-        self.call = call
-        self.requests: list[tuple[str, list[int]]] = []
-
-    async def generate(self, request_id: str, *, prompt_ids: list[int], sampling_params: dict, image_data=None):
-        self.requests.append((request_id, list(prompt_ids)))
-        await asyncio.sleep(0)  # let concurrent episodes interleave, as on a real server
-        text = ANSWER if "<tool_response>" in self.tokenizer.decode(prompt_ids) else self.call
-        return TokenOutput(self.tokenizer(text, add_special_tokens=False)["input_ids"])
-
-
-def _config(response_length: int = 2048, turns: int = 8) -> Any:
-    rollout = {"response_length": response_length, "multi_turn": {"max_assistant_turns": turns}}
-    return {"actor_rollout_ref": {"rollout": rollout}}
-
-
-def _row(record: dict) -> dict:
-    """A dataset row as verl's worker passes it to run(): raw_prompt plus the non-tensor fields."""
-    return {
-        "raw_prompt": record["prompt"],
-        "extra_info": record["extra_info"],
-        "data_source": record["data_source"],
-        "agent_name": record["agent_name"],
-        "index": record["extra_info"]["index"],
-    }
-
-
-async def _play(module: Any, tokenizer: Any, server: ScriptedServer, record: dict, **options: Any) -> Any:
-    cls = agent_loop_class()
-    loop = cls(
-        trainer_config=module._DummyConfig(options.pop("config", _config())),
-        server_manager=server,
-        tokenizer=tokenizer,
-        processor=None,
-        **options,
-    )
-    return await loop.run({"temperature": 1.0, "top_p": 1.0}, **_row(record))
-
-
+# -- configuration ----------------------------------------------------------------------------------------
 def test_without_verl_the_agent_loop_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "verl", None)
+    monkeypatch.setitem(sys.modules, "verl.experimental.agent_loop.agent_loop", None)
     agent_loop_class.cache_clear()
-    with pytest.raises(ImportError, match="pip install verl"):
-        _ = verl_integration.EnvfactoryAgentLoop
-    agent_loop_class.cache_clear()
+    try:
+        with pytest.raises(ImportError, match="envfactory-gym\\[verl\\]"):
+            _ = verl_integration.EnvfactoryAgentLoop
+    finally:
+        agent_loop_class.cache_clear()
     assert verl_records([counter_task()])[0]["agent_name"] == AGENT_NAME  # data export needs no verl
-
-
-def test_registered_under_a_target_hydra_can_resolve(fake_verl: types.ModuleType) -> None:
-    cls = agent_loop_class()
-    target = fake_verl._agent_loop_registry[AGENT_NAME]["_target_"]
-    module_name, _, attribute = target.rpartition(".")
-    assert getattr(importlib.import_module(module_name), attribute) is cls
-    assert issubclass(cls, fake_verl.AgentLoopBase)
-
-
-def test_an_episode_survives_across_turns_and_the_rubric_scores_it(
-    fake_verl: types.ModuleType,
-    tiny_model: Path,  # noqa: F811
-    tmp_path: Path,
-) -> None:
-    from transformers import AutoTokenizer
-
-    tokenizer = AutoTokenizer.from_pretrained(tiny_model)
-    tasks_file = tmp_path / "tasks.jsonl"
-    write_tasks(tasks_file, [counter_task()])
-    record = verl_records([counter_task()])[0]
-    right, wrong = ScriptedServer(tokenizer, RIGHT), ScriptedServer(tokenizer, WRONG)
-
-    async def both() -> list[Any]:
-        # Concurrent samples of the same prompt (a GRPO group) must not share an episode.
-        return await asyncio.gather(
-            _play(fake_verl, tokenizer, right, record, tasks_file=str(tasks_file)),
-            _play(fake_verl, tokenizer, wrong, record, tasks_file=str(tasks_file)),
-        )
-
-    good, bad = asyncio.run(both())
-    assert (good.reward_score, bad.reward_score) == (1.0, 0.0)
-    assert good.extra_fields["success"] and not bad.extra_fields["success"]
-    assert len(good.response_ids) == len(good.response_mask) == len(good.response_logprobs)
-
-    # One request id for the whole trajectory, and each turn's prompt extends the previous one.
-    (first_id, first_prompt), (second_id, second_prompt) = right.requests
-    assert first_id == second_id and first_prompt == good.prompt_ids
-    assert second_prompt[: len(first_prompt)] == first_prompt
-
-    model_tokens = [t for t, m in zip(good.response_ids, good.response_mask, strict=True) if m]
-    tool_tokens = [t for t, m in zip(good.response_ids, good.response_mask, strict=True) if not m]
-    assert tokenizer.decode(model_tokens) == RIGHT + ANSWER
-    tool_text = tokenizer.decode(tool_tokens)
-    assert "<tool_response>\n3\n</tool_response>" in tool_text and tool_text.rstrip().endswith("assistant")
-    # The tool turn continues the model's tokens exactly as the chat template would write the conversation.
-    assert tokenizer.decode(second_prompt).endswith(tool_text)
-
-
-def test_an_unknown_task_is_a_clear_error(
-    fake_verl: types.ModuleType,
-    tiny_model: Path,  # noqa: F811
-) -> None:
-    from transformers import AutoTokenizer
-
-    tokenizer = AutoTokenizer.from_pretrained(tiny_model)
-    record = verl_records([counter_task()])[0]
-    # Packaged tasks are looked up from the row's env_ids when no tasks_file is given; test_counter has none.
+    # Without a task file, tasks come from the row's environments' packaged tasks; test_counter has none.
     with pytest.raises(KeyError, match="add-a3"):
-        asyncio.run(_play(fake_verl, tokenizer, ScriptedServer(tokenizer, RIGHT), record))
-    agent_loop_class.cache_clear()
+        verl_integration.find_task("add-a3", ["test_counter"])
 
 
-def test_turn_and_length_limits(fake_verl: types.ModuleType, tiny_model: Path, tmp_path: Path) -> None:  # noqa: F811
-    from transformers import AutoTokenizer
+@pytest.mark.filterwarnings("ignore:Disabled critic:UserWarning")
+def test_grpo_and_ppo_configs_compose_over_verls_schema(stock_model: Path) -> None:
+    from verl.trainer.ppo.utils import need_critic
+    from verl.utils.config import omega_conf_to_dataclass
+    from verl.utils.dataset.rl_dataset import get_dataset_class
 
-    tokenizer = AutoTokenizer.from_pretrained(tiny_model)
-    tasks_file = tmp_path / "tasks.jsonl"
-    write_tasks(tasks_file, [counter_task(), bank_read_task()])
+    grpo = verl_config("verl-grpo", stock_model)
+    ppo = verl_config("verl-ppo", stock_model)
+    assert grpo.algorithm.adv_estimator == "grpo" and not need_critic(grpo) and grpo.actor_rollout_ref.rollout.n > 1
+    assert ppo.algorithm.adv_estimator == "gae" and need_critic(ppo) and ppo.critic.model.path == str(stock_model)
+    for config in (grpo, ppo):
+        rollout = omega_conf_to_dataclass(config.actor_rollout_ref.rollout)  # verl's own typed validation
+        assert rollout.prompt_length == config.data.max_prompt_length == 10240
+        assert rollout.response_length == config.data.max_response_length
+        assert rollout.agent.default_agent_loop == AGENT_NAME
+        assert get_dataset_class(config.data) is dataset_class()
+
+
+# -- the loop inside verl's worker ------------------------------------------------------------------------
+def test_the_worker_passes_the_yaml_options_to_the_loop(
+    stock_model: Path, tokenizer: Any, tmp_path: Path, counter_tasks_file: Path
+) -> None:
+    # A task that exists only in tasks_file, and a step limit of 3 (the default would be 30).
+    entry = agent_loop_yaml(tmp_path / "loop.yaml", tasks_file=str(counter_tasks_file), max_episode_steps=3)
+    config = verl_config("verl-grpo", stock_model, f"actor_rollout_ref.rollout.agent.agent_loop_config_path={entry}")
+    model = ScriptedModel(tokenizer, [RIGHT.replace('amount": 3', 'amount": 1')], answer=RIGHT)  # never answers
+    output = generate(config, model, verl_records([counter_task()]))
+    assert len(model.requests) == 3, "max_episode_steps from the YAML entry truncates the episode"
+    assert output.non_tensor_batch["task_id"].tolist() == ["add-a3"]
+    with pytest.raises(InstantiationException, match=r"tasks_file .* does not exist"):
+        generate(
+            verl_config(
+                "verl-grpo",
+                stock_model,
+                "actor_rollout_ref.rollout.agent.agent_loop_config_path="
+                + str(agent_loop_yaml(tmp_path / "bad.yaml", tasks_file=str(tmp_path / "missing.jsonl"))),
+            ),
+            model,
+            verl_records([counter_task()]),
+        )
+
+
+def test_a_grpo_group_plays_separate_episodes_scored_by_the_rubric(
+    stock_model: Path, tokenizer: Any, tmp_path: Path, counter_tasks_file: Path
+) -> None:
+    config = loop_config(stock_model, tmp_path, tasks_file=str(counter_tasks_file))
     record = verl_records([counter_task()])[0]
-    server = ScriptedServer(tokenizer, RIGHT)
-    one_turn = asyncio.run(
-        _play(fake_verl, tokenizer, server, record, tasks_file=str(tasks_file), config=_config(turns=1))
+    model = ScriptedModel(tokenizer, [RIGHT, WRONG])
+    output = generate(config, model, [record, record])  # two samples of one prompt, as rollout.n = 2 makes
+    assert output.batch["prompts"].shape[1] == 1024 and output.batch["responses"].shape[1] == 256
+    # The rubric's score lands on each trajectory's last token: right call 1.0, wrong amount 0.0.
+    assert output.batch["rm_scores"].sum(-1).tolist() == [1.0, 0.0]
+    assert output.non_tensor_batch["success"].tolist() == [True, False]
+    # One request id per trajectory, and each turn's prompt extends the previous one.
+    first, second = (r for r in model.requests if r["id"] == model.requests[0]["id"])
+    assert second["prompt_ids"][: len(first["prompt_ids"])] == first["prompt_ids"]
+    tokens, mask = valid_response(output, 0)
+    model_text = tokenizer.decode([t for t, m in zip(tokens, mask, strict=True) if m])
+    tool_text = tokenizer.decode([t for t, m in zip(tokens, mask, strict=True) if not m])
+    assert model_text == RIGHT + ANSWER
+    assert tool_text == "\n<|im_start|>user\n<tool_response>\n3\n</tool_response><|im_end|>\n<|im_start|>assistant\n"
+
+
+def test_tool_turns_are_token_exact_with_the_stock_qwen3_template(
+    stock_model: Path, tokenizer: Any, tmp_path: Path, counter_tasks_file: Path
+) -> None:
+    from verl.utils.tokenizer.continuous_token_wiring import create_continuous_token_builder
+
+    config = loop_config(stock_model, tmp_path, tasks_file=str(counter_tasks_file))
+    model = ScriptedModel(tokenizer, [RIGHT])
+    output = generate(config, model, verl_records([counter_task()]))
+    trajectory = output.batch["input_ids"][0][output.batch["attention_mask"][0].bool()].tolist()
+
+    # The conversation the model had, with each turn's thinking kept: the stock template renders exactly the
+    # trajectory's tokens (up to the template's "\n" after the final <|im_end|>, which the model never emits).
+    messages, tools = verl_integration.episode_opening(counter_task())
+    call = {"type": "function", "function": {"name": "add", "arguments": {"name": "a", "amount": 3}}}
+    conversation = [
+        *messages,
+        {"role": "assistant", "reasoning_content": "I will add it.", "content": "", "tool_calls": [call]},
+        {"role": "tool", "content": "3"},
+        {"role": "assistant", "reasoning_content": "Done.", "content": "Counter a is 3."},
+    ]
+    rendered = tokenizer(
+        tokenizer.apply_chat_template(conversation, tools=tools, tokenize=False), add_special_tokens=False
+    )["input_ids"]
+    assert trajectory == rendered[: len(trajectory)] and tokenizer.decode(rendered[len(trajectory) :]) == "\n"
+
+    # verl's own Continuous Token builder for Qwen3 produces the same tool-turn tokens.
+    builder = create_continuous_token_builder(tokenizer, hf_model_type="qwen3")
+    prompt = [t for t in output.batch["prompts"][0].tolist() if t != tokenizer.pad_token_id]
+    call_ids = tokenizer(RIGHT, add_special_tokens=False)["input_ids"]
+    history = [*messages, {"role": "assistant", "content": "", "tool_calls": [call]}]
+    merged = builder.merge_context_tokens(
+        history, [*history, {"role": "tool", "content": "3"}], prompt + call_ids, tools=tools
     )
-    # The call was executed (the state matches gold) but the episode ended without the model's answer.
-    assert len(server.requests) == 1 and one_turn.reward_score == 1.0 and all(one_turn.response_mask)
-    short = asyncio.run(
-        _play(
-            fake_verl,
-            tokenizer,
-            ScriptedServer(tokenizer, RIGHT),
-            record,
-            tasks_file=str(tasks_file),
-            config=_config(8),
-        )
-    )
-    assert len(short.response_ids) <= 8 and short.response_mask[-1] == 1
-    with pytest.raises(ValueError, match="task_id"):
-        asyncio.run(
-            _play(fake_verl, tokenizer, server, {**record, "extra_info": {"index": 0}}, tasks_file=str(tasks_file))
-        )
+    ours = ChatTokens(tokenizer).tool_turn_ids([{"role": "tool", "content": "3"}], tools, call_ids[-1])
+    assert merged.token_ids[len(prompt) + len(call_ids) :] == ours
+    assert trajectory[len(prompt) : len(prompt) + len(call_ids) + len(ours)] == call_ids + ours
+
+
+def test_prompts_and_responses_stay_within_verls_caps(
+    stock_model: Path, tokenizer: Any, tmp_path: Path, counter_tasks_file: Path
+) -> None:
+    airline = select_tasks("airline", split="test")[0]
+    write_tasks(counter_tasks_file, [counter_task(), airline])
+    config = loop_config(stock_model, tmp_path, response=48, tasks_file=str(counter_tasks_file))
+    model = ScriptedModel(tokenizer, [RIGHT])
+    output = generate(config, model, verl_records([counter_task(), airline]))
+    # The airline prompt (its tools rendered by the tiny tokenizer) does not fit: not played, fully masked.
+    assert output.non_tensor_batch["overlong_prompt"].tolist() == [False, True]
+    assert output.batch["prompts"].shape == (2, 1024) and output.batch["responses"].shape == (2, 48)
+    assert output.batch["response_mask"][1].sum() == 0 and output.batch["rm_scores"][1].sum() == 0
+    # Each turn asks for no more than the response budget left, and the last kept token is the model's.
+    budgets = [r["sampling"]["max_tokens"] for r in model.requests]
+    assert budgets[0] == 48 and all(b < 48 for b in budgets[1:])
+    tokens, mask = valid_response(output, 0)
+    assert len(tokens) <= 48 and mask[-1] == 1
+
+
+def test_the_dataset_filter_counts_the_tools_the_loop_renders(
+    stock_model: Path, tokenizer: Any, tmp_path: Path, counter_tasks_file: Path
+) -> None:
+    import pandas as pd
+
+    airline = select_tasks("airline", split="test")[0]
+    write_tasks(counter_tasks_file, [counter_task(), airline])
+    records = verl_records([counter_task(), airline])
+    data = tmp_path / "rows.parquet"
+    pd.DataFrame(records).to_parquet(data)
+    config = verl_config("verl-grpo", stock_model, "data.max_prompt_length=1024")
+    with open_dict(config):
+        config.data.tasks_file = str(counter_tasks_file)
+        config.data.filter_overlong_prompts_workers = 1
+    dataset = dataset_class()(data_files=[str(data)], tokenizer=tokenizer, config=config.data)
+    kept = [row["extra_info"]["task_id"] for row in dataset.dataframe]
+    assert kept == ["add-a3"]
+    tokens = ChatTokens(tokenizer)
+    assert prompt_token_count(records[0], tokens, str(counter_tasks_file)) <= 1024
+    assert prompt_token_count(records[1], tokens, str(counter_tasks_file)) > 1024

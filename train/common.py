@@ -49,10 +49,28 @@ def prepare_model(config: ModelConfig) -> str:
     return config.name_or_path
 
 
+FLASH_ATTENTION = {"flash_attention_2": "flash_attn", "flash_attention_3": "flash_attn_interface"}
+
+
+def attention_implementation(requested: str | None) -> str | None:
+    """The attention kernel to load the model with: a FlashAttention kernel only where its package is installed
+    (and a GPU is there to run it), else PyTorch's ``sdpa``, so that one config runs with or without flash-attn."""
+    package = FLASH_ATTENTION.get(requested or "")
+    if package is None:
+        return requested
+    import torch
+
+    if importlib.util.find_spec(package) is None or not torch.cuda.is_available():
+        log.warning("%s needs the %s package and a CUDA GPU; using sdpa instead.", requested, package)
+        return "sdpa"
+    return requested
+
+
 def model_init_kwargs(config: ModelConfig) -> dict[str, Any]:
     kwargs: dict[str, Any] = {"dtype": config.dtype}
-    if config.attn_implementation:
-        kwargs["attn_implementation"] = config.attn_implementation
+    attention = attention_implementation(config.attn_implementation)
+    if attention:
+        kwargs["attn_implementation"] = attention
     return kwargs
 
 
