@@ -38,6 +38,8 @@ TIMESTAMP_GAP = 40
 QUANTITY_GAP = 12
 # Facts carry float artefacts from tools ("19.812900000000003"); past this many decimals they are noise.
 MAX_FACT_DECIMALS = 9
+# Numbers in an answer longer than this are ignored: no fact or distractor is a 40-digit amount.
+MAX_NUMBER_CHARS = 40
 # An answer that rounds a long decimal to at least this many places states it ("19.81"); coarser rounding
 # ("19.8", "20") is a different value.
 MIN_ROUNDED_DECIMALS = 2
@@ -75,7 +77,7 @@ _HOUR_AMPM = re.compile(rf"(?<![\d:.,])(?P<h>\d{{1,2}}){_AMPM}", re.IGNORECASE)
 _NAMED_TIME = re.compile(r"\b(?P<word>noon|midday|midnight)\b", re.IGNORECASE)
 
 # --- identifiers and numbers --------------------------------------------------------------------------
-_EMAIL_OR_URL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|www\.\S+", re.IGNORECASE)
+_EMAIL_OR_URL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|www\.\S+", re.IGNORECASE)
 _WORDISH = re.compile(r"[A-Za-z0-9]+(?:[-_./#][A-Za-z0-9]+)*")
 # "12.2km", "30min": a number with a lowercase unit glued on is still a number (ordinals are not).
 _GLUED_UNIT = re.compile(rf"\d+(?:\.\d+)?(?!{_ORDINAL}$)[a-z]{{2,7}}")
@@ -88,7 +90,8 @@ _PHONE = re.compile(r"(?<!\w)\+?\(?\d[\d\s().\-]{5,}\d(?!\w)")
 _SPELLED_TOKEN = re.compile(r"[^\W\d_]+|\d+|[^\w\s]")
 
 # --- yes / no -----------------------------------------------------------------------------------------
-_CLAUSE_START = r"(?:^|(?<=[.!?;:\n]))\s*"
+# Spaces only (not \s*): a run of newlines would otherwise be rescanned from every position (quadratic).
+_CLAUSE_START = r"(?:^|(?<=[.!?;:\n]))[ \t]*"
 _STRONG_YES = re.compile(
     r"\b(?:yes|yep|yeah|yup|indeed|affirmative|absolutely|certainly|definitely|of course)\b"
     r"|\bthat(?:'s| is) (?:right|correct|true)\b"
@@ -125,7 +128,7 @@ _QUANTITY = re.compile(
     r"(?:-?\d+(?:\.\d+)?(?:\s+[a-z]{1,12}|[a-z]{2,12}))(?:,?\s+(?:and\s+)?-?\d+(?:\.\d+)?\s*[a-z]{1,12})*"
 )
 _QUANTITY_PART = re.compile(r"(?P<num>-?\d+(?:\.\d+)?)\s*(?P<unit>[a-z]+)")
-_TRAILING_PUNCTUATION = re.compile(r"[\s.!?]+$")
+_TRAILING_PUNCTUATION = " \t\r\n\f\v.!?"
 
 
 @dataclass(frozen=True)
@@ -196,7 +199,7 @@ def fold(text: str) -> str:
 def normalise_free_text(value: str) -> str:
     """How dictated free text is compared: case, runs of whitespace and final . ! ? do not matter."""
     text = " ".join(unicodedata.normalize("NFKC", value).casefold().split())
-    return _TRAILING_PUNCTUATION.sub("", text)
+    return text.rstrip(_TRAILING_PUNCTUATION)  # str.rstrip is linear where "[\s.!?]+$" is not
 
 
 _STANDALONE_NUMBER = re.compile(
@@ -333,6 +336,8 @@ class _Word:
 def _scan_numbers(masked: str) -> list[NumberSpan]:
     spans: list[NumberSpan] = []
     for m in _NUMBER.finditer(masked):
+        if len(m.group(0)) > MAX_NUMBER_CHARS:
+            continue  # a run of digits that long is no amount a person states (and overflows Decimal rounding)
         value = _decimal(m["sign"] or "", m["int"].replace(",", ""), m["frac"] or "")
         if value is not None:
             spans.append(NumberSpan(m.start(), m.end(), value, len(m["frac"] or "") - 1 if m["frac"] else 0))

@@ -588,7 +588,7 @@ _CLOSING = re.compile(
 _PROPOSAL = re.compile(
     r"\b(?:shall i|should i|(?:do|would) you (?:want|like) me to|want me to|like me to"
     r"|(?:may|can) i (?:go ahead|proceed)|ok(?:ay)? (?:to|if i)"
-    r"|i(?:'ll| will| am going to|'m going to)\b[^.?!]*\b(?:ok|okay|alright|fine)"
+    r"|i(?:'ll| will| am going to|'m going to)\b[^.?!]{0,160}\b(?:ok|okay|alright|fine)"
     r"|is (?:that|this|it) (?:ok|okay|alright|fine|correct|right|what you want)|does (?:that|this) (?:work|sound)"
     r"|(?:please|can you|could you|would you|kindly) confirm|would you like (?:the|to book|to go ahead|to proceed))\b",
     re.IGNORECASE,
@@ -604,7 +604,7 @@ _ASKING = re.compile(
 _WH = re.compile(r"\b(what|which|when|where|how|who|whom|whose)\b", re.IGNORECASE)
 # "What amount should I send?" asks for a detail; "Should I send 50?" offers an action.
 _WH_QUESTION = re.compile(
-    r"\b(?:what|which|when|where|who|how (?:much|many|long|often))\b[^,;:]*\b(?:shall|should|do you want me to|"
+    r"\b(?:what|which|when|where|who|how (?:much|many|long|often))\b[^,;:]{0,160}\b(?:shall|should|do you want me to|"
     r"would you like me to) (?:i )?",
     re.IGNORECASE,
 )

@@ -71,6 +71,8 @@ MAX_CANDIDATE_LENGTH = 200
 MAX_CANDIDATES = 5_000
 # A window longer than any required fact (synthesis caps facts at 60 characters), checked every
 # PASTE_STEP characters: every verbatim run of PASTE_WINDOW + PASTE_STEP - 1 = 78 characters is caught.
+# Answers longer than this are not scanned at all (every budget is far smaller).
+MAX_SCANNED_ANSWER_CHARS = 20_000
 PASTE_WINDOW = 64
 PASTE_STEP = 15
 # Reformatted pastes (quotes and braces dropped, pretty-printed, "key: value" lines) keep the outputs' word
@@ -406,6 +408,17 @@ class AnswerCheck:
 def check_answer(task: Task, answer: str, tool_outputs: Sequence[str] = ()) -> AnswerCheck:
     """Which facts the answer states, which distractors it states, and whether it is in budget and no paste."""
     facts = task.required_facts
+    if len(answer) > MAX_SCANNED_ANSWER_CHARS:
+        # Far past any budget: no credit either way, and the matcher never reads megabytes a model sent.
+        return AnswerCheck(
+            matched=(),
+            missing=tuple(facts),
+            distractors=(),
+            allowance=distractor_allowance(facts),
+            budget=answer_budget(facts, task.answer_context),
+            length=len(answer),
+            pasted=False,
+        )
     scanned = scan(answer)
     matched = tuple(f for f in facts if mentions(f, scanned))
     budget = answer_budget(facts, task.answer_context)

@@ -181,3 +181,15 @@ def test_the_rule_based_user_is_deterministic_and_blind_to_the_gold() -> None:
     assert replies[0] == replies[1]
     assert replies[0][0] == replies[0][1] == "Yes, please go ahead."
     assert replies[0][2] == "50 dollars."
+
+
+@pytest.mark.timeout(120)
+def test_reading_a_pathological_turn_is_linear() -> None:
+    """Runs of question words, promises or separators of the maximum action size are read in one pass
+    (the bound only turns a quadratic pattern into a failure instead of a hang; benchmarks time it)."""
+    from envfactory_gym.conversation import read_turn
+
+    size = 200_000
+    for unit in ("what ", "i'll ", "shall ", "could you ", "anything else ", "1,", "a.", "\n"):
+        turn = read_turn(unit * (size // len(unit)) + "?")
+        assert turn.sentences
