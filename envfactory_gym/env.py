@@ -138,21 +138,35 @@ class ToolUseEnv(gym.Env[str, Any]):
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
         super().reset(seed=seed)
         options = dict(options or {})
-        self.close()
-        task = self._choose_task(options)
+        try:
+            task = self._choose_task(options)
+            env_ids = task.env_ids if task is not None else self.env_ids[:1]
+            unknown = [
+                e for e in env_ids if e not in self.env_ids and self.domain is None and self._custom_tasks is None
+            ]
+            if unknown:
+                raise ValueError(f"Task {task.task_id if task else ''} needs environments {unknown} not in this env.")
+            snapshots = tuple(
+                get_snapshot(
+                    registry.load_definition(env_id),
+                    task.seed if task is not None else None,
+                    (task.scenario or {}).get(env_id) if task is not None else None,
+                )
+                for env_id in env_ids
+            )
+        except BaseException:
+            self.close()
+            raise
         self.task = task
-        env_ids = task.env_ids if task is not None else self.env_ids[:1]
-        unknown = [e for e in env_ids if e not in self.env_ids and self.domain is None and self._custom_tasks is None]
-        if unknown:
-            raise ValueError(f"Task {task.task_id if task else ''} needs environments {unknown} not in this env.")
-        databases = []
-        for env_id in env_ids:
-            definition = registry.load_definition(env_id)
-            scenario = (task.scenario or {}).get(env_id) if task is not None else None
-            snapshot = get_snapshot(definition, task.seed if task is not None else None, scenario)
-            databases.append(EpisodeDatabase(snapshot))
-        prefix = self.prefix_tools or len(databases) > 1
-        self.runtime = ToolRuntime(databases, id_seed=task.task_id if task else 0, prefix=prefix)  # type: ignore[arg-type]
+        prefix = self.prefix_tools or len(snapshots) > 1
+        id_seed = task.task_id if task else 0
+        if self.runtime is not None and self.runtime.snapshots == snapshots and self.runtime.prefix == prefix:
+            # The same initial states: roll the episode's databases back in place (warm connections).
+            self.runtime.reset(id_seed=id_seed)
+        else:
+            self.close()
+            databases = [EpisodeDatabase(snapshot) for snapshot in snapshots]
+            self.runtime = ToolRuntime(databases, id_seed=id_seed, prefix=prefix)  # type: ignore[arg-type]
         self._steps = 0
         self._done = False
         self._errors = Counter()

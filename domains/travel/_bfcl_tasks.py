@@ -13,7 +13,6 @@ optional); :func:`read_task_file` reads tasks kept in BFCL's format with the gro
 
 from __future__ import annotations
 
-import copy
 import importlib.util
 import json
 from collections.abc import Iterable, Sequence
@@ -30,6 +29,7 @@ from ._bfcl_calls import bind_arguments, parse_call
 
 BFCL_CLASS_ENVIRONMENTS: dict[str, str] = {"TravelAPI": "travel_booking", "VehicleControlAPI": "vehicle_control"}
 REPLAYABLE_CATEGORIES: tuple[str, ...] = ("base", "miss_param", "miss_func")
+_EMPTY_CONFIG: dict[str, Any] = {}  # one object, so that tasks without a config share one snapshot key
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,8 @@ def replay(task: BfclTask) -> Replay:
     try:
         for bfcl_class in task.involved_classes:
             definition = registry.load_definition(BFCL_CLASS_ENVIRONMENTS[bfcl_class])
-            scenario = copy.deepcopy(task.initial_config.get(bfcl_class, {}))
+            # Loaders never change their input, and the snapshot is keyed once per config object.
+            scenario = task.initial_config.get(bfcl_class, _EMPTY_CONFIG)
             databases[bfcl_class] = EpisodeDatabase(get_snapshot(definition, scenario=scenario))
             runtimes[bfcl_class] = ToolRuntime([databases[bfcl_class]])
         steps = []
@@ -133,7 +134,7 @@ def replay(task: BfclTask) -> Replay:
             arguments = bind_arguments(parsed, runtime.spec(parsed.name).arg_names)  # type: ignore[union-attr]
             steps.append(ReplayStep(text, owners[0], arguments, runtime.call(parsed.name, arguments)))
         final = {
-            c: database.definition.scenario_io.dump(database.session)  # type: ignore[union-attr]
+            c: database.definition.scenario_io.dump(database.raw)  # type: ignore[union-attr]
             for c, database in databases.items()
         }
         return Replay(steps, final)

@@ -41,14 +41,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import sqlite3
 from typing import Any
 
-from sqlalchemy import JSON, Float, Integer, String, insert, literal_column, select
+from sqlalchemy import JSON, Float, Integer, String, insert
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from typing_extensions import TypedDict
 
 from envfactory_gym.authoring import EnvironmentDefinition, SeedData, ToolContext
 from envfactory_gym.errors import DomainError
+from envfactory_gym.rows import Rows, bulk_insert, connection_of, fetch_rows
 
 from ._bfcl_random import SeededStream
 from ._bfcl_reference import (
@@ -66,7 +68,6 @@ TRAVEL_CLASS_FACTORS = {"economy": 1, "business": 2, "first": 5}
 GRANT_TYPES = ("read_write", "read", "write")
 MINIMUM_TRAVELLER_AGE = 18
 EXTENSION_KEY = "envfactory"
-ROWID = literal_column("rowid")  # dumps list rows in the order they were loaded or created
 SUPPORT_REPLY = (
     "Thank you for contacting customer support. Your message has been received and we will get back to you shortly."
 )
@@ -232,7 +233,7 @@ def _join_record(row: dict[str, Any], fields: dict[str, tuple[type, ...]]) -> di
 class BfclTravelInterchange:
     """Loads and dumps BFCL TravelAPI ``initial_config`` dicts (plus this service's ``envfactory`` key)."""
 
-    def load(self, session: Session, data: dict[str, Any]) -> None:
+    def load(self, conn: sqlite3.Connection, data: dict[str, Any]) -> None:
         config = {**TRAVEL_STATE_DEFAULTS, **data}
         extension = data.get(EXTENSION_KEY)
         extension = {} if extension is None else extension
@@ -242,8 +243,9 @@ class BfclTravelInterchange:
         if not isinstance(cards, dict) or not isinstance(bookings, dict):
             raise TypeError("credit_card_list and booking_record must be objects keyed by id")
         profile = extension.get("profile") or {}
-        session.execute(
-            insert(TravelAccount),
+        bulk_insert(
+            conn,
+            TravelAccount,
             [
                 {
                     "account_key": ACCOUNT_KEY,
@@ -286,74 +288,61 @@ class BfclTravelInterchange:
             (ExchangeRate, [dict(zip(("base_currency", "target_currency", "rate"), r, strict=True)) for r in rates]),
             (InsurancePolicy, policies),
         ):
-            if rows:
-                session.execute(insert(model), rows)
+            bulk_insert(conn, model, rows)
 
-    def dump(self, session: Session) -> dict[str, Any]:
-        def rows(model: type[Base]) -> list[dict[str, Any]]:
-            columns = model.__table__.columns  # type: ignore[attr-defined]
-            return [
-                {c.name: getattr(obj, c.name) for c in columns}
-                for obj in session.execute(select(model).order_by(ROWID)).scalars()
-            ]
-
-        account = session.get(TravelAccount, ACCOUNT_KEY)
+    def dump(self, source: Any) -> dict[str, Any]:
+        """The state as an ``initial_config`` (``source``: the state's connection, session or database)."""
+        conn = connection_of(source)
+        account = Rows(conn, TravelAccount).get(ACCOUNT_KEY)
         if account is None:
             raise ValueError("The travel state has no account row")
-        cards = session.execute(select(CreditCard).order_by(ROWID)).scalars().all()
-        bookings = session.execute(select(Booking).order_by(ROWID)).scalars().all()
         config: dict[str, Any] = {
-            "random_seed": account.random_seed,
-            "credit_card_list": {
-                card.card_id: _join_record({n: getattr(card, n) for n in (*_CARD_FIELDS, "extra")}, _CARD_FIELDS)
-                for card in cards
-            },
-            "booking_record": {
-                b.booking_id: _join_record({n: getattr(b, n) for n in (*_BOOKING_FIELDS, "extra")}, _BOOKING_FIELDS)
-                for b in bookings
-            },
-            "access_token": account.access_token,
-            "token_type": account.token_type,
-            "token_expires_in": account.token_expires_in,
-            "token_scope": account.token_scope,
-            "user_first_name": account.user_first_name,
-            "user_last_name": account.user_last_name,
-            "budget_limit": account.budget_limit,
+            "random_seed": account["random_seed"],
+            "credit_card_list": {card["card_id"]: _card_record(card) for card in fetch_rows(conn, CreditCard)},
+            "booking_record": {b["booking_id"]: _booking_record(b) for b in fetch_rows(conn, Booking)},
+            "access_token": account["access_token"],
+            "token_type": account["token_type"],
+            "token_expires_in": account["token_expires_in"],
+            "token_scope": account["token_scope"],
+            "user_first_name": account["user_first_name"],
+            "user_last_name": account["user_last_name"],
+            "budget_limit": account["budget_limit"],
         }
         extension: dict[str, Any] = {
-            "random_words_used": account.random_words_used,
-            "current_time": account.current_time,
-            "budget_fiscal_year": account.budget_fiscal_year,
+            "random_words_used": account["random_words_used"],
+            "current_time": account["current_time"],
+            "budget_fiscal_year": account["budget_fiscal_year"],
         }
         profile = {
-            name: getattr(account, name)
+            name: account[name]
             for name in ("client_id", "client_secret", "refresh_token", "date_of_birth", "passport_number")
-            if getattr(account, name) is not None
+            if account[name] is not None
         }
         if profile:
             extension["profile"] = profile
-        airports = [
-            [a.airport_code, a.location, a.country] for a in session.execute(select(Airport).order_by(ROWID)).scalars()
-        ]
-        if airports != [[code, location, None] for code, location in TRAVEL_AIRPORTS]:
+        airports = [list(row) for row in conn.execute(_DUMP_AIRPORTS)]
+        if airports != _DEFAULT_AIRPORT_ROWS:
             extension["airports"] = airports
-        routes = [
-            [r.travel_from, r.travel_to, r.base_cost]
-            for r in session.execute(select(FlightRoute).order_by(ROWID)).scalars()
-        ]
-        if sorted(map(tuple, routes)) != sorted(TRAVEL_ROUTES):
-            extension["flight_routes"] = routes
-        rates = [
-            [r.base_currency, r.target_currency, r.rate]
-            for r in session.execute(select(ExchangeRate).order_by(ROWID)).scalars()
-        ]
-        if sorted(map(tuple, rates)) != sorted(TRAVEL_EXCHANGE_RATES):
-            extension["exchange_rates"] = rates
-        policies = rows(InsurancePolicy)
+        routes = conn.execute(_DUMP_ROUTES).fetchall()
+        if len(routes) != len(TRAVEL_ROUTES) or sorted(routes) != _SORTED_ROUTES:
+            extension["flight_routes"] = [list(route) for route in routes]
+        rates = conn.execute(_DUMP_RATES).fetchall()
+        if len(rates) != len(TRAVEL_EXCHANGE_RATES) or sorted(rates) != _SORTED_RATES:
+            extension["exchange_rates"] = [list(rate) for rate in rates]
+        policies = fetch_rows(conn, InsurancePolicy)
         if policies:
             extension["insurance_policies"] = policies
         config[EXTENSION_KEY] = extension
         return config
+
+
+# What a dump compares with BFCL's reference tables (computed once).
+_DUMP_AIRPORTS = "SELECT airport_code, location, country FROM airports ORDER BY rowid"
+_DUMP_ROUTES = "SELECT travel_from, travel_to, base_cost FROM flight_routes ORDER BY rowid"
+_DUMP_RATES = "SELECT base_currency, target_currency, rate FROM exchange_rates ORDER BY rowid"
+_DEFAULT_AIRPORT_ROWS = [[code, location, None] for code, location in TRAVEL_AIRPORTS]
+_SORTED_ROUTES = sorted(tuple(route) for route in TRAVEL_ROUTES)
+_SORTED_RATES = sorted(tuple(rate) for rate in TRAVEL_EXCHANGE_RATES)
 
 
 env = EnvironmentDefinition(
@@ -372,9 +361,9 @@ env = EnvironmentDefinition(
 
 
 @env.clock
-def service_now(db: Session) -> dt.datetime:
-    value = db.execute(select(TravelAccount.current_time).where(TravelAccount.account_key == ACCOUNT_KEY)).scalar()
-    return dt.datetime.fromisoformat(value or DEFAULT_NOW)
+def service_now(conn: sqlite3.Connection) -> dt.datetime:
+    row = conn.execute('SELECT "current_time" FROM travel_account WHERE account_key = ?', (ACCOUNT_KEY,)).fetchone()
+    return dt.datetime.fromisoformat((row[0] if row else None) or DEFAULT_NOW)
 
 
 # --------------------------------------------------------------------------------------------------

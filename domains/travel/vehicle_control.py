@@ -40,14 +40,16 @@ temperatures, ~900 road distances between zipcodes and ~150 tyre shops, all incl
 from __future__ import annotations
 
 import math
+import sqlite3
 from typing import Any
 
-from sqlalchemy import Float, Integer, String, insert, literal_column, select
+from sqlalchemy import Float, Integer, String, insert
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from typing_extensions import TypedDict
 
 from envfactory_gym.authoring import EnvironmentDefinition, SeedData, ToolContext
 from envfactory_gym.errors import DomainError
+from envfactory_gym.rows import Rows, bulk_insert, connection_of
 
 from ._bfcl_random import SeededStream
 from ._bfcl_reference import (
@@ -63,7 +65,6 @@ from ._bfcl_reference import (
 
 VEHICLE_KEY = 1
 EXTENSION_KEY = "envfactory"
-ROWID = literal_column("rowid")  # dumps list rows in the order they were loaded or created
 FULL_BRAKE_FORCE = 1000.0  # newtons at pedal position 1.0
 PARKING_BRAKE_FORCE = 500.0
 PARKING_SLOPE_ANGLE = 10.0
@@ -161,7 +162,7 @@ _EXTENSION_VEHICLE_KEYS = ("cruiseSpeed", "currentZipcode", "make", "model", "ye
 class BfclVehicleInterchange:
     """Loads and dumps BFCL VehicleControlAPI ``initial_config`` dicts (plus the ``envfactory`` key)."""
 
-    def load(self, session: Session, data: dict[str, Any]) -> None:
+    def load(self, conn: sqlite3.Connection, data: dict[str, Any]) -> None:
         config = {**VEHICLE_STATE_DEFAULTS, **data}
         extension = data.get(EXTENSION_KEY)
         extension = {} if extension is None else extension
@@ -178,49 +179,52 @@ class BfclVehicleInterchange:
             if not isinstance(value, expected) or isinstance(value, bool):
                 raise TypeError(f"{key} must be a {'string' if expected is str else 'number'}, got {value!r:.40}")
         vehicle.update({key: extension.get(key) for key in _EXTENSION_VEHICLE_KEYS})
-        session.execute(insert(Vehicle), [{"vehicle_key": VEHICLE_KEY, **vehicle}])
-        session.execute(insert(Door), [{"door": door, "status": status} for door, status in doors.items()])
+        bulk_insert(conn, Vehicle, [{"vehicle_key": VEHICLE_KEY, **vehicle}])
+        bulk_insert(conn, Door, [{"door": door, "status": status} for door, status in doors.items()])
         cities = extension.get("cities") or [[city, zipcode, None] for city, zipcode in VEHICLE_CITY_ZIPCODES]
         distances = extension.get("city_distances") or [list(d) for d in VEHICLE_DISTANCES]
         shops = extension.get("tire_shops") or [list(s) for s in VEHICLE_TIRE_SHOPS]
-        session.execute(
-            insert(City), [dict(zip(("city", "zipcode", "outsideTemperature"), c, strict=True)) for c in cities]
-        )
-        session.execute(
-            insert(CityDistance), [dict(zip(("cityA", "cityB", "distance"), d, strict=True)) for d in distances]
-        )
-        session.execute(
-            insert(TireShop),
+        bulk_insert(conn, City, [dict(zip(("city", "zipcode", "outsideTemperature"), c, strict=True)) for c in cities])
+        bulk_insert(conn, CityDistance, [dict(zip(("cityA", "cityB", "distance"), d, strict=True)) for d in distances])
+        bulk_insert(
+            conn,
+            TireShop,
             [{"shop_id": n, "shopLocation": s[0], "zipcode": s[1]} for n, s in enumerate(shops, start=1)],
         )
 
-    def dump(self, session: Session) -> dict[str, Any]:
-        vehicle = session.get(Vehicle, VEHICLE_KEY)
+    def dump(self, source: Any) -> dict[str, Any]:
+        """The state as an ``initial_config`` (``source``: the state's connection, session or database)."""
+        conn = connection_of(source)
+        vehicle = Rows(conn, Vehicle).get(VEHICLE_KEY)
         if vehicle is None:
             raise ValueError("The vehicle state has no vehicle row")
-        doors = {door.door: door.status for door in session.execute(select(Door).order_by(ROWID)).scalars()}
-        config: dict[str, Any] = {key: getattr(vehicle, key) for key in _BFCL_VEHICLE_KEYS}
+        doors = dict(conn.execute(_DUMP_DOORS).fetchall())
+        config: dict[str, Any] = {key: vehicle[key] for key in _BFCL_VEHICLE_KEYS}
         config["doorStatus"] = doors
         config["remainingUnlockedDoors"] = len(VEHICLE_DOORS) - sum(s == "locked" for s in doors.values())
-        extension: dict[str, Any] = {
-            key: getattr(vehicle, key) for key in _EXTENSION_VEHICLE_KEYS if getattr(vehicle, key) is not None
-        }
-        cities = [
-            [c.city, c.zipcode, c.outsideTemperature] for c in session.execute(select(City).order_by(ROWID)).scalars()
-        ]
-        if cities != [[city, zipcode, None] for city, zipcode in VEHICLE_CITY_ZIPCODES]:
+        extension: dict[str, Any] = {key: vehicle[key] for key in _EXTENSION_VEHICLE_KEYS if vehicle[key] is not None}
+        cities = [list(row) for row in conn.execute(_DUMP_CITIES)]
+        if cities != _DEFAULT_CITY_ROWS:
             extension["cities"] = cities
-        distances = [
-            [d.cityA, d.cityB, d.distance] for d in session.execute(select(CityDistance).order_by(ROWID)).scalars()
-        ]
-        if sorted(map(tuple, distances)) != sorted(VEHICLE_DISTANCES):
-            extension["city_distances"] = distances
-        shops = [[s.shopLocation, s.zipcode] for s in session.execute(select(TireShop).order_by(ROWID)).scalars()]
-        if shops != [list(s) for s in VEHICLE_TIRE_SHOPS]:
+        distances = conn.execute(_DUMP_DISTANCES).fetchall()
+        if len(distances) != len(VEHICLE_DISTANCES) or sorted(distances) != _SORTED_DISTANCES:
+            extension["city_distances"] = [list(row) for row in distances]
+        shops = [list(row) for row in conn.execute(_DUMP_SHOPS)]
+        if shops != _DEFAULT_SHOP_ROWS:
             extension["tire_shops"] = shops
         if extension:
             config[EXTENSION_KEY] = extension
         return config
+
+
+# What a dump reads, and the BFCL reference tables it compares with (computed once).
+_DUMP_DOORS = "SELECT door, status FROM doors ORDER BY rowid"
+_DUMP_CITIES = 'SELECT city, zipcode, "outsideTemperature" FROM cities ORDER BY rowid'
+_DUMP_DISTANCES = 'SELECT "cityA", "cityB", distance FROM city_distances ORDER BY rowid'
+_DUMP_SHOPS = 'SELECT "shopLocation", zipcode FROM tire_shops ORDER BY rowid'
+_DEFAULT_CITY_ROWS = [[city, zipcode, None] for city, zipcode in VEHICLE_CITY_ZIPCODES]
+_SORTED_DISTANCES = sorted(tuple(row) for row in VEHICLE_DISTANCES)
+_DEFAULT_SHOP_ROWS = [list(s) for s in VEHICLE_TIRE_SHOPS]
 
 
 env = EnvironmentDefinition(
