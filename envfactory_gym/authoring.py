@@ -101,7 +101,7 @@ class ToolContext:
       number of ids issued so far, so that episodes replay exactly.
     """
 
-    __slots__ = ("_id_rng", "_id_seed", "_rows", "_session_factory", "conn", "now")
+    __slots__ = ("_episode", "_id_rng", "_id_seed", "_rows", "_session_factory", "conn", "now")
 
     def __init__(
         self,
@@ -109,9 +109,13 @@ class ToolContext:
         now: dt.datetime,
         id_rng: random.Random | str | int,
         session_factory: Callable[[], Session],
+        *,
+        episode: Any = None,
     ) -> None:
         self.conn = conn
         self.now = now
+        # The episode database (optional): lets row reads of an untouched state come from its snapshot.
+        self._episode = episode
         # A seed is turned into its generator on the first new_id() (most episodes never draw one).
         self._id_rng: random.Random | None = id_rng if isinstance(id_rng, random.Random) else None
         self._id_seed = id_rng
@@ -124,11 +128,14 @@ class ToolContext:
             self._id_rng = random.Random(self._id_seed)  # type: ignore[arg-type]
         return self._id_rng
 
-    def rebind(self, conn: sqlite3.Connection, id_rng: random.Random | str | int) -> None:
-        """Point the context at a (re)started episode: its connection and a fresh id stream."""
-        if conn is not self.conn:
+    def rebind(self, conn: sqlite3.Connection, id_rng: random.Random | str | int, *, episode: Any = None) -> None:
+        """Point the context at a (re)started episode: its connection, clock and a fresh id stream."""
+        if conn is not self.conn or episode is not self._episode:
             self.conn = conn
+            self._episode = episode
             self._rows.clear()
+        if episode is not None:
+            self.now = episode.snapshot.now
         self._id_rng = id_rng if isinstance(id_rng, random.Random) else None
         self._id_seed = id_rng
 
@@ -137,6 +144,7 @@ class ToolContext:
         from envfactory_gym.database import closed_connection
 
         self.conn = closed_connection()
+        self._episode = None
         self._rows.clear()
 
     @property
@@ -146,7 +154,7 @@ class ToolContext:
     def rows(self, model: type[DeclarativeBase]) -> Rows:
         accessor = self._rows.get(model)
         if accessor is None:
-            accessor = self._rows[model] = Rows(self.conn, model)
+            accessor = self._rows[model] = Rows(self.conn, model, self._episode)
         return accessor
 
     def query(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> list[dict[str, Any]]:

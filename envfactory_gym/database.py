@@ -26,7 +26,7 @@ import sqlite3
 import threading
 import weakref
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
 from envfactory_gym.authoring import EnvironmentDefinition, SeedData
+from envfactory_gym.rows import decode_row
 
 CHANGE_LOG = "_ef_changes"
 CALL_SAVEPOINT = "ef_call"
@@ -45,6 +46,8 @@ MAX_IDLE_SLOT_BYTES = 256 * 2**20
 MAX_IDLE_SLOTS_PER_SNAPSHOT = 32
 # Scenario keys remembered by object identity (the object is held, so its id cannot be reused).
 MAX_SCENARIO_KEYS = 4096
+# Decoded initial rows kept per snapshot for lookups by key in episodes that have not written yet.
+MAX_CACHED_ROWS = 4096
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,10 @@ class TableInfo:
     name: str
     columns: tuple[str, ...]
     primary_key: tuple[str, ...]
+    key_positions: tuple[int, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key_positions", tuple(self.columns.index(c) for c in self.primary_key))
 
 
 @dataclass(frozen=True)
@@ -160,8 +167,9 @@ class Snapshot:
         self._lock = threading.Lock()
         self.tables = _table_infos(definition)
         self._row_sql = {name: _select_by_rowid(name) for name in self.tables}
-        self._initial_rows: dict[tuple[str, int], tuple[Any, ...] | None] = {}
+        self._initial_rows: dict[tuple[str, int], tuple[tuple[Any, ...], str, str] | None] = {}
         self._content_hash: str | None = None
+        self._keyed_rows: dict[tuple[Any, ...], dict[str, Any] | None] = {}
         # Idle slots (LIFO: the most recently used connection is the warmest); see _SlotPool.
         self._free: list[_Slot] = []
         self.evicted = False
@@ -188,6 +196,11 @@ class Snapshot:
         return digest.hexdigest()
 
     def initial_row(self, table: str, rowid: int) -> tuple[Any, ...] | None:
+        record = self.initial_record(table, rowid)
+        return None if record is None else record[0]
+
+    def initial_record(self, table: str, rowid: int) -> tuple[tuple[Any, ...], str, str] | None:
+        """The initial row at ``rowid`` with its canonical JSON and its key's (cached: rows never change)."""
         key = (table, rowid)
         try:
             return self._initial_rows[key]
@@ -195,8 +208,13 @@ class Snapshot:
             pass
         with self._lock:
             row = self._reference.execute(self._row_sql[table], (rowid,)).fetchone()
-        self._initial_rows[key] = row
-        return row
+        record = None
+        if row is not None:
+            info = self.tables[table]
+            values = dict(zip(info.columns, row, strict=True))
+            record = (row, _canonical(values), _canonical({c: values[c] for c in info.primary_key}))
+        self._initial_rows[key] = record
+        return record
 
     def rows(self, table: str) -> list[dict[str, Any]]:
         info = self.tables[table]
@@ -211,6 +229,25 @@ class Snapshot:
             names = [d[0] for d in cursor.description or ()]
             return [dict(zip(names, row, strict=True)) for row in cursor]
 
+    def row_by_key(self, meta: Any, key: tuple[Any, ...], conn: sqlite3.Connection) -> dict[str, Any] | None:
+        """An initial row by primary key, decoded (a fresh copy; ``conn`` holds the state unchanged).
+
+        Keys include their values' types, so that values Python finds equal and SQL does not (1, 1.0, True
+        against a text column) never share an entry.
+        """
+        cache_key = (meta.name, key, tuple(map(type, key)))
+        try:
+            row = self._keyed_rows[cache_key]
+        except KeyError:
+            stored = conn.execute(meta.select_by_key, key).fetchone()
+            row = None if stored is None else decode_row(meta, stored)
+            if len(self._keyed_rows) < MAX_CACHED_ROWS:
+                self._keyed_rows[cache_key] = row
+        except TypeError:  # an unhashable key: no cache, the query says what it says
+            stored = conn.execute(meta.select_by_key, key).fetchone()
+            return None if stored is None else decode_row(meta, stored)
+        return None if row is None else dict(row)
+
     @property
     def size_bytes(self) -> int:
         return len(self.data)
@@ -223,6 +260,7 @@ class Snapshot:
 # -- episode slots ------------------------------------------------------------------------------------------
 
 _ANY_LOGGED_CHANGE = f"SELECT 1 FROM {CHANGE_LOG} LIMIT 1"
+_LOGGED = f"SELECT tbl, rid FROM {CHANGE_LOG}"
 
 
 class _Slot:
@@ -511,8 +549,17 @@ class EpisodeDatabase:
         self.snapshot = snapshot
         self._slot: _Slot | None = SLOTS.acquire(snapshot)
         self.raw = self._slot.raw
-        self.raw.execute("BEGIN")
+        self._start()
         self._session: Session | None = None
+
+    def _start(self) -> None:
+        self.raw.execute("BEGIN")
+        # Rows written by this connection so far: unchanged means the state is still the snapshot's.
+        self._pristine_changes = self.raw.total_changes
+
+    def pristine(self) -> bool:
+        """Whether nothing has been written in this episode yet (its state is exactly the snapshot's)."""
+        return self.raw.total_changes == self._pristine_changes
 
     @property
     def definition(self) -> EnvironmentDefinition:
@@ -569,7 +616,7 @@ class EpisodeDatabase:
             slot.close()
             slot = self._slot = SLOTS.acquire(self.snapshot)
             self.raw = slot.raw
-        self.raw.execute("BEGIN")
+        self._start()
 
     def _close_session(self) -> None:
         if self._session is not None:
@@ -590,40 +637,100 @@ class EpisodeDatabase:
             SLOTS.release(slot)
 
     # -- state inspection ---------------------------------------------------------------------------
-    def change_set(self) -> list[RowChange]:
-        """Every row that differs from the initial state, sorted by table and key."""
-        changes: list[tuple[str, RowChange]] = []
+    def _changes(self) -> list[tuple[str, RowChange, str]]:
+        """(canonical key, change, canonical before-row) for every net change, sorted as the change set."""
+        changes: list[tuple[str, RowChange, str]] = []
         snapshot = self.snapshot
         tables = snapshot.tables
         row_sql = snapshot._row_sql
         execute = self.raw.execute
         deleted = inserted = False
-        for table, rowid in execute(f"SELECT tbl, rid FROM {CHANGE_LOG}").fetchall():
-            before_row = snapshot.initial_row(table, rowid)
+        for table, rowid in execute(_LOGGED).fetchall():
+            initial = snapshot.initial_record(table, rowid)
             after_row = execute(row_sql[table], (rowid,)).fetchone()
-            if before_row == after_row:
+            if initial is None and after_row is None:
                 continue
             info = tables[table]
-            before = dict(zip(info.columns, before_row, strict=True)) if before_row else None
+            if initial is not None:
+                before_row, before_text, before_key_text = initial
+                if before_row == after_row:
+                    continue
+                before = dict(zip(info.columns, before_row, strict=True))
+                before_key = {c: before[c] for c in info.primary_key}
+            else:
+                before = before_key = None
             after = dict(zip(info.columns, after_row, strict=True)) if after_row else None
-            before_key = {c: before[c] for c in info.primary_key} if before else None
             after_key = {c: after[c] for c in info.primary_key} if after else None
             if before is not None and after is not None and before_key == after_key:
-                changes.append((_canonical(after_key), RowChange(table, "update", after_key or {}, before, after)))
+                change = RowChange(table, "update", after_key or {}, before, after)
+                changes.append((before_key_text, change, before_text))
                 continue
             if before is not None:
                 deleted = True
-                changes.append((_canonical(before_key), RowChange(table, "delete", before_key or {}, before, None)))
+                change = RowChange(table, "delete", before_key or {}, before, None)
+                changes.append((before_key_text, change, before_text))
             if after is not None:
                 inserted = True
-                changes.append((_canonical(after_key), RowChange(table, "insert", after_key or {}, None, after)))
+                change = RowChange(table, "insert", after_key or {}, None, after)
+                changes.append((_canonical(after_key), change, "null"))
         if deleted and inserted:
             changes = _merge_moved_rows(changes)
         changes.sort(key=lambda item: (item[1].table, item[0], item[1].op))
-        return [change for _, change in changes]
+        return changes
+
+    def change_set(self) -> list[RowChange]:
+        """Every row that differs from the initial state, sorted by table and key."""
+        return [change for _, change, _ in self._changes()]
 
     def state_hash(self) -> str:
-        """A content hash of the whole state: the initial content hash plus the net change set."""
+        """A content hash of the whole state: the initial content hash plus the net change set.
+
+        That is sha256(content hash + the change set's canonical JSON, ``[{"after":…,"before":…,"key":…,
+        "op":…,"table":…}, …]`` with sorted keys), assembled here from its parts: the initial rows'
+        encodings are cached by the snapshot, and no change objects are built.
+        """
+        snapshot = self.snapshot
+        execute = self.raw.execute
+        logged = execute(_LOGGED).fetchall()
+        if not logged:
+            return snapshot.content_hash
+        encode = _ENCODER.encode
+        items: list[tuple[str, str, str, str, str]] = []  # table, key, op, after, before (canonical JSON)
+        for table, rowid in logged:
+            initial = snapshot.initial_record(table, rowid)
+            after_row = execute(snapshot._row_sql[table], (rowid,)).fetchone()
+            info = snapshot.tables[table]
+            if initial is None:
+                if after_row is None:
+                    continue
+                key = {info.columns[i]: after_row[i] for i in info.key_positions}
+                after = encode(dict(zip(info.columns, after_row, strict=True)))
+                items.append((table, _canonical(key), "insert", after, "null"))
+                continue
+            before_row, before_text, key_text = initial
+            if before_row == after_row:
+                continue
+            if after_row is None:
+                items.append((table, key_text, "delete", "null", before_text))
+            elif all(before_row[i] == after_row[i] for i in info.key_positions):
+                after = encode(dict(zip(info.columns, after_row, strict=True)))
+                items.append((table, key_text, "update", after, before_text))
+            else:
+                return self._hash_of_changes()  # a key changed in place: the general path merges such rows
+        ops = {op for _, _, op, _, _ in items}
+        if "delete" in ops and "insert" in ops:
+            return self._hash_of_changes()  # a row may have moved to another rowid under its key
+        if not items:
+            return snapshot.content_hash
+        items.sort(key=lambda item: (item[0], item[1], item[2]))
+        parts = [
+            f'{{"after":{after},"before":{before},"key":{key},"op":"{op}","table":{encode(table)}}}'
+            for table, key, op, after, before in items
+        ]
+        payload = "[" + ",".join(parts) + "]"
+        return hashlib.sha256((snapshot.content_hash + payload).encode()).hexdigest()
+
+    def _hash_of_changes(self) -> str:
         changes = self.change_set()
         if not changes:
             return self.snapshot.content_hash
@@ -642,16 +749,17 @@ class EpisodeDatabase:
         return {name: self.rows(name) for name in self.snapshot.tables}
 
 
-def _merge_moved_rows(changes: list[tuple[str, RowChange]]) -> list[tuple[str, RowChange]]:
+def _merge_moved_rows(changes: list[tuple[str, RowChange, str]]) -> list[tuple[str, RowChange, str]]:
     """A row deleted at one rowid and re-inserted at another with the same key is an update (or nothing)."""
-    deletes = {(c.table, k): c for k, c in changes if c.op == "delete"}
-    inserts = {(c.table, k): c for k, c in changes if c.op == "insert"}
-    merged = [(k, c) for k, c in changes if c.op == "update"]
-    for key, deletion in deletes.items():
+    deletes = {(c.table, k): (c, before) for k, c, before in changes if c.op == "delete"}
+    inserts = {(c.table, k): c for k, c, _ in changes if c.op == "insert"}
+    merged = [item for item in changes if item[1].op == "update"]
+    for key, (deletion, before) in deletes.items():
         insertion = inserts.pop(key, None)
         if insertion is None:
-            merged.append((key[1], deletion))
+            merged.append((key[1], deletion, before))
         elif deletion.before != insertion.after:
-            merged.append((key[1], RowChange(deletion.table, "update", deletion.key, deletion.before, insertion.after)))
-    merged.extend((key[1], c) for key, c in inserts.items())
+            change = RowChange(deletion.table, "update", deletion.key, deletion.before, insertion.after)
+            merged.append((key[1], change, before))
+    merged.extend((key[1], c, "null") for key, c in inserts.items())
     return merged

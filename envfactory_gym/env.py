@@ -160,9 +160,16 @@ class ToolUseEnv(gym.Env[str, Any]):
         self.task = task
         prefix = self.prefix_tools or len(snapshots) > 1
         id_seed = task.task_id if task else 0
-        if self.runtime is not None and self.runtime.snapshots == snapshots and self.runtime.prefix == prefix:
-            # The same initial states: roll the episode's databases back in place (warm connections).
-            self.runtime.reset(id_seed=id_seed)
+        runtime = self.runtime
+        if (
+            runtime is not None
+            and runtime.prefix == prefix
+            and len(runtime.definitions) == len(snapshots)
+            and all(a is s.definition for a, s in zip(runtime.definitions, snapshots, strict=True))
+        ):
+            # The same environments: databases with the same initial state are rolled back in place, the
+            # others swapped for pooled episodes of the new states; the tool bindings are kept.
+            runtime.reopen(snapshots, id_seed=id_seed)
         else:
             self.close()
             databases = [EpisodeDatabase(snapshot) for snapshot in snapshots]

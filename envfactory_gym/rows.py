@@ -43,6 +43,8 @@ class _TableMeta:
     bool_columns: frozenset[str]
     select_by_key: str
     column_set: frozenset[str] = frozenset()
+    # Rows of plain scalar columns can be handed out as shallow copies of a cached decoded row.
+    cacheable: bool = False
     convert: tuple[tuple[int, str, bool], ...] = ()  # (position, column, is_json) of columns needing decoding
     # SQL texts by shape, built on first use.
     statements: dict[Any, str] = field(default_factory=dict)
@@ -92,9 +94,15 @@ def table_meta(model: type[DeclarativeBase]) -> _TableMeta:
             ),
             bind=bind,
             defaults=defaults,
+            cacheable=not json_columns and bool(primary_key),
         )
         _META[model] = meta
     return meta
+
+
+def decode_row(meta: _TableMeta, row: Sequence[Any]) -> dict[str, Any]:
+    """A stored row as a dict of Python values (JSON parsed, booleans as bool)."""
+    return _decode_row(meta, row)
 
 
 def _decode_row(meta: _TableMeta, row: Sequence[Any]) -> dict[str, Any]:
@@ -107,13 +115,19 @@ def _decode_row(meta: _TableMeta, row: Sequence[Any]) -> dict[str, Any]:
 
 
 class Rows:
-    """Typed access to one table of one episode. Obtain it as ``ctx.rows(Model)``."""
+    """Typed access to one table of one episode. Obtain it as ``ctx.rows(Model)``.
 
-    __slots__ = ("_conn", "_meta")
+    Given the episode (an :class:`~envfactory_gym.database.EpisodeDatabase`), lookups by key while the
+    episode has written nothing yet are answered from its snapshot's cache of decoded rows (a copy each
+    time), since the state is then exactly the snapshot's.
+    """
 
-    def __init__(self, conn: sqlite3.Connection, model: type[DeclarativeBase]) -> None:
+    __slots__ = ("_conn", "_episode", "_meta")
+
+    def __init__(self, conn: sqlite3.Connection, model: type[DeclarativeBase], episode: Any = None) -> None:
         self._conn = conn
         self._meta = table_meta(model)
+        self._episode = episode if episode is not None and self._meta.cacheable else None
 
     # -- conversions --------------------------------------------------------------------------------
     def _decode(self, row: tuple[Any, ...] | None) -> dict[str, Any] | None:
@@ -134,15 +148,18 @@ class Rows:
     # -- reads --------------------------------------------------------------------------------------
     def get(self, *key: Any) -> dict[str, Any] | None:
         """The row with this primary key, or None."""
+        episode = self._episode
+        if episode is not None and episode.pristine():
+            return episode.snapshot.row_by_key(self._meta, key, self._conn)
         row = self._conn.execute(self._meta.select_by_key, key).fetchone()
         return None if row is None else _decode_row(self._meta, row)
 
     def require(self, *key: Any, missing: str) -> dict[str, Any]:
         """The row with this primary key; a DomainError with the message ``missing`` if there is none."""
-        row = self._conn.execute(self._meta.select_by_key, key).fetchone()
+        row = self.get(*key)
         if row is None:
             raise DomainError(missing)
-        return _decode_row(self._meta, row)
+        return row
 
     def find(
         self,

@@ -105,7 +105,8 @@ class ToolRuntime:
                 database.raw,
                 database.snapshot.now,
                 f"{id_seed}:{index}:{definition.env_id}",
-                lambda database=database: database.session,  # type: ignore[misc]
+                lambda env_id=definition.env_id: self.databases[env_id].session,  # type: ignore[misc]
+                episode=database,
             )
             self._contexts.append((context, database, f"{index}:{definition.env_id}"))
             for spec in definition.tools.values():
@@ -183,9 +184,30 @@ class ToolRuntime:
         A rollback on each database's own connection (see :meth:`EpisodeDatabase.reset`), so the tools'
         prepared statements stay warm; it replaces closing this runtime and building a new one.
         """
-        for context, database, suffix in self._contexts:
-            database.reset()
-            context.rebind(database.raw, f"{id_seed}:{suffix}")
+        self.reopen(self.snapshots, id_seed=id_seed)
+
+    def reopen(self, snapshots: Sequence[Any], *, id_seed: int | str = 0) -> None:
+        """Start a new episode of the same environments from other initial states (one snapshot per
+        environment, in order): a database whose snapshot is unchanged is rolled back in place, the others
+        are handed back and replaced by pooled episodes of the new snapshots. Tool bindings are kept.
+        """
+        if len(snapshots) != len(self._contexts) or any(
+            s.definition is not db.definition for s, (_, db, _) in zip(snapshots, self._contexts, strict=True)
+        ):
+            raise ValueError("reopen() needs one snapshot of each of this runtime's environments, in order.")
+        contexts = []
+        for snapshot, (context, database, suffix) in zip(snapshots, self._contexts, strict=True):
+            if database.snapshot is snapshot:
+                database.reset()
+            else:
+                database.close()
+                database = EpisodeDatabase(snapshot)
+                self.databases[database.definition.env_id] = database
+            context.rebind(database.raw, f"{id_seed}:{suffix}", episode=database)
+            contexts.append((context, database, suffix))
+        self._contexts = contexts
+        for binding in self.bindings.values():
+            binding.database = self.databases[binding.env_id]
 
     @property
     def snapshots(self) -> tuple[Any, ...]:

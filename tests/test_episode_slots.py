@@ -291,3 +291,52 @@ def test_the_scenario_cache_is_bounded_and_evicted_snapshots_keep_serving(monkey
     assert live.raw.execute("SELECT balance FROM accounts WHERE account_id = 'A0000'").fetchone()[0] == 10_000
     live.close()
     assert live.snapshot.idle_slots == 0, "an evicted snapshot's slots are closed, not pooled"
+
+
+def test_the_state_hash_is_the_hash_of_the_canonical_change_set() -> None:
+    """The hash is assembled from cached parts; it must equal the documented formula on any change set."""
+    import hashlib
+
+    harness = EpisodeHarness(bank.env)
+    database = harness.database
+
+    def documented() -> str:
+        changes = database.change_set()
+        if not changes:
+            return database.snapshot.content_hash
+        payload = db_module._canonical([c.to_dict() for c in changes])
+        return hashlib.sha256((database.snapshot.content_hash + payload).encode()).hexdigest()
+
+    assert database.state_hash() == documented()
+    harness.ok("transfer", **TRANSFER)
+    harness.ok("freeze_account", account_id="A0009")
+    assert database.state_hash() == documented()
+    # A row moved to another rowid under the same key, a deleted row, and a row with odd text.
+    row = database.raw.execute("SELECT * FROM accounts WHERE account_id = 'A0005'").fetchone()
+    database.raw.execute("DELETE FROM accounts WHERE account_id = 'A0005'")
+    database.raw.execute("INSERT INTO accounts VALUES (?, ?, ?, ?)", (row[0], row[1], row[2] + 1, row[3]))
+    database.raw.execute("DELETE FROM accounts WHERE account_id = 'A0006'")
+    database.raw.execute("UPDATE accounts SET owner = ? WHERE account_id = 'A0007'", ('Zoë "Q" \\ \u2028',))
+    assert {c.op for c in database.change_set()} == {"update", "insert", "delete"}
+    assert database.state_hash() == documented()
+    harness.close()
+
+
+def test_reads_of_an_untouched_state_come_from_the_snapshot_and_never_go_stale() -> None:
+    database = EpisodeDatabase(get_snapshot(bank.env))
+    runtime = ToolRuntime([database])
+    accounts = runtime.bindings["get_account"].context.rows(bank.Account)
+    first = accounts.get("A0001")
+    assert database.pristine() and first is not None
+    first["balance"] = -999  # a caller's copy: changing it changes nothing else
+    assert accounts.get("A0001")["balance"] != -999  # type: ignore[index]
+    assert accounts.get("nope") is None and accounts.get(1) is None
+    start = first and accounts.get("A0001")["balance"]  # type: ignore[index]
+    assert runtime.call("transfer", TRANSFER).ok and not database.pristine()
+    assert accounts.get("A0001")["balance"] == start - 7  # type: ignore[index,operator]
+    runtime.call("transfer", {**TRANSFER, "amount": 10**9})  # refused and rolled back
+    assert accounts.get("A0001")["balance"] == start - 7  # type: ignore[index,operator]
+    runtime.reset()
+    accounts = runtime.bindings["get_account"].context.rows(bank.Account)
+    assert database.pristine() and accounts.get("A0001")["balance"] == start  # type: ignore[index]
+    runtime.close()

@@ -41,6 +41,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 import sqlite3
 from typing import Any
 
@@ -592,6 +593,21 @@ def _draw(ctx: ToolContext, account: dict[str, Any], *ranges: tuple[int, int]) -
     return values
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _is_date(text: str) -> bool:
+    """Whether ``strptime(text, "%Y-%m-%d")`` accepts it (its common exact form checked without strptime)."""
+    try:
+        if _ISO_DATE.fullmatch(text) and text.isascii():
+            dt.date.fromisoformat(text)
+        else:
+            dt.datetime.strptime(text, "%Y-%m-%d")
+    except ValueError:
+        return False
+    return True
+
+
 def _card(ctx: ToolContext, card_id: str, missing: str) -> dict[str, Any]:
     return ctx.rows(CreditCard).require(card_id, missing=missing)
 
@@ -838,10 +854,8 @@ def book_flight(
         raise DomainError(f"Invalid departure airport code: {travel_from}")
     if airports.get(travel_to) is None:
         raise DomainError(f"Invalid destination airport code: {travel_to}")
-    try:
-        dt.datetime.strptime(travel_date, "%Y-%m-%d")
-    except ValueError:
-        raise DomainError("Invalid date format. Use YYYY-MM-DD.") from None
+    if not _is_date(travel_date):
+        raise DomainError("Invalid date format. Use YYYY-MM-DD.")
     if travel_class not in TRAVEL_CLASS_FACTORS:
         raise DomainError(f"Invalid travel class. Must be one of {', '.join(TRAVEL_CLASS_FACTORS)}")
     cost = _route_cost(ctx, travel_from, travel_to, travel_date, travel_class)
