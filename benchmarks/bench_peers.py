@@ -16,10 +16,11 @@ in a random order, so both see the same machine state:
                       ``__eq__`` with the expected instance. Suite: ``state_hash() ==`` the expected hash.
   cold new state      a config never seen before (the task's with another ``random_seed``): BFCL as
                       above; the suite builds and caches the snapshot, then opens the episode.
-  replay              the whole ground truth from call strings plus a final-state dump. BFCL: calls
-                      parsed with the same literal parser, its methods called, its public state deep-
-                      copied; and BFCL's own executor (``execute_multi_turn_func_call``, per turn, eval).
-                      Suite: ``_bfcl_tasks.replay`` (new state, parse, calls, ``scenario_io.dump``).
+  replay              the whole ground truth plus a final-state dump. BFCL: its methods called with the
+                      task's parsed calls (parsed once per task, as the suite does), its public state
+                      deep-copied; and BFCL's own executor (``execute_multi_turn_func_call`` per turn,
+                      which evals each call string). Suite: ``_bfcl_tasks.replay`` (new state, calls
+                      through the runtime, ``scenario_io.dump``).
   gym rows            the same operations through ``ToolUseEnv`` (reset with the task's scenario; steps
                       with an OpenAI-style tool call), for reference.
 
@@ -221,8 +222,7 @@ class SuiteSide:
 def bfcl_replay(case: Case) -> dict[str, Any]:
     instance = case.bfcl_class()
     instance._load_scenario(copy.deepcopy(case.config))
-    for text in case.task.calls:
-        call = parse_call(text)
+    for call in case.task.parsed_calls:  # parsed once, as the suite's replay does
         bfcl_render(getattr(instance, call.name)(*call.args, **call.kwargs))
     return {k: copy.deepcopy(v) for k, v in vars(instance).items() if not k.startswith("_")}
 

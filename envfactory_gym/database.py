@@ -170,6 +170,7 @@ class Snapshot:
         self._initial_rows: dict[tuple[str, int], tuple[tuple[Any, ...], str, str] | None] = {}
         self._content_hash: str | None = None
         self._keyed_rows: dict[tuple[Any, ...], dict[str, Any] | None] = {}
+        self._parts: dict[str, Any] = {}
         # Idle slots (LIFO: the most recently used connection is the warmest); see _SlotPool.
         self._free: list[_Slot] = []
         self.evicted = False
@@ -248,6 +249,16 @@ class Snapshot:
             return None if stored is None else decode_row(meta, stored)
         return None if row is None else dict(row)
 
+    def part(self, key: str, compute: Any) -> Any:
+        """``compute(conn)`` on the initial state, computed once (see :func:`envfactory_gym.rows.state_part`)."""
+        try:
+            return self._parts[key]
+        except KeyError:
+            pass
+        with self._lock:
+            value = self._parts[key] = compute(self._reference)
+        return value
+
     @property
     def size_bytes(self) -> int:
         return len(self.data)
@@ -261,6 +272,10 @@ class Snapshot:
 
 _ANY_LOGGED_CHANGE = f"SELECT 1 FROM {CHANGE_LOG} LIMIT 1"
 _LOGGED = f"SELECT tbl, rid FROM {CHANGE_LOG}"
+_OPEN_CALL = f"SAVEPOINT {CALL_SAVEPOINT}"
+_RELEASE_CALL = f"RELEASE {CALL_SAVEPOINT}"
+_UNDO_CALL = f"ROLLBACK TO {CALL_SAVEPOINT}"
+_CHANGED_TABLES: dict[tuple[str, ...], str] = {}
 
 
 class _Slot:
@@ -471,20 +486,30 @@ def clear_caches() -> None:
     SLOTS.clear()
 
 
-_TEMPLATES: weakref.WeakKeyDictionary[EnvironmentDefinition, bytes] = weakref.WeakKeyDictionary()
+_TEMPLATES: weakref.WeakKeyDictionary[EnvironmentDefinition, dict[bool, bytes]] = weakref.WeakKeyDictionary()
 # Scenarios with at least this many rows get query-planner statistics (ANALYZE), like seeded snapshots.
 ANALYZE_MIN_ROWS = 2000
 
 
-def _template(definition: EnvironmentDefinition) -> bytes:
-    """The definition's empty database (schema and change log), serialized; built once per definition."""
-    data = _TEMPLATES.get(definition)
+def _template(definition: EnvironmentDefinition, *, base: bool) -> bytes:
+    """The definition's empty database (schema and change log), serialized, built once per definition.
+
+    With ``base``, it also holds the rows of the scenario interchange's ``base(conn)`` hook: the rows every
+    native scenario starts from unless it brings its own (a benchmark's fixed reference tables).
+    """
+    templates = _TEMPLATES.setdefault(definition, {})
+    data = templates.get(base)
     if data is None:
         raw = _connect_raw()
         engine = _engine_for(raw)
         definition.models.metadata.create_all(engine)
         _install_change_log(raw, _table_infos(definition))
-        data = _TEMPLATES[definition] = raw.serialize()
+        if base:
+            raw.execute("BEGIN")
+            definition.scenario_io.base(raw)
+            raw.execute(f"DELETE FROM {CHANGE_LOG}")
+            raw.execute("COMMIT")
+        data = templates[base] = raw.serialize()
         raw.close()
         engine.dispose()
     return data
@@ -518,11 +543,12 @@ def _build_scenario_snapshot(
     definition: EnvironmentDefinition, seed: int, scenario: dict[str, Any], key: str | None
 ) -> Snapshot:
     """A scenario's state: the empty template restored, the scenario bulk-inserted, serialized (~0.1–1 ms)."""
-    from envfactory_gym.scenario import load_scenario
+    from envfactory_gym.scenario import TABLES_FORMAT, load_scenario
 
+    base = scenario.get("format") != TABLES_FORMAT and callable(getattr(definition.scenario_io, "base", None))
     raw = _connect_raw()
     try:
-        raw.deserialize(_template(definition))
+        raw.deserialize(_template(definition, base=base))
         raw.execute("BEGIN")
         load_scenario(definition, raw, scenario)
         # The template's triggers logged the loaded rows; the initial state has no changes.
@@ -554,6 +580,8 @@ class EpisodeDatabase:
 
     def _start(self) -> None:
         self.raw.execute("BEGIN")
+        self._standing = False
+        self._call_changes = 0
         # Rows written by this connection so far: unchanged means the state is still the snapshot's.
         self._pristine_changes = self.raw.total_changes
 
@@ -575,24 +603,39 @@ class EpisodeDatabase:
         return self._session
 
     # -- transactions: one savepoint per tool call ---------------------------------------------------
+    # A savepoint stands open between calls: it marks the state before the next call. A call that writes
+    # nothing (every successful read) leaves it standing and costs no statement; a write that succeeds
+    # releases it (the next call opens a new one); a failed call rolls back to it, which keeps it open.
     def begin(self) -> None:
-        self.raw.execute(f"SAVEPOINT {CALL_SAVEPOINT}")
+        """Start a tool call."""
+        if not self._standing:
+            self.raw.execute(_OPEN_CALL)
+            self._standing = True
+        self._call_changes = self.raw.total_changes
 
     def commit(self) -> None:
+        """Keep what the call wrote."""
         if self._session is not None and self._session.in_transaction():
             self._session.commit()
-        self._end_call(f"RELEASE {CALL_SAVEPOINT}")
+        if self.raw.total_changes != self._call_changes:
+            self._standing = False
+            self._end_call(_RELEASE_CALL)
+        elif not self.raw.in_transaction:
+            self._poison()
 
     def rollback(self) -> None:
+        """Undo whatever the call wrote (a refusal, an error, or any read)."""
         if self._session is not None:
             self._session.rollback()
-        self._end_call(f"ROLLBACK TO {CALL_SAVEPOINT}", f"RELEASE {CALL_SAVEPOINT}")
+        if self.raw.total_changes != self._call_changes:
+            self._end_call(_UNDO_CALL)
+        elif not self.raw.in_transaction:
+            self._poison()
 
-    def _end_call(self, *statements: str) -> None:
+    def _end_call(self, statement: str) -> None:
         raw = self.raw
         try:
-            for statement in statements:
-                raw.execute(statement)
+            raw.execute(statement)
         except sqlite3.Error:
             # The call's savepoint is gone: something committed or rolled back behind the engine.
             self._poison()
@@ -637,6 +680,22 @@ class EpisodeDatabase:
             SLOTS.release(slot)
 
     # -- state inspection ---------------------------------------------------------------------------
+    def changed_tables(self, tables: tuple[str, ...]) -> bool:
+        """Whether any row of ``tables`` was written in this episode (net of rollbacks, not of undoing)."""
+        if self.pristine():
+            return False
+        sql = _CHANGED_TABLES.get(tables)
+        if sql is None:
+            names = ", ".join("'" + t.replace("'", "''") + "'" for t in tables)
+            sql = _CHANGED_TABLES[tables] = f"SELECT 1 FROM {CHANGE_LOG} WHERE tbl IN ({names}) LIMIT 1"
+        return self.raw.execute(sql).fetchone() is not None
+
+    def state_part(self, tables: tuple[str, ...], key: str, compute: Any) -> Any:
+        """See :func:`envfactory_gym.rows.state_part`: the snapshot's value while ``tables`` are unchanged."""
+        if self.changed_tables(tables):
+            return compute(self.raw)
+        return self.snapshot.part(key, compute)
+
     def _changes(self) -> list[tuple[str, RowChange, str]]:
         """(canonical key, change, canonical before-row) for every net change, sorted as the change set."""
         changes: list[tuple[str, RowChange, str]] = []

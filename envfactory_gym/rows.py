@@ -28,6 +28,7 @@ from sqlalchemy.orm import DeclarativeBase, Session
 from envfactory_gym.errors import DomainError
 
 _DIALECT = SQLiteDialect_pysqlite()
+_COMPACT_JSON = json.JSONEncoder(separators=(",", ":"))  # built once: json.dumps(...) builds one per call
 
 
 def _quoted(names: Iterable[str]) -> str:
@@ -137,7 +138,7 @@ class Rows:
 
     def _encode(self, name: str, value: Any) -> Any:
         if value is not None and name in self._meta.json_columns:
-            return json.dumps(value, separators=(",", ":"))
+            return _COMPACT_JSON.encode(value)
         return value
 
     def _check_columns(self, names: Iterable[str]) -> None:
@@ -227,6 +228,13 @@ class Rows:
         row = self._conn.execute(sql, [self._encode(n, v) for n, v in values.items()]).fetchone()
         return _decode_row(meta, row)
 
+    def add(self, **values: Any) -> None:
+        """Insert a row, when the caller does not need it back (no RETURNING: a little cheaper)."""
+        meta = self._meta
+        names = tuple(values)
+        sql = meta.statements.get(("add", names)) or meta.build(("add", names), _add_sql, names)
+        self._conn.execute(sql, [self._encode(n, v) for n, v in values.items()])
+
     def update(self, key: Any | tuple[Any, ...], **values: Any) -> None:
         """Set ``values`` on the row with primary key ``key``; DomainError-free: the caller checked it exists."""
         if not values:
@@ -250,6 +258,10 @@ def _key_clause(meta: _TableMeta) -> str:
 def _insert_sql(meta: _TableMeta, names: tuple[str, ...]) -> str:
     placeholders = ", ".join("?" for _ in names)
     return f'INSERT INTO "{meta.name}" ({_quoted(names)}) VALUES ({placeholders}) RETURNING *'
+
+
+def _add_sql(meta: _TableMeta, names: tuple[str, ...]) -> str:
+    return _insert_sql(meta, names).removesuffix(" RETURNING *")
 
 
 def _update_sql(meta: _TableMeta, names: tuple[str, ...]) -> str:
@@ -333,3 +345,28 @@ def fetch_rows(
 ) -> list[dict[str, Any]]:
     """Every row of the model's table, decoded, in ``order_by`` order (rowid by default)."""
     return Rows(conn, model).find(order_by=order_by)
+
+
+def replace_rows(conn: sqlite3.Connection, model: type[DeclarativeBase], rows: Sequence[Mapping[str, Any]]) -> None:
+    """Make the model's table hold exactly ``rows`` (what was there is deleted; rowids start at 1 again)."""
+    conn.execute(f'DELETE FROM "{table_meta(model).name}"')
+    bulk_insert(conn, model, rows)
+
+
+def fill_if_empty(conn: sqlite3.Connection, model: type[DeclarativeBase], rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert ``rows`` when the model's table is empty (a base table a loader found not pre-filled)."""
+    if conn.execute(f'SELECT 1 FROM "{table_meta(model).name}" LIMIT 1').fetchone() is None:
+        bulk_insert(conn, model, rows)
+
+
+def state_part(source: Any, tables: Sequence[str], key: str, compute: Callable[[sqlite3.Connection], Any]) -> Any:
+    """``compute(conn)`` for a part of a state that reads only ``tables`` (for dumps).
+
+    When ``source`` is an episode database none of whose ``tables`` changed since its snapshot, the
+    snapshot's result (computed once, on the initial state) is returned instead. ``compute`` must return a
+    value callers never change (tuples, not lists).
+    """
+    part = getattr(source, "state_part", None)
+    if callable(part):
+        return part(tuple(tables), key, compute)
+    return compute(connection_of(source))

@@ -9,7 +9,11 @@ Two formats are understood:
   ``scenario_io`` object with ``load(conn, data)`` and ``dump(conn) -> data``. ``conn`` is the state's
   ``sqlite3.Connection``; loaders write with :func:`envfactory_gym.rows.bulk_insert` and dumps read with
   :func:`envfactory_gym.rows.fetch_rows` (no ORM, no statement compilation). ``dump`` also accepts an ORM
-  session or an episode database (see :func:`envfactory_gym.rows.connection_of`).
+  session or an episode database (see :func:`envfactory_gym.rows.connection_of`). An interchange may also
+  have ``base(conn)``, filling the rows every native scenario starts from (a benchmark's fixed reference
+  tables): the engine runs it once per environment, and ``load`` then finds those rows in place and
+  replaces them only when its data brings its own (``rows.replace_rows``; ``rows.fill_if_empty`` keeps a
+  loader correct on a bare schema too).
 
 Loading runs on an empty copy of the environment's schema inside one transaction; nothing is half-loaded.
 """

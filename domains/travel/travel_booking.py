@@ -51,7 +51,7 @@ from typing_extensions import TypedDict
 
 from envfactory_gym.authoring import EnvironmentDefinition, SeedData, ToolContext
 from envfactory_gym.errors import DomainError
-from envfactory_gym.rows import Rows, bulk_insert, connection_of, fetch_rows
+from envfactory_gym.rows import Rows, bulk_insert, connection_of, fetch_rows, fill_if_empty, replace_rows, state_part
 
 from ._bfcl_random import SeededStream
 from ._bfcl_reference import (
@@ -60,6 +60,7 @@ from ._bfcl_reference import (
     TRAVEL_EXCHANGE_RATES,
     TRAVEL_ROUTES,
     TRAVEL_STATE_DEFAULTS,
+    differing_tables,
 )
 
 ACCOUNT_KEY = 1
@@ -277,19 +278,21 @@ class BfclTravelInterchange:
             {"booking_id": str(booking_id), **_split_record(booking, _BOOKING_FIELDS, f"Booking {booking_id}")}
             for booking_id, booking in bookings.items()
         ]
-        airports = extension.get("airports") or [[code, location, None] for code, location in TRAVEL_AIRPORTS]
-        routes = extension.get("flight_routes") or [list(route) for route in TRAVEL_ROUTES]
-        rates = extension.get("exchange_rates") or [list(rate) for rate in TRAVEL_EXCHANGE_RATES]
-        policies = extension.get("insurance_policies") or []
-        for model, rows in (
-            (CreditCard, card_rows),
-            (Booking, booking_rows),
-            (Airport, [dict(zip(("airport_code", "location", "country"), a, strict=True)) for a in airports]),
-            (FlightRoute, [dict(zip(("travel_from", "travel_to", "base_cost"), r, strict=True)) for r in routes]),
-            (ExchangeRate, [dict(zip(("base_currency", "target_currency", "rate"), r, strict=True)) for r in rates]),
-            (InsurancePolicy, policies),
-        ):
-            bulk_insert(conn, model, rows)
+        bulk_insert(conn, CreditCard, card_rows)
+        bulk_insert(conn, Booking, booking_rows)
+        # BFCL's reference tables are in place already (see base()); a config may bring its own.
+        for name, model, columns in _REFERENCE_TABLES:
+            given = extension.get(name)
+            if given:
+                replace_rows(conn, model, [dict(zip(columns, row, strict=True)) for row in given])
+            else:
+                fill_if_empty(conn, model, _REFERENCE_DEFAULTS[name])
+        bulk_insert(conn, InsurancePolicy, extension.get("insurance_policies") or [])
+
+    def base(self, conn: sqlite3.Connection) -> None:
+        """BFCL's reference tables (airports, route fares, exchange rates): what a config without its own gets."""
+        for name, model, _ in _REFERENCE_TABLES:
+            bulk_insert(conn, model, _REFERENCE_DEFAULTS[name])
 
     def dump(self, source: Any) -> dict[str, Any]:
         """The state as an ``initial_config`` (``source``: the state's connection, session or database)."""
@@ -321,15 +324,9 @@ class BfclTravelInterchange:
         }
         if profile:
             extension["profile"] = profile
-        airports = [list(row) for row in conn.execute(_DUMP_AIRPORTS)]
-        if airports != _DEFAULT_AIRPORT_ROWS:
-            extension["airports"] = airports
-        routes = conn.execute(_DUMP_ROUTES).fetchall()
-        if len(routes) != len(TRAVEL_ROUTES) or sorted(routes) != _SORTED_ROUTES:
-            extension["flight_routes"] = [list(route) for route in routes]
-        rates = conn.execute(_DUMP_RATES).fetchall()
-        if len(rates) != len(TRAVEL_EXCHANGE_RATES) or sorted(rates) != _SORTED_RATES:
-            extension["exchange_rates"] = [list(rate) for rate in rates]
+        tables = ("airports", "flight_routes", "exchange_rates")
+        for name, rows in state_part(source, tables, "travel_booking.reference", _reference_extension):
+            extension[name] = [list(row) for row in rows]
         policies = fetch_rows(conn, InsurancePolicy)
         if policies:
             extension["insurance_policies"] = policies
@@ -337,13 +334,48 @@ class BfclTravelInterchange:
         return config
 
 
-# What a dump compares with BFCL's reference tables (computed once).
-_DUMP_AIRPORTS = "SELECT airport_code, location, country FROM airports ORDER BY rowid"
-_DUMP_ROUTES = "SELECT travel_from, travel_to, base_cost FROM flight_routes ORDER BY rowid"
-_DUMP_RATES = "SELECT base_currency, target_currency, rate FROM exchange_rates ORDER BY rowid"
-_DEFAULT_AIRPORT_ROWS = [[code, location, None] for code, location in TRAVEL_AIRPORTS]
-_SORTED_ROUTES = sorted(tuple(route) for route in TRAVEL_ROUTES)
-_SORTED_RATES = sorted(tuple(rate) for rate in TRAVEL_EXCHANGE_RATES)
+# BFCL's reference tables: the extension key, model and columns of each, and their default rows.
+_REFERENCE_TABLES: tuple[tuple[str, type[Base], tuple[str, ...]], ...] = (
+    ("airports", Airport, ("airport_code", "location", "country")),
+    ("flight_routes", FlightRoute, ("travel_from", "travel_to", "base_cost")),
+    ("exchange_rates", ExchangeRate, ("base_currency", "target_currency", "rate")),
+)
+_REFERENCE_DEFAULTS: dict[str, list[dict[str, Any]]] = {
+    name: [dict(zip(columns, row, strict=True)) for row in rows]
+    for (name, _, columns), rows in zip(
+        _REFERENCE_TABLES,
+        (
+            [(code, location, None) for code, location in TRAVEL_AIRPORTS],
+            [tuple(route) for route in TRAVEL_ROUTES],
+            [tuple(rate) for rate in TRAVEL_EXCHANGE_RATES],
+        ),
+        strict=True,
+    )
+}
+# How a dump reads them: (extension key, query, whether order matters) and the defaults compared with.
+_DUMPED_REFERENCE = (
+    ("airports", "SELECT airport_code, location, country FROM airports ORDER BY rowid", True),
+    (
+        "flight_routes",
+        "SELECT travel_from, travel_to, base_cost FROM flight_routes ORDER BY rowid",
+        False,
+    ),
+    (
+        "exchange_rates",
+        "SELECT base_currency, target_currency, rate FROM exchange_rates ORDER BY rowid",
+        False,
+    ),
+)
+_DEFAULT_REFERENCE = {
+    "airports": [(code, location, None) for code, location in TRAVEL_AIRPORTS],
+    "flight_routes": sorted(tuple(route) for route in TRAVEL_ROUTES),
+    "exchange_rates": sorted(tuple(rate) for rate in TRAVEL_EXCHANGE_RATES),
+}
+
+
+def _reference_extension(conn: sqlite3.Connection) -> tuple[tuple[str, tuple[tuple[Any, ...], ...]], ...]:
+    """The reference tables that differ from BFCL's (computed once per snapshot while unchanged)."""
+    return differing_tables(conn, _DUMPED_REFERENCE, _DEFAULT_REFERENCE)
 
 
 env = EnvironmentDefinition(
@@ -755,7 +787,7 @@ def register_credit_card(
     if cards.get(card_number) is not None or cards.first({"card_number": card_number}) is not None:
         raise DomainError(f"Card already registered: {card_number}")
     card_id, balance = _draw(ctx, account, (100000000000, 999999999999), (10000, 99999))
-    cards.insert(
+    cards.add(
         card_id=str(card_id),
         card_number=card_number,
         expiration_date=expiration_date,
@@ -865,7 +897,7 @@ def book_flight(
         raise DomainError(f"Balance is less than budget limit ({account['budget_limit']})")
     ctx.rows(CreditCard).update(card_id, balance=card["balance"] - cost)
     booking_id, transaction_id = _draw(ctx, account, (1000000, 9999999), (10000000, 99999999))
-    ctx.rows(Booking).insert(
+    ctx.rows(Booking).add(
         booking_id=str(booking_id),
         card_id=card_id,
         travel_date=travel_date,
@@ -1114,7 +1146,7 @@ def purchase_insurance(
         raise DomainError(f"Insufficient funds on card {card_id} for insurance costing {insurance_cost}")
     ctx.rows(CreditCard).update(card_id, balance=card["balance"] - insurance_cost)
     (insurance_id,) = _draw(ctx, account, (100000000, 999999999))
-    ctx.rows(InsurancePolicy).insert(
+    ctx.rows(InsurancePolicy).add(
         insurance_id=str(insurance_id),
         booking_id=booking_id,
         card_id=card_id,

@@ -49,7 +49,7 @@ from typing_extensions import TypedDict
 
 from envfactory_gym.authoring import EnvironmentDefinition, SeedData, ToolContext
 from envfactory_gym.errors import DomainError
-from envfactory_gym.rows import Rows, bulk_insert, connection_of
+from envfactory_gym.rows import Rows, bulk_insert, connection_of, fill_if_empty, replace_rows, state_part
 
 from ._bfcl_random import SeededStream
 from ._bfcl_reference import (
@@ -61,6 +61,7 @@ from ._bfcl_reference import (
     VEHICLE_STATE_DEFAULTS,
     VEHICLE_TIRE_SHOPS,
     VEHICLE_UNKNOWN_ZIPCODE,
+    differing_tables,
 )
 
 VEHICLE_KEY = 1
@@ -181,16 +182,18 @@ class BfclVehicleInterchange:
         vehicle.update({key: extension.get(key) for key in _EXTENSION_VEHICLE_KEYS})
         bulk_insert(conn, Vehicle, [{"vehicle_key": VEHICLE_KEY, **vehicle}])
         bulk_insert(conn, Door, [{"door": door, "status": status} for door, status in doors.items()])
-        cities = extension.get("cities") or [[city, zipcode, None] for city, zipcode in VEHICLE_CITY_ZIPCODES]
-        distances = extension.get("city_distances") or [list(d) for d in VEHICLE_DISTANCES]
-        shops = extension.get("tire_shops") or [list(s) for s in VEHICLE_TIRE_SHOPS]
-        bulk_insert(conn, City, [dict(zip(("city", "zipcode", "outsideTemperature"), c, strict=True)) for c in cities])
-        bulk_insert(conn, CityDistance, [dict(zip(("cityA", "cityB", "distance"), d, strict=True)) for d in distances])
-        bulk_insert(
-            conn,
-            TireShop,
-            [{"shop_id": n, "shopLocation": s[0], "zipcode": s[1]} for n, s in enumerate(shops, start=1)],
-        )
+        # BFCL's lookup tables are in place already (see base()); a config may bring its own.
+        for name, model, rows_of in _REFERENCE_TABLES:
+            given = extension.get(name)
+            if given:
+                replace_rows(conn, model, rows_of(given))
+            else:
+                fill_if_empty(conn, model, _REFERENCE_DEFAULTS[name])
+
+    def base(self, conn: sqlite3.Connection) -> None:
+        """BFCL's lookup tables (city zipcodes, zipcode distances, the tyre shop), for configs without their own."""
+        for name, model, _ in _REFERENCE_TABLES:
+            bulk_insert(conn, model, _REFERENCE_DEFAULTS[name])
 
     def dump(self, source: Any) -> dict[str, Any]:
         """The state as an ``initial_config`` (``source``: the state's connection, session or database)."""
@@ -203,28 +206,50 @@ class BfclVehicleInterchange:
         config["doorStatus"] = doors
         config["remainingUnlockedDoors"] = len(VEHICLE_DOORS) - sum(s == "locked" for s in doors.values())
         extension: dict[str, Any] = {key: vehicle[key] for key in _EXTENSION_VEHICLE_KEYS if vehicle[key] is not None}
-        cities = [list(row) for row in conn.execute(_DUMP_CITIES)]
-        if cities != _DEFAULT_CITY_ROWS:
-            extension["cities"] = cities
-        distances = conn.execute(_DUMP_DISTANCES).fetchall()
-        if len(distances) != len(VEHICLE_DISTANCES) or sorted(distances) != _SORTED_DISTANCES:
-            extension["city_distances"] = [list(row) for row in distances]
-        shops = [list(row) for row in conn.execute(_DUMP_SHOPS)]
-        if shops != _DEFAULT_SHOP_ROWS:
-            extension["tire_shops"] = shops
+        tables = ("cities", "city_distances", "tire_shops")
+        for name, rows in state_part(source, tables, "vehicle_control.reference", _reference_extension):
+            extension[name] = [list(row) for row in rows]
         if extension:
             config[EXTENSION_KEY] = extension
         return config
 
 
-# What a dump reads, and the BFCL reference tables it compares with (computed once).
+# BFCL's lookup tables: the extension key, the model, how its extension rows become table rows.
+_REFERENCE_TABLES: tuple[tuple[str, type[Base], Any], ...] = (
+    ("cities", City, lambda rows: [dict(zip(("city", "zipcode", "outsideTemperature"), r, strict=True)) for r in rows]),
+    (
+        "city_distances",
+        CityDistance,
+        lambda rows: [dict(zip(("cityA", "cityB", "distance"), r, strict=True)) for r in rows],
+    ),
+    (
+        "tire_shops",
+        TireShop,
+        lambda rows: [{"shop_id": n, "shopLocation": r[0], "zipcode": r[1]} for n, r in enumerate(rows, start=1)],
+    ),
+)
+_REFERENCE_DEFAULTS: dict[str, list[dict[str, Any]]] = {
+    "cities": _REFERENCE_TABLES[0][2]([(city, zipcode, None) for city, zipcode in VEHICLE_CITY_ZIPCODES]),
+    "city_distances": _REFERENCE_TABLES[1][2](VEHICLE_DISTANCES),
+    "tire_shops": _REFERENCE_TABLES[2][2](VEHICLE_TIRE_SHOPS),
+}
+# What a dump reads (extension key, query, whether order matters), and the defaults it compares with.
 _DUMP_DOORS = "SELECT door, status FROM doors ORDER BY rowid"
-_DUMP_CITIES = 'SELECT city, zipcode, "outsideTemperature" FROM cities ORDER BY rowid'
-_DUMP_DISTANCES = 'SELECT "cityA", "cityB", distance FROM city_distances ORDER BY rowid'
-_DUMP_SHOPS = 'SELECT "shopLocation", zipcode FROM tire_shops ORDER BY rowid'
-_DEFAULT_CITY_ROWS = [[city, zipcode, None] for city, zipcode in VEHICLE_CITY_ZIPCODES]
-_SORTED_DISTANCES = sorted(tuple(row) for row in VEHICLE_DISTANCES)
-_DEFAULT_SHOP_ROWS = [list(s) for s in VEHICLE_TIRE_SHOPS]
+_DUMPED_REFERENCE = (
+    ("cities", 'SELECT city, zipcode, "outsideTemperature" FROM cities ORDER BY rowid', True),
+    ("city_distances", 'SELECT "cityA", "cityB", distance FROM city_distances ORDER BY rowid', False),
+    ("tire_shops", 'SELECT "shopLocation", zipcode FROM tire_shops ORDER BY rowid', True),
+)
+_DEFAULT_REFERENCE = {
+    "cities": [(city, zipcode, None) for city, zipcode in VEHICLE_CITY_ZIPCODES],
+    "city_distances": sorted(tuple(row) for row in VEHICLE_DISTANCES),
+    "tire_shops": [tuple(shop) for shop in VEHICLE_TIRE_SHOPS],
+}
+
+
+def _reference_extension(conn: sqlite3.Connection) -> tuple[tuple[str, tuple[tuple[Any, ...], ...]], ...]:
+    """The reference tables that differ from BFCL's (computed once per snapshot while unchanged)."""
+    return differing_tables(conn, _DUMPED_REFERENCE, _DEFAULT_REFERENCE)
 
 
 env = EnvironmentDefinition(
