@@ -409,27 +409,45 @@ _SCENARIOS: OrderedDict[tuple[str, int, str], Snapshot] = OrderedDict()
 _SCENARIO_BYTES = 0
 _SNAPSHOT_LOCK = threading.Lock()
 _SCENARIO_KEYS: dict[int, tuple[Any, str]] = {}
+_SHALLOW_KEYS: dict[tuple[tuple[Any, int], ...], tuple[tuple[Any, ...], str]] = {}
 
 
 def scenario_key(scenario: dict[str, Any] | None) -> str | None:
     """The content key of a scenario, computed once per scenario object.
 
     A scenario is a value: it is keyed (a canonical JSON hash, O(size)) the first time an object is used, and
-    later uses of the same object reuse that key. Changing a scenario in place after using it is therefore
-    not seen: pass a changed copy instead (a copy is keyed on its own, by content).
+    later uses of the same object, or of a new top-level dict holding the same value objects (what
+    validating a task dict again produces), reuse that key. Changing a scenario in place after using it is
+    therefore not seen: pass a changed copy instead (a copy is keyed on its own, by content).
     """
     if scenario is None:
         return None
     entry = _SCENARIO_KEYS.get(id(scenario))
     if entry is not None and entry[0] is scenario:
         return entry[1]
-    key = hashlib.sha256(_canonical(scenario).encode()).hexdigest()[:16]
+    # A copy of a known scenario's top level (pydantic validating a task dict rebuilds it, keeping the
+    # values) holds the very same value objects: its shallow identity finds the key without hashing.
+    shallow = _shallow_identity(scenario)
+    known = _SHALLOW_KEYS.get(shallow) if shallow is not None else None
+    key = known[1] if known is not None else hashlib.sha256(_canonical(scenario).encode()).hexdigest()[:16]
     with _SNAPSHOT_LOCK:
-        while len(_SCENARIO_KEYS) >= MAX_SCENARIO_KEYS:
-            del _SCENARIO_KEYS[next(iter(_SCENARIO_KEYS))]
-        # The entry holds the object, so its id cannot be reused by another object while it is cached.
+        for cache in (_SCENARIO_KEYS, _SHALLOW_KEYS):
+            while len(cache) >= MAX_SCENARIO_KEYS:
+                del cache[next(iter(cache))]  # type: ignore[attr-defined]
+        # Entries hold their objects, so no id in a key can be reused by another object while cached.
         _SCENARIO_KEYS[id(scenario)] = (scenario, key)
+        if shallow is not None and known is None:
+            _SHALLOW_KEYS[shallow] = (tuple(scenario.values()), key)
     return key
+
+
+def _shallow_identity(scenario: Any) -> tuple[tuple[Any, int], ...] | None:
+    if not isinstance(scenario, dict):
+        return None
+    try:
+        return tuple((name, id(value)) for name, value in scenario.items())
+    except TypeError:
+        return None
 
 
 def get_snapshot(
@@ -483,6 +501,7 @@ def clear_caches() -> None:
         _SCENARIOS.clear()
         _SCENARIO_BYTES = 0
         _SCENARIO_KEYS.clear()
+        _SHALLOW_KEYS.clear()
     SLOTS.clear()
 
 

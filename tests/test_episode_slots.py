@@ -212,6 +212,12 @@ def test_a_scenario_object_is_keyed_once_and_a_changed_copy_gets_its_own_snapsho
     assert get_snapshot(bank.env, scenario=scenario) is first
     assert scenario_key(scenario) == first.scenario_key
     assert len(hashed) == 1, "the scenario is serialised and hashed once, not on every reset"
+    # A task validated again from the same dict has a new scenario dict holding the same values.
+    task = {"task_id": "t", "domain": "finance", "env_ids": ["test_bank"], "goal": "read", "query": "q"}
+    task |= {"gold_calls": [], "scenario": {"test_bank": scenario}}
+    revalidated = Task.model_validate(task).scenario["test_bank"]  # type: ignore[index]
+    assert revalidated is not scenario and get_snapshot(bank.env, scenario=revalidated) is first
+    assert len(hashed) == 1
     changed = json.loads(json.dumps(scenario))
     changed["tables"]["accounts"][0]["balance"] += 1
     other = get_snapshot(bank.env, scenario=changed)
