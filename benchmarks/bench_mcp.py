@@ -16,7 +16,7 @@ failed, and its change set holds only its own transfer (no cross-session leakage
 Servers run in their own processes on loopback; the clients share this process (and the same 2 cores).
 Every loop is bounded. Run from the repository root::
 
-    python benchmarks/bench_mcp.py [--calls 20] [--sessions 1 10 100] [--no-http]
+    python benchmarks/bench_mcp.py [--calls 20] [--sessions 1 10 100] [--rounds 3] [--no-http]
 """
 
 from __future__ import annotations
@@ -227,6 +227,7 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=20, help="read calls per session (after one transfer)")
     parser.add_argument("--sessions", type=int, nargs="+", default=[1, 10, 100])
     parser.add_argument("--no-http", action="store_true")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved repetitions; rows show their medians")
     options = parser.parse_args()
     if "test_bank" not in registry._CUSTOM:
         registry.register_environment(bank.env)
@@ -244,15 +245,16 @@ def main() -> None:
             )
             servers["lean JSON HTTP"] = start_http_server(task_file, most, "json")
         try:
-            for sessions in options.sessions:
-                rows.append(bench_gym(sessions, options.calls, task))
-                server = EnvfactoryMCP("test_bank", tasks=[task], max_sessions=most)
-                rows.append(asyncio.run(bench_mcp("MCP in memory", server.mcp, sessions, options.calls)))
-                for label, (_, url) in servers.items():
-                    if label.startswith("lean"):
-                        rows.append(asyncio.run(bench_lean(url, sessions, options.calls)))
-                    else:
-                        rows.append(asyncio.run(bench_mcp(label, url, sessions, options.calls, auth="bench")))
+            for _ in range(options.rounds):  # every path once per round, so noise hits them alike
+                for sessions in options.sessions:
+                    rows.append(bench_gym(sessions, options.calls, task))
+                    server = EnvfactoryMCP("test_bank", tasks=[task], max_sessions=most)
+                    rows.append(asyncio.run(bench_mcp("MCP in memory", server.mcp, sessions, options.calls)))
+                    for label, (_, url) in servers.items():
+                        if label.startswith("lean"):
+                            rows.append(asyncio.run(bench_lean(url, sessions, options.calls)))
+                        else:
+                            rows.append(asyncio.run(bench_mcp(label, url, sessions, options.calls, auth="bench")))
         finally:
             for process, _ in servers.values():
                 process.terminate()
@@ -260,13 +262,24 @@ def main() -> None:
     header = (
         f"{'path':<30}{'sessions':>9}{'calls':>8}{'p50 ms':>9}{'p95 ms':>9}{'calls/s':>10}{'errors':>8}{'leaks':>7}"
     )
+    print(f"medians of {options.rounds} interleaved rounds (errors and leaks: totals)")
     print(header)
     print("-" * len(header))
+    groups: dict[tuple[int, str], list[dict[str, Any]]] = {}
     for r in rows:
+        groups.setdefault((r["sessions"], r["path"]), []).append(r)
+    for (sessions, path), runs in groups.items():
+        median = {k: statistics.median(r[k] for r in runs) for k in ("p50_ms", "p95_ms", "calls_per_s")}
         print(
-            f"{r['path']:<30}{r['sessions']:>9}{r['calls']:>8}{r['p50_ms']:>9.2f}{r['p95_ms']:>9.2f}"
-            f"{r['calls_per_s']:>10.0f}{r['errors']:>8}{r['leaks']:>7}"
+            f"{path:<30}{sessions:>9}{runs[0]['calls']:>8}{median['p50_ms']:>9.2f}{median['p95_ms']:>9.2f}"
+            f"{median['calls_per_s']:>10.0f}{sum(r['errors'] for r in runs):>8}{sum(r['leaks'] for r in runs):>7}"
         )
+    for sessions in options.sessions:
+        new = groups.get((sessions, "MCP HTTP (JSON, default)"))
+        old = groups.get((sessions, "MCP HTTP (previous default)"))
+        if new and old:
+            ratio = statistics.median(r["calls_per_s"] for r in new) / statistics.median(r["calls_per_s"] for r in old)
+            print(f"MCP HTTP at {sessions} session(s): default / previous default calls/s = {ratio:.2f}")
     if any(r["errors"] or r["leaks"] for r in rows):
         raise SystemExit("errors or cross-session leakage found")
 
