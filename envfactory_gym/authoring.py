@@ -24,6 +24,7 @@ would call a refusal; the engine turns it into an error observation and rolls th
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import inspect
 import math
 import random
@@ -132,20 +133,51 @@ class ToolContext:
       number of ids issued so far, so that episodes replay exactly.
     """
 
-    __slots__ = ("_rows", "_session_factory", "conn", "id_rng", "now")
+    __slots__ = ("_episode", "_id_rng", "_id_seed", "_rows", "_session_factory", "conn", "now")
 
     def __init__(
         self,
         conn: sqlite3.Connection,
         now: dt.datetime,
-        id_rng: random.Random,
+        id_rng: random.Random | str | int,
         session_factory: Callable[[], Session],
+        *,
+        episode: Any = None,
     ) -> None:
         self.conn = conn
         self.now = now
-        self.id_rng = id_rng
+        # The episode database (optional): lets row reads of an untouched state come from its snapshot.
+        self._episode = episode
+        # A seed is turned into its generator on the first new_id() (most episodes never draw one).
+        self._id_rng: random.Random | None = id_rng if isinstance(id_rng, random.Random) else None
+        self._id_seed = id_rng
         self._session_factory = session_factory
         self._rows: dict[type, Rows] = {}
+
+    @property
+    def id_rng(self) -> random.Random:
+        if self._id_rng is None:
+            self._id_rng = random.Random(self._id_seed)  # type: ignore[arg-type]
+        return self._id_rng
+
+    def rebind(self, conn: sqlite3.Connection, id_rng: random.Random | str | int, *, episode: Any = None) -> None:
+        """Point the context at a (re)started episode: its connection, clock and a fresh id stream."""
+        if conn is not self.conn or episode is not self._episode:
+            self.conn = conn
+            self._episode = episode
+            self._rows.clear()
+        if episode is not None:
+            self.now = episode.snapshot.now
+        self._id_rng = id_rng if isinstance(id_rng, random.Random) else None
+        self._id_seed = id_rng
+
+    def detach(self) -> None:
+        """Cut the context off its episode (closed): any later use raises instead of reaching a reused slot."""
+        from envfactory_gym.database import closed_connection
+
+        self.conn = closed_connection()
+        self._episode = None
+        self._rows.clear()
 
     @property
     def db(self) -> Session:
@@ -154,7 +186,7 @@ class ToolContext:
     def rows(self, model: type[DeclarativeBase]) -> Rows:
         accessor = self._rows.get(model)
         if accessor is None:
-            accessor = self._rows[model] = Rows(self.conn, model)
+            accessor = self._rows[model] = Rows(self.conn, model, self._episode)
         return accessor
 
     def query(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> list[dict[str, Any]]:
@@ -363,6 +395,39 @@ class ServiceClockMixin:
     now: Mapped[str] = mapped_column(String(32))
 
 
+@functools.cache
+def _takes_connection(func: Callable[..., Any]) -> bool:
+    """Whether a clock function's first parameter is annotated ``sqlite3.Connection``."""
+    params = list(inspect.signature(func).parameters.values())
+    if not params:
+        return False
+    try:
+        hint = typing.get_type_hints(func).get(params[0].name)
+    except (NameError, TypeError):  # an annotation that does not resolve: not the connection type
+        return False
+    return hint is sqlite3.Connection
+
+
+def _read_clock(clock: Callable[..., Any], db: Session | sqlite3.Connection) -> dt.datetime:
+    """Call a clock function with what it takes: a raw connection or an ORM session, converted as needed."""
+    wants_connection = _takes_connection(clock)
+    if isinstance(db, sqlite3.Connection):
+        if wants_connection:
+            return clock(db)
+        from sqlalchemy import create_engine
+        from sqlalchemy.pool import StaticPool
+
+        # (Not disposed: disposing a StaticPool would close the caller's connection.)
+        engine = create_engine("sqlite://", creator=lambda: db, poolclass=StaticPool)
+        with Session(engine) as session:
+            return clock(session)
+    if wants_connection:
+        from envfactory_gym.rows import connection_of
+
+        return clock(connection_of(db))
+    return clock(db)
+
+
 class EnvironmentDefinition:
     """One environment: its models, seed generator and tools, collected by decorators."""
 
@@ -413,8 +478,12 @@ class EnvironmentDefinition:
 
         return decorator
 
-    def clock(self, func: Callable[[Session], dt.datetime]) -> Callable[[Session], dt.datetime]:
-        """Register how to read the simulated 'now' from the seeded state."""
+    def clock(self, func: Callable[[Any], dt.datetime]) -> Callable[[Any], dt.datetime]:
+        """Register how to read the simulated 'now' from the seeded state.
+
+        The function takes the state as a ``sqlite3.Connection`` when its first parameter is annotated so
+        (the fast path: no ORM), and as an ORM ``Session`` otherwise.
+        """
         self._clock = func
         return func
 
@@ -462,11 +531,17 @@ class EnvironmentDefinition:
         return decorator(func) if func is not None else decorator
 
     # -- queries ----------------------------------------------------------------------------------
-    def now(self, db: Session) -> dt.datetime:
+    def now(self, db: Session | sqlite3.Connection) -> dt.datetime:
+        """The simulated 'now' of a state, given as an ORM session or a raw SQLite connection."""
         if self._clock is not None:
-            return self._clock(db)
+            return _read_clock(self._clock, db)
         if ServiceClockMixin.__tablename__ in self.models.metadata.tables:
-            value = db.execute(text("SELECT now FROM service_clock ORDER BY id LIMIT 1")).scalar_one_or_none()
+            sql = "SELECT now FROM service_clock ORDER BY id LIMIT 1"
+            if isinstance(db, sqlite3.Connection):
+                row = db.execute(sql).fetchone()
+                value = None if row is None else row[0]
+            else:
+                value = db.execute(text(sql)).scalar_one_or_none()
             if value is not None:
                 return dt.datetime.fromisoformat(value)
         return DEFAULT_NOW

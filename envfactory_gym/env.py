@@ -20,7 +20,7 @@ from gymnasium.error import ResetNeeded
 
 from envfactory_gym import registry
 from envfactory_gym.actions import MAX_ACTION_CHARS, ParsedTurn, parse_action
-from envfactory_gym.database import EpisodeDatabase, get_snapshot
+from envfactory_gym.database import EpisodeDatabase, Snapshot, get_snapshot
 from envfactory_gym.rubric import RewardBreakdown, score
 from envfactory_gym.runtime import ErrorKind, ToolResult, ToolRuntime
 from envfactory_gym.spaces import UnicodeText
@@ -161,14 +161,27 @@ class ToolUseEnv(gym.Env[str, Any]):
         generator = (self._np_random, self._np_random_seed)
         super().reset(seed=seed)
         try:
-            task, env_ids, databases = self._open_episode(options)
+            task, snapshots = self._next_episode(options)
         except BaseException:
             self._np_random, self._np_random_seed = generator
             raise
-        self.close()
         self.task = task
-        prefix = self.prefix_tools or len(databases) > 1
-        self.runtime = ToolRuntime(databases, id_seed=task.task_id if task else 0, prefix=prefix)  # type: ignore[arg-type]
+        prefix = self.prefix_tools or len(snapshots) > 1
+        id_seed = task.task_id if task else 0
+        runtime = self.runtime
+        if (
+            runtime is not None
+            and runtime.prefix == prefix
+            and len(runtime.definitions) == len(snapshots)
+            and all(a is s.definition for a, s in zip(runtime.definitions, snapshots, strict=True))
+        ):
+            # The same environments: databases with the same initial state are rolled back in place, the
+            # others swapped for pooled episodes of the new states; the tool bindings are kept.
+            runtime.reopen(snapshots, id_seed=id_seed)
+        else:
+            self.close()
+            databases = [EpisodeDatabase(snapshot) for snapshot in snapshots]
+            self.runtime = ToolRuntime(databases, id_seed=id_seed, prefix=prefix)  # type: ignore[arg-type]
         self._steps = 0
         self._done = False
         self._errors = Counter()
@@ -188,7 +201,7 @@ class ToolUseEnv(gym.Env[str, Any]):
             self._user = make_user_simulator(self._user_simulator_spec, task, self.runtime)
         info = {
             "task_id": task.task_id if task is not None else None,
-            "env_ids": list(env_ids),
+            "env_ids": [s.definition.env_id for s in snapshots],
             "split": task.split if task is not None else None,
             "tools": self.runtime.openai_tools(exclude=hidden_user_tools),
             "messages": self._messages_copy(),
@@ -196,25 +209,22 @@ class ToolUseEnv(gym.Env[str, Any]):
         }
         return query, info
 
-    def _open_episode(self, options: dict[str, Any]) -> tuple[Task | None, list[str], list[EpisodeDatabase]]:
-        """The task and fresh databases of the next episode; raises, having changed nothing, if they cannot be."""
+    def _next_episode(self, options: dict[str, Any]) -> tuple[Task | None, tuple[Snapshot, ...]]:
+        """The task and initial states of the next episode; raises, having changed nothing, if they cannot be."""
         task = self._choose_task(options)
         env_ids = task.env_ids if task is not None else self.env_ids[:1]
         unknown = [e for e in env_ids if e not in self.env_ids and self.domain is None and self._custom_tasks is None]
         if unknown:
             raise ValueError(f"Task {task.task_id if task else ''} needs environments {unknown} not in this env.")
-        databases: list[EpisodeDatabase] = []
-        try:
-            for env_id in env_ids:
-                definition = registry.load_definition(env_id)
-                scenario = (task.scenario or {}).get(env_id) if task is not None else None
-                snapshot = get_snapshot(definition, task.seed if task is not None else None, scenario)
-                databases.append(EpisodeDatabase(snapshot))
-        except BaseException:
-            for database in databases:
-                database.close()
-            raise
-        return task, list(env_ids), databases
+        snapshots = tuple(
+            get_snapshot(
+                registry.load_definition(env_id),
+                task.seed if task is not None else None,
+                (task.scenario or {}).get(env_id) if task is not None else None,
+            )
+            for env_id in env_ids
+        )
+        return task, snapshots
 
     def _user_tool_names(self) -> list[str]:
         if self.task is None or self.runtime is None:

@@ -78,6 +78,10 @@ DEFAULT_MAX_STEPS = 200
 STATE_PAGE_BYTES = 256 * 1024  # of JSON per state page: with JSON-RPC's escaping, well under a 1 MiB message
 STATE_URI = "envfactory://episode/state"
 _CLEANUP_KEY = "envfactory_release_episode"
+# Streamable HTTP answers each request with one JSON body rather than an SSE stream: the tools never
+# stream or notify mid-request, every streamable-HTTP client accepts both (the spec requires it), and
+# skipping the event-stream framing makes served calls markedly cheaper (see benchmarks/bench_mcp.py).
+HTTP_JSON_RESPONSE = True
 
 
 class SessionLimitError(MCPError):
@@ -427,6 +431,12 @@ class EnvfactoryMCP:
             auth=auth,
         )
         self._register_harness()
+
+    def http_app(
+        self, path: str = "/mcp", *, idle_timeout: float | None = None, json_response: bool = HTTP_JSON_RESPONSE
+    ) -> Any:
+        """The streamable-HTTP ASGI app. JSON responses by default (see ``HTTP_JSON_RESPONSE``)."""
+        return self.mcp.http_app(path=path, session_idle_timeout=idle_timeout, json_response=json_response)
 
     # -- harness surface ---------------------------------------------------------------------------------
     def _register_harness(self) -> None:

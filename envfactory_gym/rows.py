@@ -5,23 +5,37 @@ SQLAlchemy's ORM stays the schema (typed declarative models) and remains availab
 wraps. ``ctx.rows(Model)`` gives the common operations — get by key, filtered listing, insert, update,
 delete — as prepared statements on the same connection, returning plain dicts (what tools return anyway).
 Column values are converted by the model's column types: JSON columns to Python objects, booleans to bool.
+Every SQL text is built once per table and shape and then reused, so sqlite3's statement cache holds the
+prepared statement and no call compiles anything.
+
+:func:`bulk_insert` and :func:`fetch_rows` are the same path for scenario loaders and state dumps: rows
+written with the column types' own bind conversions and Python-side defaults (exactly what SQLAlchemy's
+``insert()`` stores), read back decoded, with no statement compilation.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import JSON, Boolean
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
+from sqlalchemy.orm import DeclarativeBase, Session
 
 from envfactory_gym.errors import DomainError
 
+_DIALECT = SQLiteDialect_pysqlite()
+_COMPACT_JSON = json.JSONEncoder(separators=(",", ":"))  # built once: json.dumps(...) builds one per call
 
-@dataclass(frozen=True)
+
+def _quoted(names: Iterable[str]) -> str:
+    return ", ".join(f'"{n}"' for n in names)
+
+
+@dataclass
 class _TableMeta:
     name: str
     columns: tuple[str, ...]
@@ -29,6 +43,23 @@ class _TableMeta:
     json_columns: frozenset[str]
     bool_columns: frozenset[str]
     select_by_key: str
+    column_set: frozenset[str] = frozenset()
+    # Rows of plain scalar columns can be handed out as shallow copies of a cached decoded row.
+    cacheable: bool = False
+    convert: tuple[tuple[int, str, bool], ...] = ()  # (position, column, is_json) of columns needing decoding
+    # SQL texts by shape, built on first use.
+    statements: dict[Any, str] = field(default_factory=dict)
+    # For bulk inserts: per column, the type's bind conversion (None: stored as given) and Python default.
+    bind: dict[str, Any] = field(default_factory=dict)
+    defaults: dict[str, Any] = field(default_factory=dict)
+
+    def build(self, shape: Any, make: Callable[[_TableMeta, tuple[str, ...]], str], names: tuple[str, ...]) -> str:
+        """The SQL text for ``shape``, made once (column names checked then) and reused afterwards."""
+        unknown = set(names) - self.column_set
+        if unknown:
+            raise KeyError(f"{self.name} has no column(s) {sorted(unknown)}")
+        sql = self.statements[shape] = make(self, names)
+        return sql
 
 
 _META: dict[type, _TableMeta] = {}
@@ -41,57 +72,88 @@ def table_meta(model: type[DeclarativeBase]) -> _TableMeta:
         columns = tuple(c.name for c in table.columns)
         primary_key = tuple(c.name for c in table.primary_key.columns)
         where = " AND ".join(f'"{c}" = ?' for c in primary_key)
+        json_columns = frozenset(c.name for c in table.columns if isinstance(c.type, JSON))
+        bool_columns = frozenset(c.name for c in table.columns if isinstance(c.type, Boolean))
+        bind = {}
+        defaults = {}
+        for column in table.columns:
+            bind[column.name] = column.type.dialect_impl(_DIALECT).bind_processor(_DIALECT)
+            default = column.default
+            # Python-side defaults only (scalars, and callables SQLAlchemy wrapped to take a context).
+            if default is not None and (getattr(default, "is_scalar", False) or getattr(default, "is_callable", False)):
+                defaults[column.name] = default.arg
         meta = _TableMeta(
             name=table.name,
             columns=columns,
             primary_key=primary_key,
-            json_columns=frozenset(c.name for c in table.columns if isinstance(c.type, JSON)),
-            bool_columns=frozenset(c.name for c in table.columns if isinstance(c.type, Boolean)),
+            json_columns=json_columns,
+            bool_columns=bool_columns,
             select_by_key=f'SELECT * FROM "{table.name}" WHERE {where}',
+            column_set=frozenset(columns),
+            convert=tuple(
+                (i, c, c in json_columns) for i, c in enumerate(columns) if c in json_columns or c in bool_columns
+            ),
+            bind=bind,
+            defaults=defaults,
+            cacheable=not json_columns and bool(primary_key),
         )
         _META[model] = meta
     return meta
 
 
+def decode_row(meta: _TableMeta, row: Sequence[Any]) -> dict[str, Any]:
+    """A stored row as a dict of Python values (JSON parsed, booleans as bool)."""
+    return _decode_row(meta, row)
+
+
+def _decode_row(meta: _TableMeta, row: Sequence[Any]) -> dict[str, Any]:
+    record = dict(zip(meta.columns, row, strict=True))
+    for position, name, is_json in meta.convert:
+        value = row[position]
+        if value is not None:
+            record[name] = json.loads(value) if is_json else bool(value)
+    return record
+
+
 class Rows:
-    """Typed access to one table of one episode. Obtain it as ``ctx.rows(Model)``."""
+    """Typed access to one table of one episode. Obtain it as ``ctx.rows(Model)``.
 
-    __slots__ = ("_conn", "_meta")
+    Given the episode (an :class:`~envfactory_gym.database.EpisodeDatabase`), lookups by key while the
+    episode has written nothing yet are answered from its snapshot's cache of decoded rows (a copy each
+    time), since the state is then exactly the snapshot's.
+    """
 
-    def __init__(self, conn: sqlite3.Connection, model: type[DeclarativeBase]) -> None:
+    __slots__ = ("_conn", "_episode", "_meta")
+
+    def __init__(self, conn: sqlite3.Connection, model: type[DeclarativeBase], episode: Any = None) -> None:
         self._conn = conn
         self._meta = table_meta(model)
+        self._episode = episode if episode is not None and self._meta.cacheable else None
 
     # -- conversions --------------------------------------------------------------------------------
     def _decode(self, row: tuple[Any, ...] | None) -> dict[str, Any] | None:
         if row is None:
             return None
-        meta = self._meta
-        record = dict(zip(meta.columns, row, strict=True))
-        for name in meta.json_columns:
-            value = record[name]
-            if value is not None:
-                record[name] = json.loads(value)
-        for name in meta.bool_columns:
-            value = record[name]
-            if value is not None:
-                record[name] = bool(value)
-        return record
+        return _decode_row(self._meta, row)
 
     def _encode(self, name: str, value: Any) -> Any:
-        if name in self._meta.json_columns and value is not None:
-            return json.dumps(value, separators=(",", ":"))
+        if value is not None and name in self._meta.json_columns:
+            return _COMPACT_JSON.encode(value)
         return value
 
     def _check_columns(self, names: Iterable[str]) -> None:
-        unknown = set(names) - set(self._meta.columns)
+        unknown = set(names) - self._meta.column_set
         if unknown:
             raise KeyError(f"{self._meta.name} has no column(s) {sorted(unknown)}")
 
     # -- reads --------------------------------------------------------------------------------------
     def get(self, *key: Any) -> dict[str, Any] | None:
         """The row with this primary key, or None."""
-        return self._decode(self._conn.execute(self._meta.select_by_key, key).fetchone())
+        episode = self._episode
+        if episode is not None and episode.pristine():
+            return episode.snapshot.row_by_key(self._meta, key, self._conn)
+        row = self._conn.execute(self._meta.select_by_key, key).fetchone()
+        return None if row is None else _decode_row(self._meta, row)
 
     def require(self, *key: Any, missing: str) -> dict[str, Any]:
         """The row with this primary key; a DomainError with the message ``missing`` if there is none."""
@@ -110,7 +172,8 @@ class Rows:
     ) -> list[dict[str, Any]]:
         """Rows whose columns equal ``where`` (all of them), in ``order_by`` order ('-col' descends)."""
         sql, params = self._select(where, order_by, limit, offset)
-        return [self._decode(r) for r in self._conn.execute(sql, params)]  # type: ignore[misc]
+        meta = self._meta
+        return [_decode_row(meta, r) for r in self._conn.execute(sql, params)]
 
     def first(self, where: Mapping[str, Any] | None = None, *, order_by: str | None = None) -> dict[str, Any] | None:
         rows = self.find(where, order_by=order_by, limit=1)
@@ -123,58 +186,91 @@ class Rows:
     def _where(self, where: Mapping[str, Any] | None) -> tuple[str, list[Any]]:
         if not where:
             return "", []
-        self._check_columns(where)
-        parts, params = [], []
-        for name, value in where.items():
-            if value is None:
-                parts.append(f'"{name}" IS NULL')
-            else:
-                parts.append(f'"{name}" = ?')
-                params.append(self._encode(name, value))
-        return " WHERE " + " AND ".join(parts), params
+        shape = ("where", *((name, where[name] is None) for name in where))
+        statements = self._meta.statements
+        clause = statements.get(shape)
+        if clause is None:
+            self._check_columns(where)
+            parts = [f'"{name}" IS NULL' if is_null else f'"{name}" = ?' for name, is_null in shape[1:]]
+            clause = statements[shape] = " WHERE " + " AND ".join(parts)
+        return clause, [self._encode(name, value) for name, value in where.items() if value is not None]
 
     def _select(
         self, where: Mapping[str, Any] | None, order_by: str | Iterable[str] | None, limit: int | None, offset: int
     ) -> tuple[str, list[Any]]:
         clause, params = self._where(where)
-        sql = f'SELECT * FROM "{self._meta.name}"{clause}'
-        if order_by:
-            keys = [order_by] if isinstance(order_by, str) else list(order_by)
-            self._check_columns(k.lstrip("-") for k in keys)
-            sql += " ORDER BY " + ", ".join(f'"{k.lstrip("-")}"' + (" DESC" if k.startswith("-") else "") for k in keys)
-        else:
-            sql += " ORDER BY rowid"
+        keys = () if not order_by else ((order_by,) if isinstance(order_by, str) else tuple(order_by))
+        shape = ("select", clause, keys, limit is not None)
+        statements = self._meta.statements
+        sql = statements.get(shape)
+        if sql is None:
+            sql = f'SELECT * FROM "{self._meta.name}"{clause}'
+            if keys:
+                self._check_columns(k.lstrip("-") for k in keys)
+                sql += " ORDER BY " + ", ".join(
+                    f'"{k.lstrip("-")}"' + (" DESC" if k.startswith("-") else "") for k in keys
+                )
+            else:
+                sql += " ORDER BY rowid"
+            if limit is not None:
+                sql += " LIMIT ? OFFSET ?"
+            statements[shape] = sql
         if limit is not None:
-            sql += " LIMIT ? OFFSET ?"
             params += [int(limit), int(offset)]
         return sql, params
 
     # -- writes -------------------------------------------------------------------------------------
     def insert(self, **values: Any) -> dict[str, Any]:
         """Insert a row; returns it as stored."""
-        self._check_columns(values)
-        names = list(values)
-        sql = (
-            f'INSERT INTO "{self._meta.name}" ({", ".join(chr(34) + n + chr(34) for n in names)}) '
-            f"VALUES ({', '.join('?' for _ in names)})"
-        )
-        row = self._conn.execute(sql + " RETURNING *", [self._encode(n, values[n]) for n in names]).fetchone()
-        return self._decode(row)  # type: ignore[return-value]
+        meta = self._meta
+        names = tuple(values)
+        sql = meta.statements.get(("insert", names)) or meta.build(("insert", names), _insert_sql, names)
+        row = self._conn.execute(sql, [self._encode(n, v) for n, v in values.items()]).fetchone()
+        return _decode_row(meta, row)
+
+    def add(self, **values: Any) -> None:
+        """Insert a row, when the caller does not need it back (no RETURNING: a little cheaper)."""
+        meta = self._meta
+        names = tuple(values)
+        sql = meta.statements.get(("add", names)) or meta.build(("add", names), _add_sql, names)
+        self._conn.execute(sql, [self._encode(n, v) for n, v in values.items()])
 
     def update(self, key: Any | tuple[Any, ...], **values: Any) -> None:
         """Set ``values`` on the row with primary key ``key``; DomainError-free: the caller checked it exists."""
         if not values:
             return
-        self._check_columns(values)
+        meta = self._meta
+        names = tuple(values)
+        sql = meta.statements.get(("update", names)) or meta.build(("update", names), _update_sql, names)
         key_values = key if isinstance(key, tuple) else (key,)
-        assignments = ", ".join(f'"{n}" = ?' for n in values)
-        where = " AND ".join(f'"{c}" = ?' for c in self._meta.primary_key)
-        params = [self._encode(n, v) for n, v in values.items()] + list(key_values)
-        self._conn.execute(f'UPDATE "{self._meta.name}" SET {assignments} WHERE {where}', params)
+        self._conn.execute(sql, [self._encode(n, v) for n, v in values.items()] + list(key_values))
 
     def delete(self, *key: Any) -> None:
-        where = " AND ".join(f'"{c}" = ?' for c in self._meta.primary_key)
-        self._conn.execute(f'DELETE FROM "{self._meta.name}" WHERE {where}', key)
+        meta = self._meta
+        sql = meta.statements.get("delete") or meta.build("delete", _delete_sql, ())
+        self._conn.execute(sql, key)
+
+
+def _key_clause(meta: _TableMeta) -> str:
+    return " AND ".join(f'"{c}" = ?' for c in meta.primary_key)
+
+
+def _insert_sql(meta: _TableMeta, names: tuple[str, ...]) -> str:
+    placeholders = ", ".join("?" for _ in names)
+    return f'INSERT INTO "{meta.name}" ({_quoted(names)}) VALUES ({placeholders}) RETURNING *'
+
+
+def _add_sql(meta: _TableMeta, names: tuple[str, ...]) -> str:
+    return _insert_sql(meta, names).removesuffix(" RETURNING *")
+
+
+def _update_sql(meta: _TableMeta, names: tuple[str, ...]) -> str:
+    assignments = ", ".join(f'"{n}" = ?' for n in names)
+    return f'UPDATE "{meta.name}" SET {assignments} WHERE {_key_clause(meta)}'
+
+
+def _delete_sql(meta: _TableMeta, names: tuple[str, ...]) -> str:
+    return f'DELETE FROM "{meta.name}" WHERE {_key_clause(meta)}'
 
 
 def query(conn: sqlite3.Connection, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
@@ -182,3 +278,95 @@ def query(conn: sqlite3.Connection, sql: str, params: Iterable[Any] = ()) -> lis
     cursor = conn.execute(sql, tuple(params))
     names = [d[0] for d in cursor.description or ()]
     return [dict(zip(names, row, strict=True)) for row in cursor]
+
+
+# -- scenario loading and state dumps --------------------------------------------------------------------
+
+
+def connection_of(source: Any) -> sqlite3.Connection:
+    """The sqlite3 connection behind ``source``: a connection, an episode database, or an ORM session."""
+    if isinstance(source, sqlite3.Connection):
+        return source
+    raw = getattr(source, "raw", None)
+    if isinstance(raw, sqlite3.Connection):
+        return raw
+    if isinstance(source, Session):
+        connection = source.connection().connection.driver_connection
+        if isinstance(connection, sqlite3.Connection):
+            return connection
+    raise TypeError(f"Not a SQLite connection, episode database or session: {type(source).__name__}")
+
+
+def bulk_insert(conn: sqlite3.Connection, model: type[DeclarativeBase], rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert ``rows`` (dicts by column name) as SQLAlchemy's ``insert(Model)`` would store them.
+
+    Missing columns take their Python-side default (``mapped_column(default=...)``) or SQLite's; values go
+    through the column type's bind conversion (JSON serialised, booleans as integers, ...). Unknown column
+    names raise ``KeyError``; SQLite's own refusals (duplicate keys, NOT NULL) raise ``sqlite3.Error``.
+    """
+    if not rows:
+        return
+    meta = table_meta(model)
+    groups: dict[tuple[str, ...], list[Mapping[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(tuple(row), []).append(row)
+    for given, members in groups.items():
+        unknown = set(given) - meta.column_set
+        if unknown:
+            raise KeyError(f"{meta.name} has no column(s) {sorted(unknown)}")
+        defaulted = tuple(c for c in meta.defaults if c not in given)
+        names = given + defaulted
+        shape = ("bulk", names)
+        sql = meta.statements.get(shape)
+        if sql is None:
+            sql = meta.statements[shape] = (
+                f'INSERT INTO "{meta.name}" ({_quoted(names)}) VALUES ({", ".join("?" for _ in names)})'
+            )
+        default_values = []
+        for name in defaulted:
+            default = meta.defaults[name]
+            default_values.append(default if not callable(default) else None)
+        callables = [(i, meta.defaults[n]) for i, n in enumerate(defaulted) if callable(meta.defaults[n])]
+        processors = [(i, meta.bind[n]) for i, n in enumerate(names) if meta.bind[n] is not None]
+        values = []
+        for row in members:
+            record = [row[n] for n in given]
+            record.extend(default_values)
+            for index, default in callables:
+                record[len(given) + index] = default(None)
+            for index, process in processors:
+                record[index] = process(record[index])
+            values.append(record)
+        conn.executemany(sql, values)
+
+
+def fetch_rows(
+    conn: sqlite3.Connection, model: type[DeclarativeBase], order_by: str | Sequence[str] | None = None
+) -> list[dict[str, Any]]:
+    """Every row of the model's table, decoded, in ``order_by`` order (rowid by default)."""
+    return Rows(conn, model).find(order_by=order_by)
+
+
+def replace_rows(conn: sqlite3.Connection, model: type[DeclarativeBase], rows: Sequence[Mapping[str, Any]]) -> None:
+    """Make the model's table hold exactly ``rows`` (what was there is deleted; rowids start at 1 again)."""
+    conn.execute(f'DELETE FROM "{table_meta(model).name}"')
+    bulk_insert(conn, model, rows)
+
+
+def fill_if_empty(conn: sqlite3.Connection, model: type[DeclarativeBase], rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert ``rows`` when the model's table is empty (a base table a loader found not pre-filled)."""
+    if conn.execute(f'SELECT 1 FROM "{table_meta(model).name}" LIMIT 1').fetchone() is None:
+        bulk_insert(conn, model, rows)
+
+
+def state_part(source: Any, tables: Sequence[str], key: str, compute: Callable[[sqlite3.Connection], Any]) -> Any:
+    """``compute(conn)`` for a part of a state that reads only ``tables`` (for dumps).
+
+    When ``source`` is an episode database none of whose ``tables`` changed since its snapshot, the
+    snapshot's result (computed once, on the initial state) is returned instead. ``compute`` must return a
+    value callers never change (tuples, not lists).
+    """
+    part = getattr(source, "state_part", None)
+    if callable(part):
+        return part(tuple(tables), key, compute)
+    return compute(connection_of(source))

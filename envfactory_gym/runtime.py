@@ -13,7 +13,6 @@ import decimal
 import enum
 import json
 import logging
-import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -67,13 +66,14 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
+# Built once: json.dumps with options constructs a new encoder on every call. Strict JSON: a tool that
+# computes NaN or Infinity has a bug, reported as an internal error.
+_RESULT_ENCODER = json.JSONEncoder(default=_json_default, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
 def render_result(value: Any) -> str:
     """A tool's return value as the text the model sees."""
-    if isinstance(value, str):
-        text = value
-    else:
-        # Strict JSON: a tool that computes NaN or Infinity has a bug, reported as an internal error.
-        text = json.dumps(value, default=_json_default, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    text = value if isinstance(value, str) else _RESULT_ENCODER.encode(value)
     if len(text) > MAX_RESULT_CHARS:
         text = text[:MAX_RESULT_CHARS] + f"... [truncated: {len(text)} characters in total]"
     return text
@@ -95,17 +95,22 @@ class ToolRuntime:
             raise ValueError("An episode needs at least one environment.")
         self.databases = {db.definition.env_id: db for db in databases}
         use_prefix = len(databases) > 1 if prefix is None else prefix
+        self.prefix = use_prefix
         self.bindings: dict[str, _Binding] = {}
         # Tools the assistant must not see (the user's own, in dual control): callable only by the harness.
         self.hidden: set[str] = set()
+        self._contexts: list[tuple[ToolContext, EpisodeDatabase, str]] = []
         for index, database in enumerate(databases):
             definition = database.definition
+            # The id stream's seed; ToolContext builds the generator on the first new_id().
             context = ToolContext(
                 database.raw,
                 database.snapshot.now,
-                random.Random(f"{id_seed}:{index}:{definition.env_id}"),
-                lambda database=database: database.session,  # type: ignore[misc]
+                f"{id_seed}:{index}:{definition.env_id}",
+                lambda env_id=definition.env_id: self.databases[env_id].session,  # type: ignore[misc]
+                episode=database,
             )
+            self._contexts.append((context, database, f"{index}:{definition.env_id}"))
             for spec in definition.tools.values():
                 name = f"{definition.env_id}{PREFIX_SEPARATOR}{spec.name}" if use_prefix else spec.name
                 self.bindings[name] = _Binding(definition.env_id, spec, database, context)
@@ -181,6 +186,43 @@ class ToolRuntime:
         hashes = "|".join(f"{env_id}:{db.state_hash()}" for env_id, db in sorted(self.databases.items()))
         return hashlib.sha256(hashes.encode()).hexdigest() if len(self.databases) > 1 else hashes.split(":", 1)[1]
 
+    def reset(self, *, id_seed: int | str = 0) -> None:
+        """Start a new episode on the same environments: every state back to its snapshot, fresh id streams.
+
+        A rollback on each database's own connection (see :meth:`EpisodeDatabase.reset`), so the tools'
+        prepared statements stay warm; it replaces closing this runtime and building a new one.
+        """
+        self.reopen(self.snapshots, id_seed=id_seed)
+
+    def reopen(self, snapshots: Sequence[Any], *, id_seed: int | str = 0) -> None:
+        """Start a new episode of the same environments from other initial states (one snapshot per
+        environment, in order): a database whose snapshot is unchanged is rolled back in place, the others
+        are handed back and replaced by pooled episodes of the new snapshots. Tool bindings are kept.
+        """
+        if len(snapshots) != len(self._contexts) or any(
+            s.definition is not db.definition for s, (_, db, _) in zip(snapshots, self._contexts, strict=True)
+        ):
+            raise ValueError("reopen() needs one snapshot of each of this runtime's environments, in order.")
+        contexts = []
+        for snapshot, (context, database, suffix) in zip(snapshots, self._contexts, strict=True):
+            if database.snapshot is snapshot:
+                database.reset()
+            else:
+                database.close()
+                database = EpisodeDatabase(snapshot)
+                self.databases[database.definition.env_id] = database
+            context.rebind(database.raw, f"{id_seed}:{suffix}", episode=database)
+            contexts.append((context, database, suffix))
+        self._contexts = contexts
+        for binding in self.bindings.values():
+            binding.database = self.databases[binding.env_id]
+
+    @property
+    def snapshots(self) -> tuple[Any, ...]:
+        return tuple(database.snapshot for database in self.databases.values())
+
     def close(self) -> None:
+        for context, _, _ in self._contexts:
+            context.detach()
         for database in self.databases.values():
             database.close()

@@ -6,17 +6,26 @@ Two formats are understood:
   with rows exactly as SQLite stores them, so a dump loads back bit for bit.
 * the environment's native format — for environments compatible with a public benchmark, the benchmark's
   own initial-state format (for example tau2-bench's airline ``db.json``), through the definition's
-  ``scenario_io`` object with ``load(session, data)`` and ``dump(session) -> data``.
+  ``scenario_io`` object with ``load(conn, data)`` and ``dump(conn) -> data``. ``conn`` is the state's
+  ``sqlite3.Connection``; loaders write with :func:`envfactory_gym.rows.bulk_insert` and dumps read with
+  :func:`envfactory_gym.rows.fetch_rows` (no ORM, no statement compilation). ``dump`` also accepts an ORM
+  session or an episode database (see :func:`envfactory_gym.rows.connection_of`). An interchange may also
+  have ``base(conn)``, filling the rows every native scenario starts from (a benchmark's fixed reference
+  tables): the engine runs it once per environment, and ``load`` then finds those rows in place and
+  replaces them only when its data brings its own (``rows.replace_rows``; ``rows.fill_if_empty`` keeps a
+  loader correct on a bare schema too).
+
+Loading runs on an empty copy of the environment's schema inside one transaction; nothing is half-loaded.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
-
-from sqlalchemy.orm import Session
 
 from envfactory_gym.authoring import EnvironmentDefinition
 from envfactory_gym.errors import DomainError
+from envfactory_gym.rows import connection_of
 
 TABLES_FORMAT = "envfactory.tables/v1"
 
@@ -25,15 +34,17 @@ class ScenarioError(ValueError):
     """A scenario that does not fit the environment's schema."""
 
 
-def load_scenario(definition: EnvironmentDefinition, session: Session, scenario: dict[str, Any]) -> None:
+def load_scenario(definition: EnvironmentDefinition, target: Any, scenario: dict[str, Any]) -> None:
+    """Fill an empty state (a ``sqlite3.Connection``, or an ORM session on one) from a scenario."""
     if not isinstance(scenario, dict):
         raise ScenarioError("A scenario must be a JSON object.")
+    conn = connection_of(target)
     if scenario.get("format") == TABLES_FORMAT:
-        _load_tables(definition, session, scenario)
+        _load_tables(definition, conn, scenario)
     elif definition.scenario_io is not None:
         try:
-            definition.scenario_io.load(session, scenario)
-        except (KeyError, TypeError, ValueError, DomainError) as exc:
+            definition.scenario_io.load(conn, scenario)
+        except (KeyError, TypeError, ValueError, DomainError, sqlite3.Error) as exc:
             raise ScenarioError(f"Scenario does not fit {definition.env_id!r}: {exc}") from exc
     else:
         raise ScenarioError(
@@ -41,7 +52,7 @@ def load_scenario(definition: EnvironmentDefinition, session: Session, scenario:
         )
 
 
-def _load_tables(definition: EnvironmentDefinition, session: Session, scenario: dict[str, Any]) -> None:
+def _load_tables(definition: EnvironmentDefinition, conn: sqlite3.Connection, scenario: dict[str, Any]) -> None:
     tables = scenario.get("tables")
     if not isinstance(tables, dict):
         raise ScenarioError("A tables scenario needs a 'tables' object.")
@@ -49,24 +60,24 @@ def _load_tables(definition: EnvironmentDefinition, session: Session, scenario: 
     unknown = sorted(set(tables) - set(known))
     if unknown:
         raise ScenarioError(f"Unknown table(s) for {definition.env_id!r}: {', '.join(unknown)}")
-    connection = session.connection()
     for name, table in known.items():
         rows = tables.get(name, [])
         if not isinstance(rows, list):
             raise ScenarioError(f"Table {name!r} must be a list of rows.")
         columns = [c.name for c in table.columns]
+        column_set = set(columns)
         placeholders = ", ".join("?" for _ in columns)
         statement = (
             f'INSERT INTO "{name}" ({", ".join(chr(34) + c + chr(34) for c in columns)}) VALUES ({placeholders})'
         )
         values = []
         for row in rows:
-            if not isinstance(row, dict) or set(row) - set(columns):
+            if not isinstance(row, dict) or set(row) - column_set:
                 raise ScenarioError(f"Row of {name!r} has unknown columns or is not an object: {row!r:.200}")
             values.append(tuple(row.get(c) for c in columns))
         if values:
             try:
-                connection.exec_driver_sql(statement, values)
+                conn.executemany(statement, values)
             except Exception as exc:
                 raise ScenarioError(f"Rows of {name!r} do not fit the schema: {exc}") from exc
 

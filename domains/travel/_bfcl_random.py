@@ -34,14 +34,31 @@ class _CountingRandom(random.Random):
         return super().random()
 
 
+# Generator states by (seed, words used): seeding and skipping cost more than restoring a state, and
+# episodes of one task start from the same position again and again. Bounded (oldest dropped first).
+_STATES: dict[tuple[int, int], object] = {}
+_MAX_STATES = 1024
+
+
 class SeededStream:
     """The generator at position ``words_used`` of the stream seeded with ``seed``."""
 
     def __init__(self, seed: int, words_used: int = 0) -> None:
-        self._random = _CountingRandom(seed)
-        for _ in range(words_used):
-            random.Random.getrandbits(self._random, 32)
-        self._random.words_used = words_used
+        position = (seed, words_used)
+        state = _STATES.get(position)
+        if state is None:
+            generator = _CountingRandom(seed)
+            for _ in range(words_used):
+                random.Random.getrandbits(generator, 32)
+            if len(_STATES) >= _MAX_STATES:
+                del _STATES[next(iter(_STATES))]
+            _STATES[position] = generator.getstate()
+        else:
+            # An unseeded generator whose state is then restored: the same stream, without seeding it.
+            generator = _CountingRandom.__new__(_CountingRandom)
+            generator.setstate(state)  # type: ignore[arg-type]
+        generator.words_used = words_used
+        self._random = generator
 
     @property
     def words_used(self) -> int:

@@ -10,6 +10,8 @@ BFCL-style requests work on the seeded state as well. Reference: the ``bfcl-eval
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 # -- TravelAPI --------------------------------------------------------------------------------------------
@@ -170,3 +172,22 @@ VEHICLE_STATE_DEFAULTS: dict[str, Any] = {
     "rearLeftTirePressure": 30.0,
     "rearRightTirePressure": 30.0,
 }
+
+
+def differing_tables(
+    conn: sqlite3.Connection,
+    queries: Sequence[tuple[str, str, bool]],
+    defaults: Mapping[str, Sequence[tuple[Any, ...]]],
+) -> tuple[tuple[str, tuple[tuple[Any, ...], ...]], ...]:
+    """The reference tables whose rows differ from BFCL's, as (name, rows) pairs, for a state dump.
+
+    ``queries`` holds (name, SELECT in rowid order, whether order matters); unordered tables are compared
+    as sorted rows, like BFCL compares its lookup dicts.
+    """
+    parts = []
+    for name, sql, ordered in queries:
+        rows = conn.execute(sql).fetchall()
+        default = defaults[name]
+        if len(rows) != len(default) or (rows if ordered else sorted(rows)) != default:
+            parts.append((name, tuple(rows)))
+    return tuple(parts)

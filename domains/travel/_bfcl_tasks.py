@@ -13,7 +13,7 @@ optional); :func:`read_task_file` reads tasks kept in BFCL's format with the gro
 
 from __future__ import annotations
 
-import copy
+import functools
 import importlib.util
 import json
 from collections.abc import Iterable, Sequence
@@ -26,10 +26,11 @@ from envfactory_gym import registry
 from envfactory_gym.database import EpisodeDatabase, get_snapshot
 from envfactory_gym.runtime import ToolResult, ToolRuntime
 
-from ._bfcl_calls import bind_arguments, parse_call
+from ._bfcl_calls import ParsedCall, bind_arguments, parse_call
 
 BFCL_CLASS_ENVIRONMENTS: dict[str, str] = {"TravelAPI": "travel_booking", "VehicleControlAPI": "vehicle_control"}
 REPLAYABLE_CATEGORIES: tuple[str, ...] = ("base", "miss_param", "miss_func")
+_EMPTY_CONFIG: dict[str, Any] = {}  # one object, so that tasks without a config share one snapshot key
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,11 @@ class BfclTask:
     @property
     def calls(self) -> list[str]:
         return [call for turn in self.ground_truth for call in turn]
+
+    @functools.cached_property
+    def parsed_calls(self) -> tuple[ParsedCall, ...]:
+        """The ground truth's calls, parsed once (replays reuse them)."""
+        return tuple(parse_call(text) for text in self.calls)
 
 
 def is_replayable(involved_classes: Iterable[str]) -> bool:
@@ -120,12 +126,12 @@ def replay(task: BfclTask) -> Replay:
     try:
         for bfcl_class in task.involved_classes:
             definition = registry.load_definition(BFCL_CLASS_ENVIRONMENTS[bfcl_class])
-            scenario = copy.deepcopy(task.initial_config.get(bfcl_class, {}))
+            # Loaders never change their input, and the snapshot is keyed once per config object.
+            scenario = task.initial_config.get(bfcl_class, _EMPTY_CONFIG)
             databases[bfcl_class] = EpisodeDatabase(get_snapshot(definition, scenario=scenario))
             runtimes[bfcl_class] = ToolRuntime([databases[bfcl_class]])
         steps = []
-        for text in task.calls:
-            parsed = parse_call(text)
+        for text, parsed in zip(task.calls, task.parsed_calls, strict=True):
             owners = [c for c, runtime in runtimes.items() if runtime.spec(parsed.name) is not None]
             if len(owners) != 1:
                 raise ValueError(f"{task.task_id}: no single environment has the tool {parsed.name!r}")
@@ -133,7 +139,7 @@ def replay(task: BfclTask) -> Replay:
             arguments = bind_arguments(parsed, runtime.spec(parsed.name).arg_names)  # type: ignore[union-attr]
             steps.append(ReplayStep(text, owners[0], arguments, runtime.call(parsed.name, arguments)))
         final = {
-            c: database.definition.scenario_io.dump(database.session)  # type: ignore[union-attr]
+            c: database.definition.scenario_io.dump(database)  # type: ignore[union-attr]
             for c, database in databases.items()
         }
         return Replay(steps, final)

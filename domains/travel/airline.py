@@ -24,6 +24,7 @@ import itertools
 import math
 import operator
 import re
+import sqlite3
 import string
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -247,16 +248,16 @@ def _payment_label(row: dict[str, Any]) -> str:
 class _Tau2Interchange:
     """Reads and writes tau2-bench's airline ``db.json`` (see :mod:`.airline_tau2`)."""
 
-    def load(self, session: Session, data: dict[str, Any]) -> None:
+    def load(self, conn: sqlite3.Connection, data: dict[str, Any]) -> None:
         # Imported here: the interchange module needs this module's models.
         from . import airline_tau2
 
-        airline_tau2.load_db(session, data)
+        airline_tau2.load_db(conn, data)
 
-    def dump(self, session: Session) -> dict[str, Any]:
+    def dump(self, source: Any) -> dict[str, Any]:
         from . import airline_tau2
 
-        return airline_tau2.dump_db(session)
+        return airline_tau2.dump_db(source)
 
 
 env = EnvironmentDefinition(

@@ -13,10 +13,10 @@ document has no airport table; airports are those the flights use, with tau2's c
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
-from sqlalchemy import insert
-from sqlalchemy.orm import Session
+from envfactory_gym.rows import bulk_insert, connection_of
 
 from .airline import (
     AIRPORTS,
@@ -94,7 +94,7 @@ def _flight_date(number: str, date: str, data: dict[str, Any]) -> dict[str, Any]
     return _flight_date_row(row)
 
 
-def load_db(session: Session, data: dict[str, Any]) -> None:
+def load_db(conn: sqlite3.Connection, data: dict[str, Any]) -> None:
     """Fill the empty airline tables from a tau2 airline ``db.json`` document."""
     data = _mapping(data, "A tau2 airline database")
     flights_in = _mapping(data.get("flights"), "'flights'")
@@ -259,12 +259,13 @@ def load_db(session: Session, data: dict[str, Any]) -> None:
         (ReservationPassenger, passengers),
         (Payment, payments),
     ):
-        if rows:
-            session.execute(insert(model.__table__), rows)  # type: ignore[attr-defined]
+        bulk_insert(conn, model, rows)
 
 
-def _rows(session: Session, sql: str) -> list[dict[str, Any]]:
-    return [dict(row) for row in session.connection().exec_driver_sql(sql).mappings()]
+def _rows(conn: sqlite3.Connection, sql: str) -> list[dict[str, Any]]:
+    cursor = conn.execute(sql)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor]
 
 
 def _group(rows: list[dict[str, Any]], key: str) -> dict[str, list[dict[str, Any]]]:
@@ -285,33 +286,34 @@ def _status(row: dict[str, Any]) -> dict[str, Any]:
     return {"status": status, **{name: row[name] for name in STATUS_FIELDS[status]}}
 
 
-def dump_db(session: Session) -> dict[str, Any]:
-    """The airline state as a tau2 airline ``db.json`` document."""
-    dates = _group(_rows(session, "SELECT * FROM flight_dates ORDER BY flight_number, date"), "flight_number")
+def dump_db(source: Any) -> dict[str, Any]:
+    """The airline state as a tau2 airline ``db.json`` document (``source``: connection, session or database)."""
+    conn = connection_of(source)
+    dates = _group(_rows(conn, "SELECT * FROM flight_dates ORDER BY flight_number, date"), "flight_number")
     flights: dict[str, Any] = {}
     for flight in _rows(
-        session,
+        conn,
         "SELECT flight_number, origin, destination, scheduled_departure_time_est, scheduled_arrival_time_est "
         "FROM flights ORDER BY flight_number",
     ):
         number = flight["flight_number"]
         flights[number] = {**flight, "dates": {d["date"]: _status(d) for d in dates.get(number, ())}}
 
-    methods = _group(_rows(session, "SELECT * FROM payment_methods ORDER BY user_id, position"), "user_id")
+    methods = _group(_rows(conn, "SELECT * FROM payment_methods ORDER BY user_id, position"), "user_id")
     saved = _group(
-        _rows(session, "SELECT user_id, first_name, last_name, dob FROM saved_passengers ORDER BY user_id, position"),
+        _rows(conn, "SELECT user_id, first_name, last_name, dob FROM saved_passengers ORDER BY user_id, position"),
         "user_id",
     )
     owned = _group(
         _rows(
-            session,
+            conn,
             "SELECT user_id, reservation_id FROM reservations WHERE user_position IS NOT NULL "
             "ORDER BY user_id, user_position",
         ),
         "user_id",
     )
     users: dict[str, Any] = {}
-    for user in _rows(session, "SELECT * FROM users ORDER BY rowid"):
+    for user in _rows(conn, "SELECT * FROM users ORDER BY rowid"):
         uid = user["user_id"]
         wallet: dict[str, Any] = {}
         for method in methods.get(uid, []):
@@ -335,7 +337,7 @@ def dump_db(session: Session) -> dict[str, Any]:
 
     segments = _group(
         _rows(
-            session,
+            conn,
             "SELECT rf.reservation_id, rf.flight_number, f.origin, f.destination, rf.date, rf.price "
             "FROM reservation_flights rf LEFT JOIN flights f ON f.flight_number = rf.flight_number "
             "ORDER BY rf.reservation_id, rf.position",
@@ -344,18 +346,18 @@ def dump_db(session: Session) -> dict[str, Any]:
     )
     people = _group(
         _rows(
-            session,
+            conn,
             "SELECT reservation_id, first_name, last_name, dob FROM reservation_passengers "
             "ORDER BY reservation_id, position",
         ),
         "reservation_id",
     )
     history = _group(
-        _rows(session, "SELECT reservation_id, payment_id, amount FROM payments ORDER BY reservation_id, position"),
+        _rows(conn, "SELECT reservation_id, payment_id, amount FROM payments ORDER BY reservation_id, position"),
         "reservation_id",
     )
     reservations: dict[str, Any] = {}
-    for reservation in _rows(session, "SELECT * FROM reservations ORDER BY rowid"):
+    for reservation in _rows(conn, "SELECT * FROM reservations ORDER BY rowid"):
         rid = reservation["reservation_id"]
         entry = {
             "reservation_id": rid,

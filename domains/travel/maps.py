@@ -17,7 +17,7 @@ import math
 import re
 from typing import Any, Literal
 
-from sqlalchemy import JSON, Float, ForeignKey, Integer, String, UniqueConstraint, insert
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, UniqueConstraint, insert, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from typing_extensions import TypedDict
 
@@ -44,6 +44,13 @@ class User(Base):
 class Place(Base):
     __tablename__ = "places"
     __label__ = "{name} at {formatted_address}"
+    # The lookups of _resolve, by lowered name and address forms: indexed so that none scans the table.
+    __table_args__ = (
+        Index("ix_places_lower_address", text("lower(formatted_address)")),
+        Index("ix_places_lower_name", text("lower(name)")),
+        Index("ix_places_lower_name_city", text("lower(name || ', ' || city)")),
+        Index("ix_places_lower_name_address", text("lower(name || ', ' || formatted_address)")),
+    )
     place_id: Mapped[str] = mapped_column(String(20), primary_key=True)
     name: Mapped[str] = mapped_column(String(80), index=True)
     primary_type: Mapped[str] = mapped_column(String(30), index=True)

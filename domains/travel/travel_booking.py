@@ -41,14 +41,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
+import sqlite3
 from typing import Any
 
-from sqlalchemy import JSON, Float, Integer, String, insert, literal_column, select
+from sqlalchemy import JSON, Float, Integer, String, insert
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from typing_extensions import TypedDict
 
 from envfactory_gym.authoring import EnvironmentDefinition, SeedData, ToolContext
 from envfactory_gym.errors import DomainError
+from envfactory_gym.rows import Rows, bulk_insert, connection_of, fetch_rows, fill_if_empty, replace_rows, state_part
 
 from ._bfcl_random import SeededStream
 from ._bfcl_reference import (
@@ -57,6 +60,7 @@ from ._bfcl_reference import (
     TRAVEL_EXCHANGE_RATES,
     TRAVEL_ROUTES,
     TRAVEL_STATE_DEFAULTS,
+    differing_tables,
 )
 
 ACCOUNT_KEY = 1
@@ -66,7 +70,6 @@ TRAVEL_CLASS_FACTORS = {"economy": 1, "business": 2, "first": 5}
 GRANT_TYPES = ("read_write", "read", "write")
 MINIMUM_TRAVELLER_AGE = 18
 EXTENSION_KEY = "envfactory"
-ROWID = literal_column("rowid")  # dumps list rows in the order they were loaded or created
 SUPPORT_REPLY = (
     "Thank you for contacting customer support. Your message has been received and we will get back to you shortly."
 )
@@ -234,7 +237,7 @@ def _join_record(row: dict[str, Any], fields: dict[str, tuple[type, ...]]) -> di
 class BfclTravelInterchange:
     """Loads and dumps BFCL TravelAPI ``initial_config`` dicts (plus this service's ``envfactory`` key)."""
 
-    def load(self, session: Session, data: dict[str, Any]) -> None:
+    def load(self, conn: sqlite3.Connection, data: dict[str, Any]) -> None:
         config = {**TRAVEL_STATE_DEFAULTS, **data}
         extension = data.get(EXTENSION_KEY)
         extension = {} if extension is None else extension
@@ -244,8 +247,9 @@ class BfclTravelInterchange:
         if not isinstance(cards, dict) or not isinstance(bookings, dict):
             raise TypeError("credit_card_list and booking_record must be objects keyed by id")
         profile = extension.get("profile") or {}
-        session.execute(
-            insert(TravelAccount),
+        bulk_insert(
+            conn,
+            TravelAccount,
             [
                 {
                     "account_key": ACCOUNT_KEY,
@@ -276,86 +280,104 @@ class BfclTravelInterchange:
             {"booking_id": str(booking_id), **_split_record(booking, _BOOKING_FIELDS, f"Booking {booking_id}")}
             for booking_id, booking in bookings.items()
         ]
-        airports = extension.get("airports") or [[code, location, None] for code, location in TRAVEL_AIRPORTS]
-        routes = extension.get("flight_routes") or [list(route) for route in TRAVEL_ROUTES]
-        rates = extension.get("exchange_rates") or [list(rate) for rate in TRAVEL_EXCHANGE_RATES]
-        policies = extension.get("insurance_policies") or []
-        for model, rows in (
-            (CreditCard, card_rows),
-            (Booking, booking_rows),
-            (Airport, [dict(zip(("airport_code", "location", "country"), a, strict=True)) for a in airports]),
-            (FlightRoute, [dict(zip(("travel_from", "travel_to", "base_cost"), r, strict=True)) for r in routes]),
-            (ExchangeRate, [dict(zip(("base_currency", "target_currency", "rate"), r, strict=True)) for r in rates]),
-            (InsurancePolicy, policies),
-        ):
-            if rows:
-                session.execute(insert(model), rows)
+        bulk_insert(conn, CreditCard, card_rows)
+        bulk_insert(conn, Booking, booking_rows)
+        # BFCL's reference tables are in place already (see base()); a config may bring its own.
+        for name, model, columns in _REFERENCE_TABLES:
+            given = extension.get(name)
+            if given:
+                replace_rows(conn, model, [dict(zip(columns, row, strict=True)) for row in given])
+            else:
+                fill_if_empty(conn, model, _REFERENCE_DEFAULTS[name])
+        bulk_insert(conn, InsurancePolicy, extension.get("insurance_policies") or [])
 
-    def dump(self, session: Session) -> dict[str, Any]:
-        def rows(model: type[Base]) -> list[dict[str, Any]]:
-            columns = model.__table__.columns  # type: ignore[attr-defined]
-            return [
-                {c.name: getattr(obj, c.name) for c in columns}
-                for obj in session.execute(select(model).order_by(ROWID)).scalars()
-            ]
+    def base(self, conn: sqlite3.Connection) -> None:
+        """BFCL's reference tables (airports, route fares, exchange rates): what a config without its own gets."""
+        for name, model, _ in _REFERENCE_TABLES:
+            bulk_insert(conn, model, _REFERENCE_DEFAULTS[name])
 
-        account = session.get(TravelAccount, ACCOUNT_KEY)
+    def dump(self, source: Any) -> dict[str, Any]:
+        """The state as an ``initial_config`` (``source``: the state's connection, session or database)."""
+        conn = connection_of(source)
+        account = Rows(conn, TravelAccount).get(ACCOUNT_KEY)
         if account is None:
             raise ValueError("The travel state has no account row")
-        cards = session.execute(select(CreditCard).order_by(ROWID)).scalars().all()
-        bookings = session.execute(select(Booking).order_by(ROWID)).scalars().all()
         config: dict[str, Any] = {
-            "random_seed": account.random_seed,
-            "credit_card_list": {
-                card.card_id: _join_record({n: getattr(card, n) for n in (*_CARD_FIELDS, "extra")}, _CARD_FIELDS)
-                for card in cards
-            },
-            "booking_record": {
-                b.booking_id: _join_record({n: getattr(b, n) for n in (*_BOOKING_FIELDS, "extra")}, _BOOKING_FIELDS)
-                for b in bookings
-            },
-            "access_token": account.access_token,
-            "token_type": account.token_type,
-            "token_expires_in": account.token_expires_in,
-            "token_scope": account.token_scope,
-            "user_first_name": account.user_first_name,
-            "user_last_name": account.user_last_name,
-            "budget_limit": account.budget_limit,
+            "random_seed": account["random_seed"],
+            "credit_card_list": {card["card_id"]: _card_record(card) for card in fetch_rows(conn, CreditCard)},
+            "booking_record": {b["booking_id"]: _booking_record(b) for b in fetch_rows(conn, Booking)},
+            "access_token": account["access_token"],
+            "token_type": account["token_type"],
+            "token_expires_in": account["token_expires_in"],
+            "token_scope": account["token_scope"],
+            "user_first_name": account["user_first_name"],
+            "user_last_name": account["user_last_name"],
+            "budget_limit": account["budget_limit"],
         }
         extension: dict[str, Any] = {
-            "random_words_used": account.random_words_used,
-            "current_time": account.current_time,
-            "budget_fiscal_year": account.budget_fiscal_year,
+            "random_words_used": account["random_words_used"],
+            "current_time": account["current_time"],
+            "budget_fiscal_year": account["budget_fiscal_year"],
         }
         profile = {
-            name: getattr(account, name)
+            name: account[name]
             for name in ("client_id", "client_secret", "refresh_token", "date_of_birth", "passport_number")
-            if getattr(account, name) is not None
+            if account[name] is not None
         }
         if profile:
             extension["profile"] = profile
-        airports = [
-            [a.airport_code, a.location, a.country] for a in session.execute(select(Airport).order_by(ROWID)).scalars()
-        ]
-        if airports != [[code, location, None] for code, location in TRAVEL_AIRPORTS]:
-            extension["airports"] = airports
-        routes = [
-            [r.travel_from, r.travel_to, r.base_cost]
-            for r in session.execute(select(FlightRoute).order_by(ROWID)).scalars()
-        ]
-        if sorted(map(tuple, routes)) != sorted(TRAVEL_ROUTES):
-            extension["flight_routes"] = routes
-        rates = [
-            [r.base_currency, r.target_currency, r.rate]
-            for r in session.execute(select(ExchangeRate).order_by(ROWID)).scalars()
-        ]
-        if sorted(map(tuple, rates)) != sorted(TRAVEL_EXCHANGE_RATES):
-            extension["exchange_rates"] = rates
-        policies = rows(InsurancePolicy)
+        tables = ("airports", "flight_routes", "exchange_rates")
+        for name, rows in state_part(source, tables, "travel_booking.reference", _reference_extension):
+            extension[name] = [list(row) for row in rows]
+        policies = fetch_rows(conn, InsurancePolicy)
         if policies:
             extension["insurance_policies"] = policies
         config[EXTENSION_KEY] = extension
         return config
+
+
+# BFCL's reference tables: the extension key, model and columns of each, and their default rows.
+_REFERENCE_TABLES: tuple[tuple[str, type[Base], tuple[str, ...]], ...] = (
+    ("airports", Airport, ("airport_code", "location", "country")),
+    ("flight_routes", FlightRoute, ("travel_from", "travel_to", "base_cost")),
+    ("exchange_rates", ExchangeRate, ("base_currency", "target_currency", "rate")),
+)
+_REFERENCE_DEFAULTS: dict[str, list[dict[str, Any]]] = {
+    name: [dict(zip(columns, row, strict=True)) for row in rows]
+    for (name, _, columns), rows in zip(
+        _REFERENCE_TABLES,
+        (
+            [(code, location, None) for code, location in TRAVEL_AIRPORTS],
+            [tuple(route) for route in TRAVEL_ROUTES],
+            [tuple(rate) for rate in TRAVEL_EXCHANGE_RATES],
+        ),
+        strict=True,
+    )
+}
+# How a dump reads them: (extension key, query, whether order matters) and the defaults compared with.
+_DUMPED_REFERENCE = (
+    ("airports", "SELECT airport_code, location, country FROM airports ORDER BY rowid", True),
+    (
+        "flight_routes",
+        "SELECT travel_from, travel_to, base_cost FROM flight_routes ORDER BY rowid",
+        False,
+    ),
+    (
+        "exchange_rates",
+        "SELECT base_currency, target_currency, rate FROM exchange_rates ORDER BY rowid",
+        False,
+    ),
+)
+_DEFAULT_REFERENCE = {
+    "airports": [(code, location, None) for code, location in TRAVEL_AIRPORTS],
+    "flight_routes": sorted(tuple(route) for route in TRAVEL_ROUTES),
+    "exchange_rates": sorted(tuple(rate) for rate in TRAVEL_EXCHANGE_RATES),
+}
+
+
+def _reference_extension(conn: sqlite3.Connection) -> tuple[tuple[str, tuple[tuple[Any, ...], ...]], ...]:
+    """The reference tables that differ from BFCL's (computed once per snapshot while unchanged)."""
+    return differing_tables(conn, _DUMPED_REFERENCE, _DEFAULT_REFERENCE)
 
 
 env = EnvironmentDefinition(
@@ -374,9 +396,9 @@ env = EnvironmentDefinition(
 
 
 @env.clock
-def service_now(db: Session) -> dt.datetime:
-    value = db.execute(select(TravelAccount.current_time).where(TravelAccount.account_key == ACCOUNT_KEY)).scalar()
-    return dt.datetime.fromisoformat(value or DEFAULT_NOW)
+def service_now(conn: sqlite3.Connection) -> dt.datetime:
+    row = conn.execute('SELECT "current_time" FROM travel_account WHERE account_key = ?', (ACCOUNT_KEY,)).fetchone()
+    return dt.datetime.fromisoformat((row[0] if row else None) or DEFAULT_NOW)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -605,6 +627,21 @@ def _draw(ctx: ToolContext, account: dict[str, Any], *ranges: tuple[int, int]) -
     return values
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _is_date(text: str) -> bool:
+    """Whether ``strptime(text, "%Y-%m-%d")`` accepts it (its common exact form checked without strptime)."""
+    try:
+        if _ISO_DATE.fullmatch(text) and text.isascii():
+            dt.date.fromisoformat(text)
+        else:
+            dt.datetime.strptime(text, "%Y-%m-%d")
+    except ValueError:
+        return False
+    return True
+
+
 def _card(ctx: ToolContext, card_id: str, missing: str) -> dict[str, Any]:
     return ctx.rows(CreditCard).require(card_id, missing=missing)
 
@@ -752,7 +789,7 @@ def register_credit_card(
     if cards.get(card_number) is not None or cards.first({"card_number": card_number}) is not None:
         raise DomainError(f"Card already registered: {card_number}")
     card_id, balance = _draw(ctx, account, (100000000000, 999999999999), (10000, 99999))
-    cards.insert(
+    cards.add(
         card_id=str(card_id),
         card_number=card_number,
         expiration_date=expiration_date,
@@ -851,10 +888,8 @@ def book_flight(
         raise DomainError(f"Invalid departure airport code: {travel_from}")
     if airports.get(travel_to) is None:
         raise DomainError(f"Invalid destination airport code: {travel_to}")
-    try:
-        dt.datetime.strptime(travel_date, "%Y-%m-%d")
-    except ValueError:
-        raise DomainError("Invalid date format. Use YYYY-MM-DD.") from None
+    if not _is_date(travel_date):
+        raise DomainError("Invalid date format. Use YYYY-MM-DD.")
     if travel_class not in TRAVEL_CLASS_FACTORS:
         raise DomainError(f"Invalid travel class. Must be one of {', '.join(TRAVEL_CLASS_FACTORS)}")
     cost = _route_cost(ctx, travel_from, travel_to, travel_date, travel_class)
@@ -864,7 +899,7 @@ def book_flight(
         raise DomainError(f"Balance is less than budget limit ({account['budget_limit']})")
     ctx.rows(CreditCard).update(card_id, balance=card["balance"] - cost)
     booking_id, transaction_id = _draw(ctx, account, (1000000, 9999999), (10000000, 99999999))
-    ctx.rows(Booking).insert(
+    ctx.rows(Booking).add(
         booking_id=str(booking_id),
         card_id=card_id,
         travel_date=travel_date,
@@ -1113,7 +1148,7 @@ def purchase_insurance(
         raise DomainError(f"Insufficient funds on card {card_id} for insurance costing {insurance_cost}")
     ctx.rows(CreditCard).update(card_id, balance=card["balance"] - insurance_cost)
     (insurance_id,) = _draw(ctx, account, (100000000, 999999999))
-    ctx.rows(InsurancePolicy).insert(
+    ctx.rows(InsurancePolicy).add(
         insurance_id=str(insurance_id),
         booking_id=booking_id,
         card_id=card_id,

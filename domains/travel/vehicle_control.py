@@ -40,14 +40,16 @@ temperatures, ~900 road distances between zipcodes and ~150 tyre shops, all incl
 from __future__ import annotations
 
 import math
+import sqlite3
 from typing import Any
 
-from sqlalchemy import Float, Integer, String, insert, literal_column, select
+from sqlalchemy import Float, Integer, String, insert
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from typing_extensions import TypedDict
 
 from envfactory_gym.authoring import EnvironmentDefinition, SeedData, ToolContext
 from envfactory_gym.errors import DomainError
+from envfactory_gym.rows import Rows, bulk_insert, connection_of, fill_if_empty, replace_rows, state_part
 
 from ._bfcl_random import SeededStream
 from ._bfcl_reference import (
@@ -59,11 +61,11 @@ from ._bfcl_reference import (
     VEHICLE_STATE_DEFAULTS,
     VEHICLE_TIRE_SHOPS,
     VEHICLE_UNKNOWN_ZIPCODE,
+    differing_tables,
 )
 
 VEHICLE_KEY = 1
 EXTENSION_KEY = "envfactory"
-ROWID = literal_column("rowid")  # dumps list rows in the order they were loaded or created
 FULL_BRAKE_FORCE = 1000.0  # newtons at pedal position 1.0
 PARKING_BRAKE_FORCE = 500.0
 PARKING_SLOPE_ANGLE = 10.0
@@ -161,7 +163,7 @@ _EXTENSION_VEHICLE_KEYS = ("cruiseSpeed", "currentZipcode", "make", "model", "ye
 class BfclVehicleInterchange:
     """Loads and dumps BFCL VehicleControlAPI ``initial_config`` dicts (plus the ``envfactory`` key)."""
 
-    def load(self, session: Session, data: dict[str, Any]) -> None:
+    def load(self, conn: sqlite3.Connection, data: dict[str, Any]) -> None:
         config = {**VEHICLE_STATE_DEFAULTS, **data}
         extension = data.get(EXTENSION_KEY)
         extension = {} if extension is None else extension
@@ -178,49 +180,76 @@ class BfclVehicleInterchange:
             if not isinstance(value, expected) or isinstance(value, bool):
                 raise TypeError(f"{key} must be a {'string' if expected is str else 'number'}, got {value!r:.40}")
         vehicle.update({key: extension.get(key) for key in _EXTENSION_VEHICLE_KEYS})
-        session.execute(insert(Vehicle), [{"vehicle_key": VEHICLE_KEY, **vehicle}])
-        session.execute(insert(Door), [{"door": door, "status": status} for door, status in doors.items()])
-        cities = extension.get("cities") or [[city, zipcode, None] for city, zipcode in VEHICLE_CITY_ZIPCODES]
-        distances = extension.get("city_distances") or [list(d) for d in VEHICLE_DISTANCES]
-        shops = extension.get("tire_shops") or [list(s) for s in VEHICLE_TIRE_SHOPS]
-        session.execute(
-            insert(City), [dict(zip(("city", "zipcode", "outsideTemperature"), c, strict=True)) for c in cities]
-        )
-        session.execute(
-            insert(CityDistance), [dict(zip(("cityA", "cityB", "distance"), d, strict=True)) for d in distances]
-        )
-        session.execute(
-            insert(TireShop),
-            [{"shop_id": n, "shopLocation": s[0], "zipcode": s[1]} for n, s in enumerate(shops, start=1)],
-        )
+        bulk_insert(conn, Vehicle, [{"vehicle_key": VEHICLE_KEY, **vehicle}])
+        bulk_insert(conn, Door, [{"door": door, "status": status} for door, status in doors.items()])
+        # BFCL's lookup tables are in place already (see base()); a config may bring its own.
+        for name, model, rows_of in _REFERENCE_TABLES:
+            given = extension.get(name)
+            if given:
+                replace_rows(conn, model, rows_of(given))
+            else:
+                fill_if_empty(conn, model, _REFERENCE_DEFAULTS[name])
 
-    def dump(self, session: Session) -> dict[str, Any]:
-        vehicle = session.get(Vehicle, VEHICLE_KEY)
+    def base(self, conn: sqlite3.Connection) -> None:
+        """BFCL's lookup tables (city zipcodes, zipcode distances, the tyre shop), for configs without their own."""
+        for name, model, _ in _REFERENCE_TABLES:
+            bulk_insert(conn, model, _REFERENCE_DEFAULTS[name])
+
+    def dump(self, source: Any) -> dict[str, Any]:
+        """The state as an ``initial_config`` (``source``: the state's connection, session or database)."""
+        conn = connection_of(source)
+        vehicle = Rows(conn, Vehicle).get(VEHICLE_KEY)
         if vehicle is None:
             raise ValueError("The vehicle state has no vehicle row")
-        doors = {door.door: door.status for door in session.execute(select(Door).order_by(ROWID)).scalars()}
-        config: dict[str, Any] = {key: getattr(vehicle, key) for key in _BFCL_VEHICLE_KEYS}
+        doors = dict(conn.execute(_DUMP_DOORS).fetchall())
+        config: dict[str, Any] = {key: vehicle[key] for key in _BFCL_VEHICLE_KEYS}
         config["doorStatus"] = doors
         config["remainingUnlockedDoors"] = len(VEHICLE_DOORS) - sum(s == "locked" for s in doors.values())
-        extension: dict[str, Any] = {
-            key: getattr(vehicle, key) for key in _EXTENSION_VEHICLE_KEYS if getattr(vehicle, key) is not None
-        }
-        cities = [
-            [c.city, c.zipcode, c.outsideTemperature] for c in session.execute(select(City).order_by(ROWID)).scalars()
-        ]
-        if cities != [[city, zipcode, None] for city, zipcode in VEHICLE_CITY_ZIPCODES]:
-            extension["cities"] = cities
-        distances = [
-            [d.cityA, d.cityB, d.distance] for d in session.execute(select(CityDistance).order_by(ROWID)).scalars()
-        ]
-        if sorted(map(tuple, distances)) != sorted(VEHICLE_DISTANCES):
-            extension["city_distances"] = distances
-        shops = [[s.shopLocation, s.zipcode] for s in session.execute(select(TireShop).order_by(ROWID)).scalars()]
-        if shops != [list(s) for s in VEHICLE_TIRE_SHOPS]:
-            extension["tire_shops"] = shops
+        extension: dict[str, Any] = {key: vehicle[key] for key in _EXTENSION_VEHICLE_KEYS if vehicle[key] is not None}
+        tables = ("cities", "city_distances", "tire_shops")
+        for name, rows in state_part(source, tables, "vehicle_control.reference", _reference_extension):
+            extension[name] = [list(row) for row in rows]
         if extension:
             config[EXTENSION_KEY] = extension
         return config
+
+
+# BFCL's lookup tables: the extension key, the model, how its extension rows become table rows.
+_REFERENCE_TABLES: tuple[tuple[str, type[Base], Any], ...] = (
+    ("cities", City, lambda rows: [dict(zip(("city", "zipcode", "outsideTemperature"), r, strict=True)) for r in rows]),
+    (
+        "city_distances",
+        CityDistance,
+        lambda rows: [dict(zip(("cityA", "cityB", "distance"), r, strict=True)) for r in rows],
+    ),
+    (
+        "tire_shops",
+        TireShop,
+        lambda rows: [{"shop_id": n, "shopLocation": r[0], "zipcode": r[1]} for n, r in enumerate(rows, start=1)],
+    ),
+)
+_REFERENCE_DEFAULTS: dict[str, list[dict[str, Any]]] = {
+    "cities": _REFERENCE_TABLES[0][2]([(city, zipcode, None) for city, zipcode in VEHICLE_CITY_ZIPCODES]),
+    "city_distances": _REFERENCE_TABLES[1][2](VEHICLE_DISTANCES),
+    "tire_shops": _REFERENCE_TABLES[2][2](VEHICLE_TIRE_SHOPS),
+}
+# What a dump reads (extension key, query, whether order matters), and the defaults it compares with.
+_DUMP_DOORS = "SELECT door, status FROM doors ORDER BY rowid"
+_DUMPED_REFERENCE = (
+    ("cities", 'SELECT city, zipcode, "outsideTemperature" FROM cities ORDER BY rowid', True),
+    ("city_distances", 'SELECT "cityA", "cityB", distance FROM city_distances ORDER BY rowid', False),
+    ("tire_shops", 'SELECT "shopLocation", zipcode FROM tire_shops ORDER BY rowid', True),
+)
+_DEFAULT_REFERENCE = {
+    "cities": [(city, zipcode, None) for city, zipcode in VEHICLE_CITY_ZIPCODES],
+    "city_distances": sorted(tuple(row) for row in VEHICLE_DISTANCES),
+    "tire_shops": [tuple(shop) for shop in VEHICLE_TIRE_SHOPS],
+}
+
+
+def _reference_extension(conn: sqlite3.Connection) -> tuple[tuple[str, tuple[tuple[Any, ...], ...]], ...]:
+    """The reference tables that differ from BFCL's (computed once per snapshot while unchanged)."""
+    return differing_tables(conn, _DUMPED_REFERENCE, _DEFAULT_REFERENCE)
 
 
 env = EnvironmentDefinition(
