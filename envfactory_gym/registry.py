@@ -1,7 +1,7 @@
 """The suite's catalog and the environments implemented so far.
 
 ``catalog.json`` lists all 85 planned environments (service modeled on, minimum tool surface, benchmark
-compatibility). An environment is *implemented* when ``domains/<domain>/<env_id>.py`` exists and defines
+compatibility). An environment is *implemented* when its package ``domains/<domain>/<env_id>/`` exists and defines
 ``env``, an :class:`EnvironmentDefinition`. Discovery reads file names only, so ``import envfactory_gym``
 stays fast; a module is imported the first time its environment is used.
 """
@@ -55,7 +55,7 @@ def implemented() -> dict[str, str]:
     root = resources.files("envfactory_gym.domains")
     found = {}
     for entry in catalog().values():
-        if root.joinpath(entry.domain, f"{entry.env_id}.py").is_file():
+        if root.joinpath(entry.domain, entry.env_id, "__init__.py").is_file():
             found[entry.env_id] = entry.domain
     return found
 

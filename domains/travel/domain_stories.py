@@ -419,8 +419,8 @@ BEIJING_STATIONS = {
 @story("china_railway", "didi")
 def taxi_to_my_train(s: StoryContext) -> str:
     """A traveller leaving Beijing by train wants to know the station and what a ride there costs from here."""
-    from envfactory_gym.domains.travel.china_railway_stories import CITY_EN, NOW, _find_ticket, _holder_ticket
-    from envfactory_gym.domains.travel.didi_stories import SEARCH_RADIUS, _idle_rider, _location, _yuan
+    from envfactory_gym.domains.travel.china_railway.stories import CITY_EN, NOW, _find_ticket, _holder_ticket
+    from envfactory_gym.domains.travel.didi.stories import SEARCH_RADIUS, _idle_rider, _location, _yuan
 
     placeholders = ", ".join("?" for _ in BEIJING_STATIONS)
     with s.within("china_railway"):
@@ -475,7 +475,7 @@ def taxi_to_my_train(s: StoryContext) -> str:
 @story("weather", "hk_bus", implicit=True, weight=0.5)
 def bus_or_walk_in_the_rain(s: StoryContext) -> str:
     """A Hong Kong commuter walks when it is dry and waits for the bus when it rains: the sky decides."""
-    from envfactory_gym.domains.travel.hk_bus_stories import _boarding, _find_stop
+    from envfactory_gym.domains.travel.hk_bus.stories import _boarding, _find_stop
 
     location = _weather_location(s, "Hong Kong")
     current = s.call("weather.get_current_weather", location_id=location["location_id"])

@@ -74,7 +74,7 @@ def synthesize(
 ) -> SynthesisReport:
     """Synthesize ``config.n`` tasks for an environment or a domain (deterministic for ``config.seed``).
 
-    Environments with stories (``<env_id>_stories.py``) are synthesized scenario-first from them; the
+    Environments with stories (``<env_id>/stories.py``) are synthesized scenario-first from them; the
     graph sampler below serves environments without stories (custom ones, new skeletons).
     """
     config = config or SynthesisConfig()
@@ -230,12 +230,12 @@ def _from_stories(name: str, config: SynthesisConfig, progress: Callable[[int], 
 
 
 def load_synthesis_hints(env_id: str) -> None:
-    """Import ``domains/<domain>/<env_id>_synthesis.py`` if it exists: argument samplers for the
+    """Import ``domains/<domain>/<env_id>/synthesis.py`` if it exists: argument samplers for the
     environment's structured tools live there, beside (not inside) the module that reads like the API."""
     domain = registry.implemented().get(env_id)
     if domain is None:
         return
-    module = f"envfactory_gym.domains.{domain}.{env_id}_synthesis"
+    module = f"envfactory_gym.domains.{domain}.{env_id}.synthesis"
     if importlib.util.find_spec(module) is not None:
         importlib.import_module(module)
 

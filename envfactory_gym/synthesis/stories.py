@@ -1,6 +1,6 @@
 """Scenario-first task synthesis: one person, one storyline, written by the environment's author.
 
-A *story* is a small function in ``domains/<domain>/<env_id>_stories.py`` (or ``domain_stories.py`` for
+A *story* is a small function in ``domains/<domain>/<env_id>/stories.py`` (or ``domain_stories.py`` for
 stories across a domain's environments). It picks a person and the things they care about from the
 seeded state, acts the solution out through :class:`StoryContext` — every :meth:`StoryContext.call` runs
 the tool on a live episode and becomes a gold call — and returns the request as the person would say it::
@@ -87,7 +87,7 @@ def load_stories(name: str) -> list[Story]:
     domain, env_ids = registry.resolve(name)
     domain_of = registry.implemented()
     for env_id in env_ids:
-        _import_if_present(f"envfactory_gym.domains.{domain_of.get(env_id, '')}.{env_id}_stories")
+        _import_if_present(f"envfactory_gym.domains.{domain_of.get(env_id, '')}.{env_id}.stories")
     if domain is not None:
         _import_if_present(f"envfactory_gym.domains.{domain}.domain_stories")
         wanted = set(env_ids)

@@ -226,7 +226,7 @@ def test_seeded_data_is_consistent() -> None:
         price = fares * count + 30 * count * (insurance == "yes") + 50 * nonfree
         assert paid == (0 if status == "cancelled" else price)
         assert 1 <= count <= 5
-        assert nonfree == max(0, total - airline.FREE_BAGS[tier][airline.CABINS.index(cabin)] * count)
+        assert nonfree == max(0, total - airline.models.FREE_BAGS[tier][airline.models.CABINS.index(cabin)] * count)
         kinds["cancelled"] += status == "cancelled"
         kinds["insured"] += insurance == "yes"
     kinds["recent"] = raw.execute(
@@ -286,7 +286,7 @@ def test_every_tool_runs_on_the_seeded_state() -> None:
         reservation_id=rid,
         passengers=[{"first_name": "Sam", "last_name": "Doe", "dob": "1990-01-01"}],
     )
-    free = airline.FREE_BAGS[profile["membership"]][1]
+    free = airline.models.FREE_BAGS[profile["membership"]][1]
     h.ok(
         "update_reservation_baggages", reservation_id=rid, total_baggages=free + 1, nonfree_baggages=1, payment_id=card
     )

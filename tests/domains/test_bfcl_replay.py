@@ -25,9 +25,9 @@ from typing import Any
 
 import pytest
 
-from envfactory_gym.domains.travel._bfcl_calls import CallSyntaxError, bind_arguments, parse_call
-from envfactory_gym.domains.travel._bfcl_random import SeededStream
-from envfactory_gym.domains.travel._bfcl_tasks import BfclTask, installed_tasks, read_task_file, replay
+from envfactory_gym.domains.travel.bfcl.calls import CallSyntaxError, bind_arguments, parse_call
+from envfactory_gym.domains.travel.bfcl.stream import SeededStream
+from envfactory_gym.domains.travel.bfcl.tasks import BfclTask, installed_tasks, read_task_file, replay
 
 FIXTURE = Path(__file__).parent / "fixtures" / "bfcl_multi_turn_tasks.json"
 BFCL_INSTALLED = importlib.util.find_spec("bfcl_eval") is not None

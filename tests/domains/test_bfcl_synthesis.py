@@ -25,9 +25,9 @@ from envfactory_gym.tasks import GoldCall
 from envfactory_gym.testing import EpisodeHarness
 
 travel_booking = pytest.importorskip("envfactory_gym.domains.travel.travel_booking")
-travel_synthesis = pytest.importorskip("envfactory_gym.domains.travel.travel_booking_synthesis")
+travel_synthesis = pytest.importorskip("envfactory_gym.domains.travel.travel_booking.synthesis")
 vehicle_control = pytest.importorskip("envfactory_gym.domains.travel.vehicle_control")
-vehicle_synthesis = pytest.importorskip("envfactory_gym.domains.travel.vehicle_control_synthesis")
+vehicle_synthesis = pytest.importorskip("envfactory_gym.domains.travel.vehicle_control.synthesis")
 
 TRAVEL = travel_booking.env
 VEHICLE = vehicle_control.env
@@ -200,7 +200,7 @@ def test_new_cards_have_a_valid_check_digit_and_are_not_in_the_wallet(travel: Ep
 
 
 def test_cards_are_described_by_network_and_last_digits() -> None:
-    label = travel_booking._card_label
+    label = travel_booking.models._card_label
     row = {"card_number": "4593824219489241158", "extra": json.dumps({"card_type": "Visa"})}
     assert label(row) == "my Visa ending in 1158"
     assert label({"card_number": "30156593877842", "extra": {}}) == "my card ending in 7842"

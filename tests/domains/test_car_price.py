@@ -190,8 +190,8 @@ def test_gym_episode_oracle_succeeds_and_noop_fails() -> None:
 def test_alerts_and_quotes_are_described_without_their_ids(h: EpisodeHarness) -> None:
     """A shopper names an alert or a quote by the car it is about; synthesis must not put their ids in a request."""
     alert = h.database.rows("price_alerts")[0]
-    label = car_price.PriceAlert.__label__(alert)
-    assert car_price.TRIM_NAMES[alert["trim_id"]] in label and alert["alert_id"] not in label
+    label = car_price.models.PriceAlert.__label__(alert)
+    assert car_price.models.TRIM_NAMES[alert["trim_id"]] in label and alert["alert_id"] not in label
     quote = h.database.rows("quote_requests")[0]
-    assert car_price.TRIM_NAMES[quote["trim_id"]] in car_price.QuoteRequest.__label__(quote)
-    assert set(car_price.TRIM_NAMES) == {t["trim_id"] for t in h.database.rows("trims")}
+    assert car_price.models.TRIM_NAMES[quote["trim_id"]] in car_price.models.QuoteRequest.__label__(quote)
+    assert set(car_price.models.TRIM_NAMES) == {t["trim_id"] for t in h.database.rows("trims")}

@@ -15,7 +15,7 @@ from envfactory_gym.gold import with_gold_changes
 from envfactory_gym.tasks import GoldCall, Task
 from envfactory_gym.testing import EpisodeHarness, oracle_and_noop_rewards
 
-NOW = china_railway.NOW
+NOW = china_railway.models.NOW
 
 
 def day(offset: int) -> str:
@@ -57,19 +57,20 @@ def g_train(h: EpisodeHarness, date: str, origin: str = "VNP", destination: str 
 
 
 def valid_id(first17: str) -> str:
-    return first17 + china_railway.id_check_digit(first17)
+    return first17 + china_railway.seed.id_check_digit(first17)
 
 
 def test_refund_fee_tiers_follow_12306() -> None:
     depart = NOW + dt.timedelta(days=9)
-    assert china_railway.refund_fee(60650, depart, NOW) == 0
-    assert china_railway.refund_fee(100000, NOW + dt.timedelta(days=3), NOW) == 5000  # 5%
-    assert china_railway.refund_fee(60650, NOW + dt.timedelta(hours=30), NOW) == 6050  # 10%, 60.65 → 60.5 yuan
-    assert china_railway.refund_fee(5000, NOW + dt.timedelta(hours=1), NOW) == 1000  # 20%
-    assert china_railway.refund_fee(1000, NOW + dt.timedelta(hours=10), NOW) == 200  # at least 2 yuan
-    assert china_railway.fare("G", "second_class", 1318, "adult") == 60650
-    assert china_railway.fare("G", "second_class", 1318, "child") == 30350  # half, rounded to 0.5 yuan
-    assert china_railway.fare("G", "first_class", 1318, "student") == china_railway.fare("G", "first_class", 1318, "")
+    assert china_railway.seed.refund_fee(60650, depart, NOW) == 0
+    assert china_railway.seed.refund_fee(100000, NOW + dt.timedelta(days=3), NOW) == 5000  # 5%
+    assert china_railway.seed.refund_fee(60650, NOW + dt.timedelta(hours=30), NOW) == 6050  # 10%, 60.65 → 60.5 yuan
+    assert china_railway.seed.refund_fee(5000, NOW + dt.timedelta(hours=1), NOW) == 1000  # 20%
+    assert china_railway.seed.refund_fee(1000, NOW + dt.timedelta(hours=10), NOW) == 200  # at least 2 yuan
+    assert china_railway.seed.fare("G", "second_class", 1318, "adult") == 60650
+    assert china_railway.seed.fare("G", "second_class", 1318, "child") == 30350  # half, rounded to 0.5 yuan
+    student = china_railway.seed.fare("G", "first_class", 1318, "student")
+    assert student == china_railway.seed.fare("G", "first_class", 1318, "")
 
 
 def test_every_tool_succeeds(h: EpisodeHarness) -> None:
@@ -120,7 +121,7 @@ def test_every_tool_succeeds(h: EpisodeHarness) -> None:
         passenger_ids=[adults[0], child["passenger_id"]],
     )
     prices = sorted(t["price"] for t in order["tickets"])
-    assert prices == [china_railway.fare("G", "second_class", train["distance_km"], "child"), second["price"]]
+    assert prices == [china_railway.seed.fare("G", "second_class", train["distance_km"], "child"), second["price"]]
     assert order["total_paid"] == sum(prices)
     assert {t["seat_number"] for t in order["tickets"]} and len({t["seat_number"] for t in order["tickets"]}) == 2
     left = next(
@@ -157,7 +158,7 @@ def test_every_tool_succeeds(h: EpisodeHarness) -> None:
     )
 
     refund = ok("refund_ticket", ticket_id=changed["ticket"]["ticket_id"])
-    expected_fee = china_railway.refund_fee(
+    expected_fee = china_railway.seed.refund_fee(
         changed["ticket"]["price"], dt.datetime.strptime(changed["ticket"]["depart_time"], "%Y-%m-%d %H:%M"), NOW
     )
     assert refund["refund_fee"] == expected_fee > 0 and refund["refund_amount"] == refund["price"] - expected_fee

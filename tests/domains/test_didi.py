@@ -14,7 +14,7 @@ from envfactory_gym.gold import with_gold_changes
 from envfactory_gym.tasks import GoldCall, Task
 from envfactory_gym.testing import EpisodeHarness, oracle_and_noop_rewards
 
-NOW = didi.NOW
+NOW = didi.models.NOW
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def idle_rider_in(h: EpisodeHarness, district: str = "Chaoyang") -> dict[str, An
     return next(
         r
         for r in riders
-        if any(didi.haversine_m(r["current_lng"], r["current_lat"], p["lng"], p["lat"]) < 200 for p in places)
+        if any(didi.seed.haversine_m(r["current_lng"], r["current_lat"], p["lng"], p["lat"]) < 200 for p in places)
     )
 
 
@@ -50,14 +50,14 @@ def place(h: EpisodeHarness, name: str) -> dict[str, Any]:
 
 
 def test_fares_follow_distance_time_and_product() -> None:
-    assert didi.estimate_price("express", 1000, 60) == 1300  # the minimum fare
-    assert didi.estimate_price("express", 10_000, 1800) == 1000 + 1800 + 1500
-    assert didi.estimate_price("taxi", 2_500, 600) == 1300  # the first 3 km are in the start fee
-    assert didi.estimate_price("taxi", 13_000, 1800) == 1300 + 2300
-    distance, seconds = didi.route_metrics(116.4540, 39.9335, 116.4605, 39.9087)
-    walking_distance, walking_seconds = didi.route_metrics(116.4540, 39.9335, 116.4605, 39.9087, "walking")
+    assert didi.seed.estimate_price("express", 1000, 60) == 1300  # the minimum fare
+    assert didi.seed.estimate_price("express", 10_000, 1800) == 1000 + 1800 + 1500
+    assert didi.seed.estimate_price("taxi", 2_500, 600) == 1300  # the first 3 km are in the start fee
+    assert didi.seed.estimate_price("taxi", 13_000, 1800) == 1300 + 2300
+    distance, seconds = didi.seed.route_metrics(116.4540, 39.9335, 116.4605, 39.9087)
+    walking_distance, walking_seconds = didi.seed.route_metrics(116.4540, 39.9335, 116.4605, 39.9087, "walking")
     assert distance == walking_distance and walking_seconds > seconds
-    assert 2_800 < distance / didi.ROAD_FACTOR < 2_900  # Sanlitun to Guomao is about 2.8 km as the crow flies
+    assert 2_800 < distance / didi.models.ROAD_FACTOR < 2_900  # Sanlitun to Guomao is about 2.8 km as the crow flies
 
 
 def test_every_tool_succeeds(h: EpisodeHarness) -> None:
@@ -87,7 +87,7 @@ def test_every_tool_succeeds(h: EpisodeHarness) -> None:
 
     trip = {"from_lng": here["lng"], "from_lat": here["lat"], "to_lng": airport["lng"], "to_lat": airport["lat"]}
     estimates = ok("taxi_estimate", **trip)
-    assert {e["product_type"] for e in estimates} == set(didi.PRODUCTS)
+    assert {e["product_type"] for e in estimates} == set(didi.models.PRODUCTS)
     prices = {e["product_type"]: e["estimated_price"] for e in estimates}
     assert prices["express"] < prices["premier"] < prices["luxe"]
     link = ok("taxi_generate_ride_app_link", **trip, product_type="premier")
@@ -108,7 +108,7 @@ def test_every_tool_succeeds(h: EpisodeHarness) -> None:
     )
     assert ok("taxi_query_order", order_id=order["order_id"])["driver"] == order["driver"]
     position = ok("taxi_get_driver_location", order_id=order["order_id"])
-    assert position["distance_to_pickup_m"] <= didi.DISPATCH_RADIUS_M * didi.ROAD_FACTOR
+    assert position["distance_to_pickup_m"] <= didi.models.DISPATCH_RADIUS_M * didi.models.ROAD_FACTOR
     mine = ok("list_my_orders", rider_id=rider["rider_id"], status="driver_assigned")
     assert [o["order_id"] for o in mine["orders"]] == [order["order_id"]]
     cancelled = ok("taxi_cancel_order", order_id=order["order_id"], reason="Plans changed")
@@ -177,7 +177,7 @@ def test_cancellation_fees_after_the_grace_period(h: EpisodeHarness) -> None:
         h,
         "SELECT * FROM taxi_orders WHERE status = 'driver_assigned' AND product_type IN ('express', 'xl', 'taxi') "
         "AND driver_assigned_at < ? ORDER BY order_id",
-        (NOW - dt.timedelta(minutes=didi.FREE_CANCEL_MINUTES)).isoformat(),
+        (NOW - dt.timedelta(minutes=didi.models.FREE_CANCEL_MINUTES)).isoformat(),
     )[0]
     assert h.ok("taxi_cancel_order", order_id=late["order_id"])["cancellation_fee"] == 500
     arrived = sql(h, "SELECT * FROM taxi_orders WHERE status = 'arrived' ORDER BY order_id")[0]

@@ -16,7 +16,7 @@ from envfactory_gym.gold import with_gold_changes
 from envfactory_gym.tasks import GoldCall, Task
 from envfactory_gym.testing import EpisodeHarness, oracle_and_noop_rewards
 
-NOW = hk_bus.NOW
+NOW = hk_bus.models.NOW
 
 
 @pytest.fixture
@@ -77,7 +77,7 @@ def test_every_tool_succeeds(h: EpisodeHarness) -> None:
     assert len(times) == 3 and times == sorted(times) and times[0] >= NOW.replace(second=0)
     # 08:05 is in the morning peak: buses leave the first stop every peak_headway minutes.
     assert {int((b - a).total_seconds() // 60) for a, b in itertools.pairwise(times)} == {route["peak_headway"]}
-    departures = hk_bus.departures(route)
+    departures = hk_bus.seed.departures(route)
     assert all(
         (t - dt.datetime.combine(NOW.date(), dt.time())).total_seconds() // 60 - board["minutes_from_origin"]
         in departures

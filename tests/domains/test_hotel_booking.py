@@ -14,7 +14,7 @@ from envfactory_gym.gold import with_gold_changes
 from envfactory_gym.tasks import GoldCall, Task
 from envfactory_gym.testing import EpisodeHarness, oracle_and_noop_rewards
 
-TODAY = hotel_booking.NOW.date()
+TODAY = hotel_booking.models.NOW.date()
 
 
 def day(offset: int) -> str:

@@ -252,5 +252,5 @@ def test_gym_episode_oracle_succeeds_and_noop_fails() -> None:
 def test_permits_are_described_by_park_and_date(h: EpisodeHarness) -> None:
     permit = h.database.rows("permits")[0]
     park = next(p for p in h.database.rows("parks") if p["parkCode"] == permit["parkCode"])
-    label = national_parks.Permit.__label__(permit)
+    label = national_parks.models.Permit.__label__(permit)
     assert park["fullName"] in label and permit["tripDate"] in label and permit["permitId"] not in label
