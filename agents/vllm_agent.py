@@ -59,15 +59,15 @@ class _Batcher:
     def __init__(self, llm: Any) -> None:
         self.llm = llm
         self.lock = threading.Lock()  # an engine runs one generate at a time, whoever calls it
-        self.pending: list[tuple[str, Any, asyncio.Future[Any]]] = []
+        self.pending: list[tuple[Any, Any, asyncio.Future[Any]]] = []  # (prompt: text or TokensPrompt, params, result)
         self.running = False
         self.drainer: asyncio.Task[None] | None = None
 
-    def generate(self, prompts: list[str], params: list[Any]) -> list[Any]:
+    def generate(self, prompts: list[Any], params: list[Any]) -> list[Any]:
         with self.lock:
             return list(self.llm.generate(prompts, params, use_tqdm=False))
 
-    async def submit(self, prompt: str, params: Any) -> Any:
+    async def submit(self, prompt: Any, params: Any) -> Any:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
         self.pending.append((prompt, params, future))
@@ -147,8 +147,15 @@ class VLLMAgent(Agent):
     def usage(self) -> dict[str, int]:
         return dict(self._usage)
 
-    def prompt(self, messages: list[dict[str, Any]]) -> str:
-        return build_prompt(self.tokenizer, messages, self.tools, self.enable_thinking)
+    def prompt(self, messages: list[dict[str, Any]]) -> dict[str, list[int]]:
+        """The chat template's text as token ids (vLLM's ``TokensPrompt``).
+
+        The template already holds every special token; a text prompt would be tokenized by vLLM with
+        ``add_special_tokens=True`` and start with a second BOS for Llama, Gemma or Mistral templates, unlike
+        the transformers agent. Token ids make both agents feed the model the same sequence.
+        """
+        text = build_prompt(self.tokenizer, messages, self.tools, self.enable_thinking)
+        return {"prompt_token_ids": list(self.tokenizer(text, add_special_tokens=False)["input_ids"])}
 
     def sampling_params(self) -> Any:
         return self.sampling_params_cls(

@@ -150,17 +150,19 @@ class FakeLLM:
     def get_tokenizer(self) -> Any:
         return self.tokenizer
 
-    def generate(self, prompts: list[str], params: list[dict[str, Any]], use_tqdm: bool = True) -> list[Any]:
+    def generate(self, prompts: list[Any], params: list[dict[str, Any]], use_tqdm: bool = True) -> list[Any]:
         self.batches.append(list(prompts))
         self.params.extend(params)
         outputs = []
         for prompt in prompts:
-            if "<tool_response>" in prompt:
+            # vLLM takes text or a TokensPrompt dict; the agent sends token ids.
+            text_prompt = prompt if isinstance(prompt, str) else self.tokenizer.decode(prompt["prompt_token_ids"])
+            if "<tool_response>" in text_prompt:
                 text = "<think>\n\n</think>\n\nAll done.<|im_end|>"
             else:
                 call = {"name": "get_account", "arguments": {"account_id": "A0001"}}
                 text = f"<tool_call>\n{json.dumps(call)}\n</tool_call><|im_end|>"
-            outputs.append(FakeRequestOutput([1] * len(prompt), [FakeCompletion(text, [2] * 9)]))
+            outputs.append(FakeRequestOutput([1] * len(text_prompt), [FakeCompletion(text, [2] * 9)]))
         return outputs
 
 
@@ -180,4 +182,6 @@ def test_vllm_agent_batches_concurrent_turns_and_parses_like_transformers(tokeni
         assert record.completion_tokens == 18 and record.prompt_tokens is not None
     assert [len(batch) for batch in llm.batches] == [3, 3]  # three episodes' turns per generate call
     assert all(p["skip_special_tokens"] is False and p["max_tokens"] == 32 for p in llm.params)
-    assert llm.batches[0][0] == build_prompt(tokenizer, outcome.records[0].messages[:2], outcome.records[0].tools)
+    text = build_prompt(tokenizer, outcome.records[0].messages[:2], outcome.records[0].tools)
+    # Token ids without added special tokens: the template's own BOS/system tokens only, no second BOS.
+    assert llm.batches[0][0] == {"prompt_token_ids": tokenizer(text, add_special_tokens=False)["input_ids"]}
