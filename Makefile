@@ -20,11 +20,18 @@ VERIFIERS_PIN ?= verifiers==0.3.1
 VERIFIERS_VENV ?= .venv-verifiers
 PYTEST_WORKERS ?= 2
 
-.PHONY: setup demo test lint bench peers clean
+.PHONY: setup demo browser test lint bench peers clean
 
 $(BIN)/python:
+	@echo "Creating $(VENV) ..."
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
+
+# The demo needs only the core package (no torch, TRL or wandb): a few small wheels.
+$(VENV)/.core-installed: pyproject.toml | $(BIN)/python
+	@echo "[demo] installing envfactory-gym (core only) into $(VENV) ..."
+	$(BIN)/python -m pip install -q -e .
+	@touch $@
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	@if ! command -v nvidia-smi >/dev/null 2>&1; then \
@@ -46,10 +53,20 @@ $(VERIFIERS_VENV)/.installed: pyproject.toml
 
 setup: $(VENV)/.installed $(VERIFIERS_VENV)/.installed
 
-demo: setup
+# Plays the baselines and renders the leaderboard under runs/ (ignored by git): the clone stays clean.
+demo: $(VENV)/.core-installed
+	@echo "[demo] playing the baselines on the test split, then rendering the leaderboard ..."
 	$(BIN)/envfactory demo
 
-test: setup
+# A headless Chromium (Debian package) for the leaderboard's browser test, where the machine allows it;
+# without one the test is skipped with the reason.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-headless-shell >/dev/null 2>&1 || \
+		{ command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && \
+		  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell) \
+		  || echo "No headless Chromium installed: the leaderboard browser test will be skipped."; }
+
+test: setup browser
 	$(BIN)/ruff check .
 	VERIFIERS_PYTHON=$(abspath $(VERIFIERS_VENV))/bin/python $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -q
 

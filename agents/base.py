@@ -40,6 +40,16 @@ class Agent(ABC):
     def close(self) -> None:
         """Release clients, models or threads."""
 
+    async def preflight(self) -> None:
+        """Check once, before a run, that the agent can answer at all (a model server is reachable).
+
+        Raises :class:`AgentConfigError` with one line saying what is wrong; the default checks nothing.
+        """
+
+
+class AgentConfigError(ValueError):
+    """A bad agent spec or an agent that cannot work at all (unknown kind or option, no server)."""
+
 
 AgentFactory = Callable[..., Agent]
 _FACTORIES: dict[str, AgentFactory] = {}
@@ -67,8 +77,52 @@ def make_agent(spec: str) -> Agent:
     kind, options = parse_spec(spec)
     factory = _FACTORIES.get(kind)
     if factory is None:
-        raise ValueError(f"Unknown agent kind {kind!r}; known: {', '.join(sorted(_FACTORIES))}.")
-    return factory(**options)
+        raise AgentConfigError(f"Unknown agent kind {kind!r}; known: {', '.join(sorted(_FACTORIES))}.")
+    check_options(kind, factory, options)
+    try:
+        return factory(**options)
+    except AgentConfigError:
+        raise
+    except (TypeError, ValueError) as exc:
+        raise AgentConfigError(f"Bad option for agent {kind!r}: {exc}") from None
+
+
+def agent_options(factory: AgentFactory) -> tuple[list[str], list[str]]:
+    """(required, optional) option names of an agent kind, from its constructor's signature."""
+    import inspect
+
+    required, optional = [], []
+    for name, parameter in inspect.signature(factory).parameters.items():
+        if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD) or name == "self":
+            continue
+        (required if parameter.default is parameter.empty else optional).append(name)
+    return required, optional
+
+
+def check_options(kind: str, factory: AgentFactory, options: dict[str, str]) -> None:
+    """An unknown option (a typo) or a missing required one is one clear error, never a traceback."""
+    import difflib
+    import inspect
+
+    try:
+        signature = inspect.signature(factory)
+    except (TypeError, ValueError):
+        return
+    if any(p.kind is p.VAR_KEYWORD for p in signature.parameters.values()):
+        return
+    required, optional = agent_options(factory)
+    known = required + optional
+    for key in options:
+        if key not in known:
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise AgentConfigError(
+                f"Unknown option {key!r} for agent {kind!r}.{hint} Options: {', '.join(known) or 'none'}."
+            )
+    missing = [name for name in required if name not in options]
+    if missing:
+        example = ",".join(f"{name}=..." for name in missing)
+        raise AgentConfigError(f"Agent {kind!r} needs {', '.join(missing)}: {kind}:{example}.")
 
 
 def _load_builtin_kinds() -> None:

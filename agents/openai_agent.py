@@ -6,12 +6,18 @@ Spec: ``openai:model=qwen3-8b,base_url=http://127.0.0.1:8000/v1,api_key=...`` �
 ``backoff`` (first retry delay in seconds, 1; doubled each retry, capped by ``max_backoff``, 30),
 ``tool_choice`` (auto) and ``parallel_tool_calls`` (true/false; unset leaves the server's default).
 
+Before a run, :meth:`OpenAIAgent.preflight` makes one request (``GET {base_url}/models``): an endpoint that
+cannot be reached, or that refuses the key, stops the run at once with one line instead of retrying every
+episode.
+
 The episode's tools go out as OpenAI function tools; the reply's assistant message (with its
 ``tool_calls``) is the action, handed to the environment as is. Rate limits (429), server errors (5xx),
 timeouts and dropped connections are retried with exponential backoff (``Retry-After`` honoured); when
 retries run out the agent raises :class:`AgentTransportError` and the runner leaves the episode unscored
-for a later resume. What the *model* gets wrong — tool arguments that are not JSON, an empty reply, no
-choices — is not an exception: it becomes an action the environment reports back as an error.
+for a later resume. HTTP 500 is *not* retried: servers answer it for a model output they cannot parse
+(``transformers serve``), and the same request would get the same output again. It becomes a failed agent
+turn, as does anything else the *model* gets wrong — tool arguments that are not JSON, an empty reply, no
+choices: an action the environment reports back as an error, counted in the record's ``usage``.
 """
 
 from __future__ import annotations
@@ -25,11 +31,13 @@ from typing import Any
 
 import httpx
 
-from envfactory_gym.agents.base import Agent, register_agent
+from envfactory_gym.agents.base import Agent, AgentConfigError, register_agent
 from envfactory_gym.tasks import Task
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
-RETRY_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
+RETRY_STATUS = frozenset({408, 409, 429, 502, 503, 504})
+# Deterministic server failures: the same request gets the same answer; a failed agent turn, not a retry.
+FAILED_TURN_STATUS = frozenset({500})
 # Keys the chat-completions API defines per message role; the env's transcript carries a few more
 # (a tool message's ``name``) that strict servers reject.
 ALLOWED_KEYS = {
@@ -185,6 +193,8 @@ class OpenAIAgent(Agent):
             else:
                 if response.status_code < 300:
                     return self._action(response)
+                if response.status_code in FAILED_TURN_STATUS:
+                    return self._server_failed(response)
                 if response.status_code not in RETRY_STATUS:
                     raise self._fatal(response)
                 if attempt == self.max_retries:
@@ -209,6 +219,8 @@ class OpenAIAgent(Agent):
             else:
                 if response.status_code < 300:
                     return self._action(response)
+                if response.status_code in FAILED_TURN_STATUS:
+                    return self._server_failed(response)
                 if response.status_code not in RETRY_STATUS:
                     raise self._fatal(response)
                 if attempt == self.max_retries:
@@ -243,6 +255,25 @@ class OpenAIAgent(Agent):
         if not action["content"] and "tool_calls" not in action:
             return self._malformed("the reply was empty")
         return action
+
+    def _server_failed(self, response: httpx.Response) -> dict[str, Any]:
+        self._usage = {"server_errors": 1}
+        return self._malformed(f"the server answered {response.status_code}: {response.text[:300]}")
+
+    async def preflight(self) -> None:
+        """One ``GET {base_url}/models``: fail at once when nothing answers or the key is refused."""
+        try:
+            async with httpx.AsyncClient(timeout=min(self.timeout, 10.0)) as client:
+                response = await client.get(f"{self.base_url}/models", headers=self.headers)
+        except (httpx.TimeoutException, httpx.TransportError) as exc:
+            raise AgentConfigError(
+                f"Cannot reach the model server at {self.base_url} ({type(exc).__name__}: {exc or 'no answer'}); "
+                "is it running, and is base_url right?"
+            ) from None
+        if response.status_code in (401, 403):
+            raise AgentConfigError(
+                f"{self.base_url} refused the request ({response.status_code}): check api_key / OPENAI_API_KEY."
+            )
 
     def _malformed(self, reason: str) -> dict[str, Any]:
         # A call without a name is a parse problem for the env: an error observation, a malformed-call

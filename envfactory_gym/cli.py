@@ -9,6 +9,7 @@ import pkgutil
 import typer
 
 import envfactory_gym.commands
+from envfactory_gym import __version__
 
 app = typer.Typer(
     name="envfactory",
@@ -17,6 +18,22 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
     add_completion=False,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"envfactory-gym {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Stateful, executable, verified tool-use environments for LLM agents."""
+
 
 for module_info in sorted(pkgutil.iter_modules(envfactory_gym.commands.__path__), key=lambda m: m.name):
     module = importlib.import_module(f"envfactory_gym.commands.{module_info.name}")

@@ -57,7 +57,8 @@ class ToolUseEnv(gym.Env[str, Any]):
     """An envfactory environment (or domain) as a Gymnasium env over tool calls.
 
     Args:
-        env_ids: the environments whose tasks are played (one, for ``envfactory/<env_id>-v0``).
+        env_ids: the environments whose tasks are played (one, for ``envfactory/<env_id>-v0``). A single name
+            is accepted as well: ``ToolUseEnv("airline")``, or a domain, ``ToolUseEnv("travel")``.
         domain: instead of ``env_ids``, a domain: tasks are the domain's cross-environment tasks.
         split: the task split to draw from when ``reset`` is not given a task id.
         tasks: a custom task list, replacing the packaged tasks.
@@ -83,6 +84,8 @@ class ToolUseEnv(gym.Env[str, Any]):
         user_simulator: Any = None,
         render_mode: str | None = None,
     ) -> None:
+        if isinstance(env_ids, str):  # one name, not a sequence of one-letter environments
+            env_ids, domain = _one_name(env_ids, domain)
         if (env_ids is None) == (domain is None):
             raise ValueError("Give exactly one of env_ids or domain.")
         if render_mode is not None and render_mode not in self.metadata["render_modes"]:
@@ -376,3 +379,14 @@ class ToolUseEnv(gym.Env[str, Any]):
         if self.runtime is not None:
             self.runtime.close()
             self.runtime = None
+
+
+def _one_name(name: str, domain: str | None) -> tuple[list[str] | None, str | None]:
+    """``ToolUseEnv("airline")`` → (["airline"], None); ``ToolUseEnv("travel")`` → (None, "travel")."""
+    if domain is not None:
+        raise ValueError("Give exactly one of env_ids or domain.")
+    try:
+        domain_name, _ = registry.resolve(name)
+    except KeyError as exc:
+        raise ValueError(str(exc.args[0])) from None
+    return (None, domain_name) if domain_name is not None else ([name], None)

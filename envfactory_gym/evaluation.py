@@ -85,7 +85,12 @@ class TaskSet:
         return tasks_hash([t.task_hash for t in self.tasks])
 
 
-def _packaged(domain: str, name: str, split: str, limit: int | None, env_kwargs: dict[str, Any], files: dict) -> list:
+def _packaged(
+    domain: str, name: str, split: str, limit: int | None, env_kwargs: dict[str, Any], files: dict, conversational: bool
+) -> list:
+    # Conversational runs play the conversational variants (a detail only the user knows) where packaged.
+    if conversational and load_tasks(domain, name + "_conversational", split):
+        name += "_conversational"
     tasks = load_tasks(domain, name, split)[:limit]
     path = task_file(domain, name)
     if tasks and path.exists():
@@ -101,6 +106,8 @@ def select_tasks(
     tasks_path: str | Path | None = None,
     tasks: Sequence[Task] | None = None,
     limit: int | None = None,
+    task_ids: Sequence[str] | None = None,
+    conversational: bool = False,
 ) -> TaskSet:
     """The tasks to evaluate.
 
@@ -108,7 +115,39 @@ def select_tasks(
     every environment of it plus its cross-environment tasks. With neither, every implemented
     environment and domain. ``tasks_path`` (a task JSONL file) or ``tasks`` replace the packaged tasks.
     ``limit`` keeps the first N tasks of each environment (and of each domain's cross-environment set).
+    ``task_ids`` keeps only those tasks (each must be in the selection). ``conversational`` picks the
+    packaged conversational variants where they exist.
     """
+    task_set = _select(envs, domain, split, tasks_path, tasks, limit, conversational)
+    if task_ids is None:
+        return task_set
+    wanted = list(dict.fromkeys(task_ids))
+    by_id = {item.task.task_id: item for item in task_set.tasks}
+    unknown = [task_id for task_id in wanted if task_id not in by_id]
+    if unknown:
+        raise EvaluationError(
+            f"Unknown task id(s) for the {split!r} split of {', '.join(task_set.environments)}: "
+            f"{', '.join(unknown[:5])}{' …' if len(unknown) > 5 else ''} "
+            f"(see: envfactory tasks sample NAME --split {split})."
+        )
+    kept = [by_id[task_id] for task_id in wanted]
+    environments = [e for e in task_set.environments if any(_in_source(item, e) for item in kept)]
+    return _checked(TaskSet(kept, environments or task_set.environments, task_set.task_files), split)
+
+
+def _in_source(item: EvalTask, name: str) -> bool:
+    return name in item.task.env_ids or name == item.task.domain
+
+
+def _select(
+    envs: Sequence[str] | None,
+    domain: str | None,
+    split: str,
+    tasks_path: str | Path | None,
+    tasks: Sequence[Task] | None,
+    limit: int | None,
+    conversational: bool,
+) -> TaskSet:
     if limit is not None and limit < 1:
         raise EvaluationError("--limit must be at least 1.")
     if tasks_path is not None or tasks is not None:
@@ -157,10 +196,10 @@ def select_tasks(
                 raise EvaluationError(f"{env_id!r} has no packaged tasks (it is not a suite environment).")
             if env_id not in seen:
                 seen.add(env_id)
-                found += _packaged(env_domain, env_id, split, limit, {"env_ids": [env_id]}, files)
+                found += _packaged(env_domain, env_id, split, limit, {"env_ids": [env_id]}, files, conversational)
         if domain_name is not None and f"domain:{domain_name}" not in seen:
             seen.add(f"domain:{domain_name}")
-            found += _packaged(domain_name, "domain", split, limit, {"domain": domain_name}, files)
+            found += _packaged(domain_name, "domain", split, limit, {"domain": domain_name}, files, conversational)
         if not found and explicit:
             raise EvaluationError(f"{name!r} has no {split!r} tasks: synthesize tasks first (envfactory synth).")
         if found:
@@ -234,6 +273,7 @@ class EvalConfig:
     seed: int = 0
     label: str | None = None
     progress: bool = True
+    user_simulator: str | None = None  # conversational evaluation: "rule" or "llm:base_url=...,model=..."
 
 
 @dataclass
@@ -388,6 +428,13 @@ async def _evaluate_locked(
     ]
     factory = agent_factory or (lambda: make_agent(config.agent))
     agents = [factory() for _ in range(min(config.concurrency, len(pending)))]
+    if agents:
+        try:
+            await agents[0].preflight()  # one request: a dead endpoint stops the run here, not per episode
+        except BaseException:
+            for agent in agents:
+                await _close_agent(agent)
+            raise
 
     if output.exists() and output.stat().st_size != complete_bytes:
         with output.open("r+b") as handle:  # drop the torn last line of a killed run
@@ -419,7 +466,13 @@ async def _evaluate_locked(
                 item, trial = queue.get_nowait()
                 source = json.dumps(item.env_kwargs, sort_keys=True)
                 if source not in envs:
-                    envs[source] = ToolUseEnv(**item.env_kwargs, split=config.split, max_steps=config.max_steps)
+                    envs[source] = ToolUseEnv(
+                        **item.env_kwargs,
+                        split=config.split,
+                        max_steps=config.max_steps,
+                        conversational=config.user_simulator is not None,
+                        user_simulator=config.user_simulator,
+                    )
                 try:
                     record = await play_episode_async(
                         agent, envs[source], item, trial, seed=config.seed + trial, spec=spec
@@ -486,6 +539,7 @@ def _summarise(
         seconds_agent=sum(r.seconds_agent for r in records),
         concurrency=config.concurrency,
         max_steps=config.max_steps,
+        user_simulator=redact_spec(config.user_simulator) if config.user_simulator else None,
         results_file=output.name,
         envfactory_version=__version__,
         created_at=_now(),

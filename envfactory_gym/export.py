@@ -201,13 +201,25 @@ def to_dataset(records: Sequence[dict[str, Any]]) -> Dataset:
     return Dataset.from_list(list(records))
 
 
-def write_dataset(records: Sequence[dict[str, Any]], output: str | Path) -> Path:
-    """Write records as JSON Lines (``.jsonl``/``.json``), Parquet (``.parquet``) or a ``save_to_disk`` folder."""
-    dataset = to_dataset(records)
+def dataset_kind(output: str | Path) -> str:
+    """``json``, ``parquet`` or ``folder`` (no suffix: datasets' ``save_to_disk``); any other suffix is an error."""
     path = Path(output)
     kind = DATASET_SUFFIXES.get(path.suffix)
+    if kind is None and path.suffix and not path.is_dir():
+        raise ValueError(
+            f"{path}: unsupported output format {path.suffix!r}; use .jsonl, .json, .parquet, "
+            "or a folder name without a suffix (datasets' save_to_disk)."
+        )
     if kind is None and path.exists() and not path.is_dir():
         raise FileExistsError(f"{path} exists and is not a dataset folder; use .jsonl, .json or .parquet.")
+    return kind or "folder"
+
+
+def write_dataset(records: Sequence[dict[str, Any]], output: str | Path) -> Path:
+    """Write records as JSON Lines (``.jsonl``/``.json``), Parquet (``.parquet``) or a ``save_to_disk`` folder."""
+    kind = dataset_kind(output)
+    dataset = to_dataset(records)
+    path = Path(output)
     path.parent.mkdir(parents=True, exist_ok=True)
     if kind == "json":
         dataset.to_json(str(path), lines=True, force_ascii=False)

@@ -121,6 +121,9 @@ class RunSummary(BaseModel):
     seconds_agent: float
     concurrency: int
     max_steps: int
+    user_simulator: str | None = Field(
+        default=None, description="Conversational runs: the user simulator spec (rule, llm:...); null otherwise."
+    )
     results_file: str = Field(description="The episode records' file name, beside this summary.")
     envfactory_version: str
     created_at: str

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,18 +23,84 @@ PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b
 
 
 class LeaderboardError(ValueError):
-    """A results file that is not a valid run summary."""
+    """A results directory that does not exist, or a results file that is not a valid run summary."""
+
+
+@dataclass(frozen=True)
+class Run:
+    """One run summary and where it was read from (its transcripts sit beside it)."""
+
+    summary: RunSummary
+    path: Path | None = None
+
+    @property
+    def transcripts(self) -> Path | None:
+        return self.path.with_name(self.summary.results_file) if self.path is not None else None
+
+
+def _read_summary(path: Path) -> RunSummary:
+    try:
+        return RunSummary.model_validate(json.loads(path.read_text(encoding="utf-8")))
+    except (ValueError, ValidationError) as exc:
+        raise LeaderboardError(f"{path} is not a run summary: {str(exc).splitlines()[0]}") from None
+
+
+def _rank_key(run: Run) -> tuple[float, str, str]:
+    return (-run.summary.metrics.overall.success_rate.value, run.summary.label, run.summary.agent)
+
+
+def load_runs(*directories: str | Path, required: bool = True) -> list[Run]:
+    """Every run summary under the directories (searched recursively), each file once, best first.
+
+    A directory that does not exist is an error when ``required`` (a directory the user named).
+    """
+    runs: dict[Path, Run] = {}
+    for directory in directories:
+        folder = Path(directory)
+        if not folder.is_dir():
+            if required:
+                raise LeaderboardError(f"results directory {folder} does not exist (or is not a directory).")
+            continue
+        for path in sorted(folder.rglob("*.summary.json")):
+            runs.setdefault(path.resolve(), Run(_read_summary(path), path.resolve()))
+    return sorted(runs.values(), key=_rank_key)
 
 
 def load_summaries(results_dir: str | Path = RESULTS_DIR) -> list[RunSummary]:
     """Every run summary in the directory, best success rate first."""
-    summaries = []
-    for path in sorted(Path(results_dir).glob("*.summary.json")):
-        try:
-            summaries.append(RunSummary.model_validate(json.loads(path.read_text(encoding="utf-8"))))
-        except (ValueError, ValidationError) as exc:
-            raise LeaderboardError(f"{path} is not a run summary: {str(exc).splitlines()[0]}") from None
-    return sorted(summaries, key=lambda s: (-s.metrics.overall.success_rate.value, s.label, s.agent))
+    folder = Path(results_dir)
+    summaries = [_read_summary(path) for path in sorted(folder.glob("*.summary.json"))] if folder.is_dir() else []
+    return [run.summary for run in sorted((Run(s) for s in summaries), key=_rank_key)]
+
+
+def _runs(items: Sequence[Run | RunSummary]) -> list[Run]:
+    return [item if isinstance(item, Run) else Run(item) for item in items]
+
+
+@dataclass(frozen=True)
+class Group:
+    """Runs on exactly the same tasks (same split, same task set hash): the only rows ranked together."""
+
+    split: str
+    tasks_hash: str
+    runs: list[Run]
+
+    @property
+    def title(self) -> str:
+        first = self.runs[0].summary
+        return (
+            f"{first.split} split, {first.tasks} tasks of {', '.join(first.environments)} "
+            f"(task set {self.tasks_hash[:12]})"
+        )
+
+
+def comparable_groups(items: Sequence[Run | RunSummary]) -> list[Group]:
+    """Rows grouped by task set, largest task set first; within a group, best success rate first."""
+    groups: dict[tuple[str, str], list[Run]] = {}
+    for run in _runs(items):
+        groups.setdefault((run.summary.split, run.summary.tasks_hash), []).append(run)
+    ordered = sorted(groups.items(), key=lambda kv: (-kv[1][0].summary.tasks, kv[0]))
+    return [Group(split, digest, sorted(runs, key=_rank_key)) for (split, digest), runs in ordered]
 
 
 @dataclass(frozen=True)
@@ -50,39 +117,85 @@ def _with_interval(estimate: IntervalEstimate) -> str:
     return f"{_percent(estimate.value)} [{_percent(estimate.low)}, {_percent(estimate.high)}]"
 
 
-def _domains(summaries: Sequence[RunSummary]) -> list[str]:
-    return sorted({d for s in summaries for d in s.metrics.by_domain})
+def _domains(runs: Sequence[Run]) -> list[str]:
+    return sorted({d for r in runs for d in r.summary.metrics.by_domain})
 
 
-def _max_k(summaries: Sequence[RunSummary]) -> int:
-    return max((len(s.metrics.overall.pass_hat_k) for s in summaries), default=0)
+def _single_envs(runs: Sequence[Run]) -> list[str]:
+    return sorted({e for r in runs for e in r.summary.metrics.by_environment if "+" not in e})
 
 
-def table(summaries: Sequence[RunSummary]) -> tuple[list[Column], list[list[tuple[str, float | str]]]]:
-    """Columns and rows (each cell: text shown, value sorted by) shared by every rendering."""
-    domains = _domains(summaries)
-    max_k = _max_k(summaries)
+def _has_multi_env(runs: Sequence[Run]) -> bool:
+    return any("+" in e for r in runs for e in r.summary.metrics.by_environment)
+
+
+def _max_k(runs: Sequence[Run]) -> int:
+    return max((len(r.summary.metrics.overall.pass_hat_k) for r in runs), default=0)
+
+
+def _multi_env_rate(summary: RunSummary) -> float | None:
+    groups = [g for e, g in summary.metrics.by_environment.items() if "+" in e]
+    episodes = sum(g.episodes for g in groups)
+    if not episodes:
+        return None
+    return sum(g.success_rate.value * g.episodes for g in groups) / episodes
+
+
+def model_details(summary: RunSummary) -> str:
+    """The agent's kind and options other than the model name (secrets are already redacted)."""
+    kind, _, rest = summary.agent.partition(":")
+    options = [part for part in rest.split(",") if part and not part.startswith(("model=", "model_name=", "path="))]
+    return f"{kind} ({', '.join(options)})" if options else kind
+
+
+def _per_episode(total: float | None, episodes: int) -> float | None:
+    return total / episodes if total is not None and episodes else None
+
+
+def table(
+    items: Sequence[Run | RunSummary], *, links_from: Path | None = None
+) -> tuple[list[Column], list[list[tuple[str, float | str]]]]:
+    """Columns and rows (each cell: text shown, value sorted by) of one group of comparable runs.
+
+    Per-domain columns appear when the runs span more than one domain (with one, it would repeat the
+    overall figure); per-environment columns for every single-environment task group, and one for the
+    cross-environment tasks. ``links_from``: the folder the page is written to, for transcript links.
+    """
+    runs = _runs(items)
+    domains = _domains(runs)
+    domains = domains if len(domains) > 1 else []
+    envs = _single_envs(runs)
+    multi = _has_multi_env(runs)
+    max_k = _max_k(runs)
     columns = [
         Column("#", True),
         Column("Model", False),
         Column("Agent", False),
+        Column("Date", False),
         Column("Split", False),
         Column("Tasks", True),
         Column("Trials", True),
         Column("Success % [95% CI]", True),
         Column("Mean reward % [95% CI]", True),
-        *(Column(f"pass^{k} %", True) for k in range(1, max_k + 1)),
+        *(Column(f"pass^{k} % [95% CI]", True) for k in range(1, max_k + 1)),
         *(Column(f"{d} success %", True) for d in domains),
+        *(Column(f"{e} success %", True) for e in envs),
+        *([Column("2–3 envs success %", True)] if multi else []),
+        Column("Tokens / episode", True),
+        Column("Agent s / episode", True),
         Column("Complete", False),
+        Column("Transcripts", False),
         Column("Task set", False),
     ]
     rows = []
-    for rank, summary in enumerate(summaries, start=1):
+    for rank, run in enumerate(runs, start=1):
+        summary = run.summary
         overall = summary.metrics.overall
         row: list[tuple[str, float | str]] = [
             (str(rank), rank),
             (summary.label, summary.label),
-            (summary.agent, summary.agent),
+            (model_details(summary), summary.agent),
+            (summary.created_at[:10], summary.created_at),
             (summary.split, summary.split),
             (str(summary.tasks), summary.tasks),
             (str(summary.trials), summary.trials),
@@ -91,88 +204,139 @@ def table(summaries: Sequence[RunSummary]) -> tuple[list[Column], list[list[tupl
         ]
         for k in range(1, max_k + 1):
             estimate = overall.pass_hat_k.get(str(k))
-            row.append((_percent(estimate.value), estimate.value) if estimate else ("–", -1.0))
-        for domain in domains:
-            group = summary.metrics.by_domain.get(domain)
+            row.append((_with_interval(estimate), estimate.value) if estimate else ("–", -1.0))
+        keyed = [(d, summary.metrics.by_domain) for d in domains] + [(e, summary.metrics.by_environment) for e in envs]
+        for key, groups in keyed:
+            group = groups.get(key)
             row.append((_percent(group.success_rate.value), group.success_rate.value) if group else ("–", -1.0))
+        if multi:
+            rate = _multi_env_rate(summary)
+            row.append((_percent(rate), rate) if rate is not None else ("–", -1.0))
+        tokens = None
+        if overall.prompt_tokens is not None or overall.completion_tokens is not None:
+            tokens = _per_episode((overall.prompt_tokens or 0) + (overall.completion_tokens or 0), overall.episodes)
+        row.append((f"{tokens:,.0f}", tokens) if tokens is not None else ("–", -1.0))
+        latency = _per_episode(summary.seconds_agent, summary.episodes_completed)
+        row.append((f"{latency:.2f}", latency) if latency is not None else ("–", -1.0))
         done = f"{summary.episodes_completed}/{summary.episodes_expected}"
         row.append(("yes" if summary.complete else f"no ({done})", done))
+        transcripts = run.transcripts
+        if transcripts is not None and links_from is not None:
+            link = Path(os.path.relpath(transcripts.resolve(), links_from.resolve())).as_posix()
+        else:
+            link = summary.results_file
+        row.append((link, link))
         row.append((summary.tasks_hash[:12], summary.tasks_hash))
         rows.append(row)
     return columns, rows
 
 
-def render_markdown(summaries: Sequence[RunSummary]) -> str:
-    lines = [
-        "# envfactory-gym leaderboard",
-        "",
-        "Generated by `envfactory leaderboard` from the run summaries in `leaderboard/results/` — every row is a "
-        "real run of `envfactory eval`. Success rate: share of successful episodes (Wilson 95% interval); mean "
-        "reward: mean over tasks (bootstrap over tasks); pass^k: tau2-bench's definition, mean over tasks. Rows "
-        "with different *task sets* were run on different tasks and are not directly comparable.",
-        "",
-    ]
-    if not summaries:
+INTRO = (
+    "Every row is a real run of `envfactory eval`. Only runs on the same task set (same split, same tasks) are "
+    "ranked together: each task set has its own table. Success rate: share of successful episodes (Wilson 95% "
+    "interval); mean reward: mean over tasks (bootstrap over tasks); pass^k: tau2-bench's definition, mean over "
+    "tasks (bootstrap interval). Tokens and agent seconds are per episode, where the agent reported them."
+)
+
+
+def render_markdown(items: Sequence[Run | RunSummary], *, links_from: Path | None = None) -> str:
+    lines = ["# envfactory-gym leaderboard", "", f"Generated by `envfactory leaderboard`. {INTRO}", ""]
+    if not items:
         lines.append("No results yet: run `envfactory demo` or `envfactory eval`.")
         return "\n".join(lines) + "\n"
-    columns, rows = table(summaries)
-    lines.append("| " + " | ".join(c.title for c in columns) + " |")
-    lines.append("| " + " | ".join("---:" if c.numeric else "---" for c in columns) + " |")
-    for row in rows:
-        lines.append("| " + " | ".join(text.replace("|", "\\|") for text, _ in row) + " |")
-    lines.append("")
-    lines.append("Environments evaluated per row:")
-    lines.append("")
-    for summary in summaries:
-        lines.append(f"- **{summary.label}** (`{summary.agent}`): {', '.join(summary.environments)}")
-    return "\n".join(lines) + "\n"
+    for group in comparable_groups(items):
+        columns, rows = table(group.runs, links_from=links_from)
+        lines += [f"## {group.title}", ""]
+        lines.append("| " + " | ".join(c.title for c in columns) + " |")
+        lines.append("| " + " | ".join("---:" if c.numeric else "---" for c in columns) + " |")
+        for row in rows:
+            lines.append("| " + " | ".join(text.replace("|", "\\|") for text, _ in row) + " |")
+        lines.append("")
+    return "\n".join(lines)
 
 
-def domain_chart_svg(summaries: Sequence[RunSummary], width: int = 760, height: int = 320) -> str:
-    """Grouped bars: success rate per domain (groups) and model (bars), as inline SVG."""
-    domains = _domains(summaries)
-    if not domains or not summaries:
+def chart_svg(items: Sequence[Run | RunSummary], width: int = 760, height: int = 340) -> str:
+    """Grouped bars with 95% error bars: success rate per environment (and per domain) and model, as SVG.
+
+    A 0 % result is drawn as a visible baseline mark with its label, never left out.
+    """
+    runs = _runs(items)
+    groups = [*_single_envs(runs), *(["2–3 envs"] if _has_multi_env(runs) else [])]
+    domains = _domains(runs)
+    groups += [f"domain {d}" for d in domains] if len(domains) > 1 else []
+    if not groups or not runs:
         return ""
-    left, right, top, bottom = 48, 16, 16, 64
+
+    def estimate(summary: RunSummary, name: str) -> IntervalEstimate | None:
+        if name == "2–3 envs":
+            rate = _multi_env_rate(summary)
+            return IntervalEstimate(value=rate, low=rate, high=rate) if rate is not None else None
+        if name.startswith("domain "):
+            group = summary.metrics.by_domain.get(name.removeprefix("domain "))
+        else:
+            group = summary.metrics.by_environment.get(name)
+        return group.success_rate if group else None
+
+    left, right, top, bottom = 48, 16, 16, 90
     plot_w, plot_h = width - left - right, height - top - bottom
-    group_w = plot_w / len(domains)
-    bar_w = min(48.0, max(2.0, (group_w * 0.8) / len(summaries)))
+    group_w = plot_w / len(groups)
+    bar_w = min(48.0, max(2.0, (group_w * 0.8) / len(runs)))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        'aria-label="Success rate per domain and model" class="chart">'
+        'aria-label="Success rate per environment and model, with 95% intervals" class="chart">'
     ]
     for tick in range(0, 101, 25):
         y = top + plot_h * (1 - tick / 100)
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>')
         parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="axis">{tick}%</text>')
-    for g, domain in enumerate(domains):
-        x0 = left + (g + 0.5) * group_w - bar_w * len(summaries) / 2  # the group's bars, centred
-        for m, summary in enumerate(summaries):
-            group = summary.metrics.by_domain.get(domain)
-            if group is None:
+    base = top + plot_h
+    for g, name in enumerate(groups):
+        x0 = left + (g + 0.5) * group_w - bar_w * len(runs) / 2  # the group's bars, centred
+        for m, run in enumerate(runs):
+            value = estimate(run.summary, name)
+            if value is None:
                 continue
-            value = group.success_rate.value
-            bar_h = plot_h * value
             x = x0 + m * bar_w
-            title = html.escape(f"{summary.label} — {domain}: {_percent(value)}% ({group.episodes} episodes)")
-            parts.append(
-                f'<rect x="{x:.1f}" y="{top + plot_h - bar_h:.1f}" width="{bar_w * 0.9:.1f}" height="{bar_h:.1f}" '
-                f'fill="{PALETTE[m % len(PALETTE)]}"><title>{title}</title></rect>'
+            bar_h = max(plot_h * value.value, 1.5)  # a 0 % bar is still a visible mark
+            colour = PALETTE[m % len(PALETTE)]
+            title = html.escape(
+                f"{run.summary.label} — {name}: {_percent(value.value)}% "
+                f"[{_percent(value.low)}, {_percent(value.high)}]"
             )
+            parts.append(
+                f'<rect x="{x:.1f}" y="{base - bar_h:.1f}" width="{bar_w * 0.9:.1f}" height="{bar_h:.1f}" '
+                f'fill="{colour}" class="bar"><title>{title}</title></rect>'
+            )
+            if value.high > value.low:
+                cx = x + bar_w * 0.45
+                y_low, y_high = base - plot_h * value.low, base - plot_h * value.high
+                parts.append(
+                    f'<path d="M{cx:.1f},{y_low:.1f}V{y_high:.1f}M{cx - 3:.1f},{y_low:.1f}h6M{cx - 3:.1f},'
+                    f'{y_high:.1f}h6" class="errorbar"/>'
+                )
+            if value.value == 0:
+                parts.append(
+                    f'<text x="{x + bar_w * 0.45:.1f}" y="{base - 4:.1f}" text-anchor="middle" class="zero">0</text>'
+                )
+        label_x = left + (g + 0.5) * group_w
         parts.append(
-            f'<text x="{left + (g + 0.5) * group_w:.1f}" y="{top + plot_h + 18}" text-anchor="middle" class="axis">'
-            f"{html.escape(domain)}</text>"
+            f'<text x="{label_x:.1f}" y="{base + 14}" text-anchor="end" class="axis" '
+            f'transform="rotate(-30 {label_x:.1f} {base + 14})">{html.escape(name)}</text>'
         )
-    for m, summary in enumerate(summaries):
+    for m, run in enumerate(runs):
         x = left + (m % 4) * (plot_w / 4)
-        y = top + plot_h + 38 + (m // 4) * 16
+        y = base + 62 + (m // 4) * 16
         parts.append(f'<rect x="{x:.1f}" y="{y - 9}" width="10" height="10" fill="{PALETTE[m % len(PALETTE)]}"/>')
-        parts.append(f'<text x="{x + 14:.1f}" y="{y}" class="legend">{html.escape(summary.label)}</text>')
+        parts.append(f'<text x="{x + 14:.1f}" y="{y}" class="legend">{html.escape(run.summary.label)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
 
+domain_chart_svg = chart_svg
+
+
 SORT_SCRIPT = """
+document.querySelectorAll("table.sortable").forEach(function (t) { t.dataset.ready = "sortable"; });
 document.querySelectorAll("table.sortable th").forEach(function (header, index) {
   header.addEventListener("click", function () {
     var table = header.closest("table"), body = table.tBodies[0];
@@ -201,32 +365,38 @@ th[aria-sort="descending"]::after { content: " ▼"; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .chart { max-width: 820px; margin-top: 1.5rem; }
 .chart .grid { stroke: #e5e5e5; }
-.chart .axis, .chart .legend { font-size: 11px; fill: #444; }
+.chart .axis, .chart .legend, .chart .zero { font-size: 11px; fill: #444; }
+.chart .errorbar { stroke: #222; stroke-width: 1.2; fill: none; }
 """
 
 
-def render_html(summaries: Sequence[RunSummary]) -> str:
-    intro = (
-        "Every row is a real run of <code>envfactory eval</code>. Click a column to sort. Success rate with a "
-        "Wilson 95% interval; mean reward and pass^k (tau2-bench's definition) averaged over tasks."
-    )
-    body = [f"<h1>envfactory-gym leaderboard</h1><p>{intro}</p>"]
-    if summaries:
-        columns, rows = table(summaries)
-        head = "".join(
-            f'<th data-type="{"number" if c.numeric else "text"}">{html.escape(c.title)}</th>' for c in columns
-        )
-        lines = []
-        for row in rows:
-            cells = "".join(
-                f'<td class="{"num" if c.numeric else "text"}" data-value="{html.escape(str(value))}">'
-                f"{html.escape(text)}</td>"
-                for c, (text, value) in zip(columns, row, strict=True)
+def render_html(items: Sequence[Run | RunSummary], *, links_from: Path | None = None) -> str:
+    intro = html.escape(INTRO).replace("`envfactory eval`", "<code>envfactory eval</code>")
+    body = [f"<h1>envfactory-gym leaderboard</h1><p>{intro} Click a column to sort.</p>"]
+    if items:
+        for group in comparable_groups(items):
+            columns, rows = table(group.runs, links_from=links_from)
+            head = "".join(
+                f'<th data-type="{"number" if c.numeric else "text"}">{html.escape(c.title)}</th>' for c in columns
             )
-            lines.append(f"<tr>{cells}</tr>")
-        body.append(f'<table class="sortable"><thead><tr>{head}</tr></thead><tbody>{"".join(lines)}</tbody></table>')
-        body.append("<h2>Success rate per domain</h2>")
-        body.append(domain_chart_svg(summaries))
+            lines = []
+            for row in rows:
+                cells = []
+                for c, (text, value) in zip(columns, row, strict=True):
+                    shown = html.escape(text)
+                    if c.title == "Transcripts" and links_from is not None:
+                        shown = f'<a href="{html.escape(text)}">{shown}</a>'
+                    cells.append(
+                        f'<td class="{"num" if c.numeric else "text"}" data-value="{html.escape(str(value))}">'
+                        f"{shown}</td>"
+                    )
+                lines.append(f"<tr>{''.join(cells)}</tr>")
+            body.append(f"<h2>{html.escape(group.title)}</h2>")
+            body.append(
+                f'<table class="sortable" data-task-set="{html.escape(group.tasks_hash)}"><thead><tr>{head}</tr>'
+                f"</thead><tbody>{''.join(lines)}</tbody></table>"
+            )
+            body.append(chart_svg(group.runs))
     else:
         body.append("<p>No results yet: run <code>envfactory demo</code> or <code>envfactory eval</code>.</p>")
     return (
@@ -238,13 +408,23 @@ def render_html(summaries: Sequence[RunSummary]) -> str:
 
 
 def render_leaderboard(
-    results_dir: str | Path = RESULTS_DIR, output_dir: str | Path = LEADERBOARD_DIR
+    results_dir: str | Path | Sequence[str | Path] = RESULTS_DIR, output_dir: str | Path = LEADERBOARD_DIR
 ) -> tuple[list[RunSummary], Path, Path]:
-    """Write ``LEADERBOARD.md`` and ``index.html`` from the summaries in ``results_dir``."""
-    summaries = load_summaries(results_dir)
+    """Write ``LEADERBOARD.md`` and ``index.html`` from the summaries under ``results_dir`` (one or several).
+
+    Nothing is written when a directory is missing or a summary is invalid (:class:`LeaderboardError`).
+    """
+    directories = [results_dir] if isinstance(results_dir, str | Path) else list(results_dir)
+    runs = load_runs(*directories, required=False)
+    markdown, page = render_runs(runs, output_dir)
+    return [run.summary for run in runs], markdown, page
+
+
+def render_runs(runs: Sequence[Run], output_dir: str | Path) -> tuple[Path, Path]:
+    """Write both pages for runs already loaded (see :func:`load_runs`)."""
     output = Path(output_dir)
     output.mkdir(parents=True, exist_ok=True)
     markdown, page = output / "LEADERBOARD.md", output / "index.html"
-    markdown.write_text(render_markdown(summaries), encoding="utf-8")
-    page.write_text(render_html(summaries), encoding="utf-8")
-    return summaries, markdown, page
+    markdown.write_text(render_markdown(runs, links_from=output), encoding="utf-8")
+    page.write_text(render_html(runs, links_from=output), encoding="utf-8")
+    return markdown, page

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from envfactory_gym.cli import app
@@ -17,11 +18,39 @@ def invoke(*args: str, input: str | None = None):  # type: ignore[no-untyped-def
     return runner.invoke(app, list(args), input=input, env={"COLUMNS": "200"})
 
 
-def test_list_shows_the_travel_environments_with_tool_and_task_counts() -> None:
+def test_list_in_a_pipe_json_and_bad_domain() -> None:
+    result = invoke("list")  # CliRunner is not a terminal: one tab-separated line per environment
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].split("\t")[:3] == ["domain", "environment", "gym_id"]
+    assert sum("envfactory/travel_booking-v0" in line for line in lines) == 1
+    data = json.loads(invoke("list", "--json").output)
+    airline = next(row for row in data["environments"] if row["environment"] == "airline")
+    assert airline["tools"] == 14 and airline["tasks"] == 160 and data["domains"][0]["gym_id"] == "envfactory/travel-v0"
+    bad = invoke("list", "--domain", "nosuch")
+    assert bad.exit_code == 2 and "unknown domain 'nosuch'" in bad.output
+    assert invoke("list", "--domain", "finance").exit_code == 1  # planned only: nothing implemented
+    described = json.loads(invoke("describe", "airline", "--json").output)
+    assert described["env_id"] == "airline" and len(described["tools"]) == 14 and described["tables"]
+    assert invoke("--version").output.startswith("envfactory-gym ")
+
+
+def test_synth_never_overwrites_the_packaged_tasks_without_the_flag() -> None:
+    from envfactory_gym.tasks import task_file
+
+    before = task_file("travel", "airline").read_bytes()
+    result = invoke("synth", "airline", "--n", "5", "--seed", "1")
+    assert result.exit_code == 2 and "--write-packaged" in result.output
+    assert task_file("travel", "airline").read_bytes() == before
+
+
+def test_list_shows_the_travel_environments_with_tool_and_task_counts(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rich.console import Console
+
     from envfactory_gym.commands import explore
 
-    for width in (80, 200):  # a narrow terminal folds cells; it never cuts an id short
-        explore.console.width = width
+    for width in (80, 200):  # ids never wrap or get cut, at any terminal width
+        monkeypatch.setattr(explore, "console", Console(force_terminal=True, width=width, color_system=None))
         result = invoke("list")
         assert result.exit_code == 0, result.output
         assert "11 / 85" in result.output and "environments implemented" in result.output

@@ -78,16 +78,21 @@ def test_markdown_ranks_runs_with_intervals_and_pass_k(results_dir: Path) -> Non
     summaries = load_summaries(results_dir)
     assert [s.label for s in summaries] == ["oracle", "<b>random</b>"]
     markdown = render_markdown(summaries)
-    header, _, first, second = markdown.split("\n\n")[2].splitlines()[:4]
-    assert "pass^1 %" in header and "pass^2 %" in header and "finance success %" in header
-    assert first.startswith("| 1 | oracle | oracle | test | 3 | 2 | 100.0 [")
-    assert second.startswith("| 2 | <b>random</b> | random:seed=1 |")
+    heading, header, _, first, second = (
+        markdown.split("\n\n", 2)[2].splitlines()[:6][0:1] + markdown.split("\n\n")[3].splitlines()[:4]
+    )
+    assert heading.startswith("## test split, 3 tasks")
+    assert "pass^1 % [95% CI]" in header and "pass^2 % [95% CI]" in header and "test_bank success %" in header
+    assert "Date" in header and "Tokens / episode" in header and "Agent s / episode" in header
+    assert first.startswith("| 1 | oracle | oracle | 20") and "| test | 3 | 2 | 100.0 [" in first
+    assert second.startswith("| 2 | <b>random</b> | random (seed=1) |")
 
 
 def test_html_page_is_self_contained_sortable_and_escaped(results_dir: Path) -> None:
     page = render_html(load_summaries(results_dir))
-    assert '<table class="sortable">' in page and "aria-sort" in page and "<svg" in page
-    assert "src=" not in page and "href=" not in page and "@import" not in page  # nothing fetched
+    assert '<table class="sortable"' in page and "aria-sort" in page and "<svg" in page
+    assert "src=" not in page and "http" not in page.replace("http://www.w3.org/2000/svg", "")  # nothing fetched
+    assert "@import" not in page and 'class="errorbar"' in page
     assert "<b>random</b>" not in page and "&lt;b&gt;random&lt;/b&gt;" in page
     assert page.count("<rect") >= 2 + 2  # one bar per (domain, run) and one legend swatch per run
     assert 'data-value="1.0"' in page  # sorting uses the numeric value, not the shown text

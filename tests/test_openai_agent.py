@@ -176,9 +176,7 @@ def test_unusable_replies_become_errors_the_model_sees(server: Any, tmp_path: Pa
     assert record.success and record.steps == 3
 
 
-@pytest.mark.parametrize(
-    ("status", "headers"), [(500, {}), (503, {}), (429, {"Retry-After": "0"})], ids=["500", "503", "429"]
-)
+@pytest.mark.parametrize(("status", "headers"), [(503, {}), (429, {"Retry-After": "0"})], ids=["503", "429"])
 def test_server_errors_and_rate_limits_are_retried(server: Any, tmp_path: Path, status: int, headers: dict) -> None:
     def script(body: dict[str, Any], attempt: int) -> Reply:
         if attempt == 1:
@@ -189,6 +187,33 @@ def test_server_errors_and_rate_limits_are_retried(server: Any, tmp_path: Path, 
     (record,) = run(endpoint.url, tmp_path).records
     assert record.success and len(endpoint.requests) == 3
     assert endpoint.requests[0] == endpoint.requests[1]  # the same request, sent again
+
+
+def test_a_500_is_a_failed_agent_turn_not_a_retry(server: Any, tmp_path: Path) -> None:
+    # transformers serve answers 500 for a model output it cannot parse: the same request would fail again.
+    def script(body: dict[str, Any], attempt: int) -> Reply:
+        if attempt == 1:
+            return 500, {"error": {"message": "could not parse the tool call"}}, {}, 0.0
+        return 200, competent_model(body), {}, 0.0
+
+    endpoint = server(script)
+    (record,) = run(endpoint.url, tmp_path).records
+    assert endpoint.requests[0] != endpoint.requests[1]  # not resent: the model saw an error and went on
+    assert endpoint.requests[1]["messages"][-1]["role"] == "tool"
+    assert record.usage["server_errors"] == 1 and record.success
+
+
+def test_an_unreachable_server_fails_before_any_episode(tmp_path: Path) -> None:
+    import socket
+
+    from envfactory_gym.agents.base import AgentConfigError
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(AgentConfigError, match="Cannot reach the model server"):
+        run(f"http://127.0.0.1:{port}/v1", tmp_path)
+    assert not (tmp_path / "run.jsonl").exists() and not (tmp_path / "run.summary.json").exists()
 
 
 def test_a_timeout_is_retried(server: Any, tmp_path: Path) -> None:

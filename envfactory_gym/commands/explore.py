@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from envfactory_gym import registry
+from envfactory_gym.commands import fail
 from envfactory_gym.database import EpisodeDatabase, get_snapshot
 from envfactory_gym.tasks import load_tasks
 
@@ -22,39 +23,77 @@ def _task_count(env_id: str) -> int:
     return len(load_tasks(domain, env_id)) if domain else 0
 
 
-def list_environments(
-    domain: str | None = typer.Option(None, "--domain", "-d", help="Only this domain."),
-    all_planned: bool = typer.Option(False, "--all", help="Also list catalog environments not implemented yet."),
-) -> None:
-    """List environments and domains with their tool and task counts."""
+def _catalog_rows(domain: str | None, all_planned: bool) -> list[dict[str, object]]:
     implemented = registry.implemented()
-    table = Table(title="envfactory-gym environments")
-    for column in ("domain", "environment", "gym id", "tools", "tasks", "modeled on", "compatible with"):
-        # Fold rather than truncate: the ids are what people copy from this table, in any terminal width.
-        table.add_column(column, overflow="fold")
+    rows: list[dict[str, object]] = []
     for entry in registry.catalog().values():
         if domain and entry.domain != domain:
             continue
         if entry.env_id not in implemented and not all_planned:
             continue
+        row: dict[str, object] = {
+            "domain": entry.domain,
+            "environment": entry.env_id,
+            "implemented": entry.env_id in implemented,
+            "gym_id": None,
+            "tools": None,
+            "tasks": None,
+            "planned_tools": len(entry.reference_tools),
+            "modeled_on": entry.modeled_on,
+            "compatible_with": (entry.compatible_with or "").split(" (")[0] or None,
+        }
         if entry.env_id in implemented:
-            definition = registry.load_definition(entry.env_id)
-            tools, tasks, gym_name = (
-                str(len(definition.tools)),
-                str(_task_count(entry.env_id)),
-                registry.gym_id(entry.env_id),
+            row.update(
+                gym_id=registry.gym_id(entry.env_id),
+                tools=len(registry.load_definition(entry.env_id).tools),
+                tasks=_task_count(entry.env_id),
             )
-        else:
-            tools, tasks, gym_name = f"({len(entry.reference_tools)} planned)", "-", "-"
-        compat = (entry.compatible_with or "").split(" (")[0]
-        table.add_row(entry.domain, entry.env_id, gym_name, tools, tasks, entry.modeled_on, compat)
+        rows.append(row)
+    return rows
+
+
+def list_environments(
+    domain: str | None = typer.Option(None, "--domain", "-d", help="Only this domain."),
+    all_planned: bool = typer.Option(False, "--all", help="Also list catalog environments not implemented yet."),
+    as_json: bool = typer.Option(False, "--json", help="Print the rows as JSON (one object per environment)."),
+) -> None:
+    """List environments and domains with their tool and task counts."""
+    if domain is not None and domain not in registry.domains():
+        raise fail(f"unknown domain {domain!r}; domains: {', '.join(registry.domains())}.")
+    rows = _catalog_rows(domain, all_planned)
+    if not rows:
+        raise fail(f"no implemented environments in {domain!r}; add --all for the planned ones.", 1)
+    implemented = registry.implemented()
+    domain_rows = [d for d in registry.domains() if registry.domain_envs(d) and (domain is None or d == domain)]
+    if as_json:
+        domains = [
+            {"domain": d, "gym_id": registry.gym_id(d), "tasks": len(load_tasks(d, "domain"))} for d in domain_rows
+        ]
+        typer.echo(json.dumps({"environments": rows, "domains": domains}, indent=2))
+        return
+    columns = ("domain", "environment", "gym_id", "tools", "tasks", "modeled_on", "compatible_with")
+    if not console.is_terminal:
+        # A pipe or a file: one tab-separated line per environment, never wrapped, for grep, cut and awk.
+        typer.echo("\t".join(columns))
+        for row in rows:
+            tools = row["tools"] if row["implemented"] else f"({row['planned_tools']} planned)"
+            cells = {**row, "tools": tools}
+            typer.echo("\t".join("-" if cells[c] is None else str(cells[c]) for c in columns))
+        return
+    table = Table(title="envfactory-gym environments")
+    for column in columns:
+        # The ids are what people copy from this table: they never wrap or get cut, other columns fold.
+        no_wrap = column in {"environment", "gym_id"}
+        table.add_column(column.replace("_", " "), no_wrap=no_wrap, overflow="ignore" if no_wrap else "fold")
+    for row in rows:
+        tools = str(row["tools"]) if row["implemented"] else f"({row['planned_tools']} planned)"
+        table.add_row(*(tools if c == "tools" else "-" if row[c] is None else str(row[c]) for c in columns))
     console.print(table)
     per_domain = Counter(implemented.values())
     summary = ", ".join(
         f"{d}: {per_domain.get(d, 0)}/{n}" for d, n in Counter(e.domain for e in registry.catalog().values()).items()
     )
     console.print(f"{len(implemented)} / {len(registry.catalog())} environments implemented ({summary}).")
-    domain_rows = [d for d in registry.domains() if registry.domain_envs(d)]
     if domain_rows:
         console.print(
             "Domain environments: "
@@ -62,39 +101,70 @@ def list_environments(
         )
 
 
+def _first_paragraph(text: str) -> str:
+    return " ".join(text.strip().split("\n\n")[0].split())
+
+
 def describe(
     env_id: str = typer.Argument(..., help="Environment id, e.g. airline."),
     schemas: bool = typer.Option(False, "--schemas", help="Print every tool's full JSON schema."),
     seed: int | None = typer.Option(None, help="Seed of the database to describe."),
+    as_json: bool = typer.Option(False, "--json", help="Print tools (full schemas) and tables as JSON."),
 ) -> None:
     """Show an environment's tools (with schemas) and its tables with row counts."""
     try:
         definition = registry.load_definition(env_id)
     except KeyError as exc:
-        raise typer.BadParameter(str(exc)) from None
-    console.print(f"[bold]{definition.env_id}[/bold] ({definition.domain}) — {definition.description.splitlines()[0]}")
-    tools = Table(title="tools")
+        raise fail(str(exc.args[0])) from None
+    snapshot = get_snapshot(definition, seed)
+    database = EpisodeDatabase(snapshot)
+    try:
+        tables = [
+            {
+                "table": name,
+                "rows": database.raw.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0],
+                "columns": list(info.columns),
+            }
+            for name, info in snapshot.tables.items()
+        ]
+    finally:
+        database.close()
+    if as_json:
+        payload = {
+            "env_id": definition.env_id,
+            "domain": definition.domain,
+            "description": definition.description,
+            "seed": snapshot.seed,
+            "tools": [{"kind": spec.kind, **spec.openai_schema()} for spec in definition.tools.values()],
+            "tables": tables,
+        }
+        typer.echo(json.dumps(payload, indent=2))
+        return
+    console.print(
+        f"[bold]{definition.env_id}[/bold] ({definition.domain}) — {definition.description.splitlines()[0]}",
+        soft_wrap=True,
+    )
+    tool_table = Table(title="tools")
     for column in ("tool", "kind", "parameters", "description"):
-        tools.add_column(column)
+        # Descriptions wrap at word boundaries, never cut mid-word.
+        tool_table.add_column(
+            column, no_wrap=column == "tool", overflow="fold" if column == "parameters" else "ellipsis"
+        )
     for spec in definition.tools.values():
         required = set(spec.parameters.get("required", []))
         params = ", ".join(p + ("" if p in required else "?") for p in spec.parameters.get("properties", {}))
-        tools.add_row(spec.name, spec.kind, params, spec.description[:90])
-    console.print(tools)
+        tool_table.add_row(spec.name, spec.kind, params, _first_paragraph(spec.description))
+    console.print(tool_table)
     if schemas:
         for spec in definition.tools.values():
             console.print_json(json.dumps(spec.openai_schema()))
-    snapshot = get_snapshot(definition, seed)
-    database = EpisodeDatabase(snapshot)
-    tables = Table(title=f"tables (seed {snapshot.seed}, {snapshot.size_bytes / 1024:.0f} KiB)")
-    tables.add_column("table")
-    tables.add_column("rows", justify="right")
-    tables.add_column("columns")
-    for name, info in snapshot.tables.items():
-        count = database.raw.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0]
-        tables.add_row(name, str(count), ", ".join(info.columns))
-    console.print(tables)
-    database.close()
+    table = Table(title=f"tables (seed {snapshot.seed}, {snapshot.size_bytes / 1024:.0f} KiB)")
+    table.add_column("table", no_wrap=True)
+    table.add_column("rows", justify="right")
+    table.add_column("columns", overflow="fold")
+    for row in tables:
+        table.add_row(str(row["table"]), str(row["rows"]), ", ".join(row["columns"]))  # type: ignore[arg-type]
+    console.print(table)
 
 
 PLAY_HELP = """Commands:

@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from envfactory_gym import registry
+from envfactory_gym.commands import fail
 from envfactory_gym.synthesis.pipeline import synthesis_record
 from envfactory_gym.tasks import Task, task_file, write_tasks
 
@@ -28,7 +29,10 @@ def synth(
     name: str = typer.Argument(..., help="Environment id or domain."),
     n: int = typer.Option(150, "--n", min=1, help="Number of tasks."),
     seed: int = typer.Option(0, "--seed", help="Synthesis seed (same seed, same tasks)."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="JSONL path (default: the packaged task file)."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="JSONL path to write the tasks to."),
+    write_packaged: bool = typer.Option(
+        False, "--write-packaged", help="Replace the packaged task file (domains/<domain>/tasks/) instead of -o."
+    ),
     refine_url: str | None = typer.Option(None, help="OpenAI-compatible base URL of an optional LLM refiner."),
     refine_model: str = typer.Option("", help="Model name for the refiner."),
     conversational: bool = typer.Option(
@@ -39,6 +43,13 @@ def synth(
     from envfactory_gym.synthesis.pipeline import SynthesisConfig, synthesize
 
     domain, env_ids = _resolve(name)
+    if (output is None) == (not write_packaged):
+        message = (
+            "Give --output PATH, or --write-packaged to replace the packaged task file."
+            if output is None
+            else "Give --output or --write-packaged, not both."
+        )
+        raise fail(message)
     refiner = None
     if refine_url:
         from envfactory_gym.synthesis.refine import LLMRefiner

@@ -20,6 +20,16 @@ NAME_HELP = "Environment id or domain, e.g. airline or travel (optional with --t
 OUTPUT_HELP = "Where to write: a .jsonl/.json or .parquet file, or a folder (datasets' save_to_disk)."
 
 
+def _check_output(output: Path) -> None:
+    from envfactory_gym.commands import fail
+    from envfactory_gym.export import dataset_kind
+
+    try:
+        dataset_kind(output)
+    except (ValueError, FileExistsError) as exc:
+        raise fail(str(exc)) from None
+
+
 def _tasks(name: str | None, split: str, tasks_file: Path | None, limit: int | None) -> list:
     from envfactory_gym.export import select_tasks
 
@@ -48,6 +58,7 @@ def export_sft(
 
     if tool_schemas not in ("engine", "trl"):
         raise typer.BadParameter("--tool-schemas must be engine or trl.")
+    _check_output(output)
     tasks = _tasks(name, split, tasks_file, limit)
     report = ExportReport()
     records = sft_records(tasks, tool_schemas=tool_schemas, report=report)  # type: ignore[arg-type]
@@ -71,6 +82,7 @@ def export_rl(
     """Task prompts with task ids and environment names, for GRPO (TRL, or verl with --verl)."""
     from envfactory_gym.export import rl_records, write_dataset
 
+    _check_output(output)
     tasks = _tasks(name, split, tasks_file, limit)
     if verl:
         from envfactory_gym.integrations.verl import verl_records
