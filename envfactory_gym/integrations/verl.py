@@ -427,9 +427,19 @@ def agent_loop_class() -> type:
         from verl.experimental.agent_loop.agent_loop import AgentLoopBase, register
     except ImportError as exc:
         raise ImportError(VERL_MISSING) from exc
+    from verl.experimental.agent_loop import agent_loop as verl_agent_loop
+
     cls = type("EnvfactoryAgentLoop", (EpisodeAgentLoop, AgentLoopBase), {"__module__": __name__})
     cls.__qualname__ = "EnvfactoryAgentLoop"
-    return register(AGENT_NAME)(cls)
+    # The worker puts the YAML entry (with tasks_file, max_episode_steps, env_pool) into verl's registry
+    # under our name; building the class lazily (hydra resolving its _target_) must not reset that entry to
+    # a bare one, or later trajectories would lose the options.
+    registry = getattr(verl_agent_loop, "_agent_loop_registry", {})
+    configured = registry.get(AGENT_NAME)
+    registered = register(AGENT_NAME)(cls)
+    if configured is not None and len(configured) > 1:
+        registry[AGENT_NAME] = configured
+    return registered
 
 
 @functools.cache
