@@ -342,20 +342,34 @@ def check_isolation(name: str, tasks: Sequence[Task]) -> tuple[bool, str]:
 
 
 def verify(
-    name: str, *, fuzz_actions: int = DEFAULT_FUZZ_ACTIONS, probes: bool = True, tasks: Sequence[Task] | None = None
+    name: str,
+    *,
+    fuzz_actions: int = DEFAULT_FUZZ_ACTIONS,
+    probes: bool = True,
+    tasks: Sequence[Task] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> VerifyReport:
-    """Run every check for an environment or domain (on its packaged tasks unless ``tasks`` is given)."""
+    """Run every check for an environment or domain (on its packaged tasks unless ``tasks`` is given).
+
+    ``progress``, when given, is called with each check's name just before that check runs.
+    """
     _, env_ids = registry.resolve(name)
     tasks = list(tasks) if tasks is not None else all_tasks(name)
     report = VerifyReport(name)
-    report.checks.append(_timed("schemas", lambda: check_schemas(env_ids)))
-    report.checks.append(_timed("check_env", lambda: check_gym(name)))
-    report.checks.append(_timed("determinism", lambda: check_determinism(env_ids, name, tasks)))
-    report.checks.append(_timed("tasks", lambda: check_tasks(env_ids, tasks)))
-    report.checks.append(_timed("oracle", lambda: check_oracle(name, tasks)))
-    report.checks.append(_timed("lint", lambda: check_lint(tasks)))
+    checks: list[tuple[str, Callable[[], tuple[bool, str]]]] = [
+        ("schemas", lambda: check_schemas(env_ids)),
+        ("check_env", lambda: check_gym(name)),
+        ("determinism", lambda: check_determinism(env_ids, name, tasks)),
+        ("tasks", lambda: check_tasks(env_ids, tasks)),
+        ("oracle", lambda: check_oracle(name, tasks)),
+        ("lint", lambda: check_lint(tasks)),
+    ]
     if probes:
-        report.checks.append(_timed("probes", lambda: check_probes(name, tasks)))
-    report.checks.append(_timed("fuzz", lambda: check_fuzz(name, tasks, fuzz_actions)))
-    report.checks.append(_timed("isolation", lambda: check_isolation(name, tasks)))
+        checks.append(("probes", lambda: check_probes(name, tasks)))
+    checks.append(("fuzz", lambda: check_fuzz(name, tasks, fuzz_actions)))
+    checks.append(("isolation", lambda: check_isolation(name, tasks)))
+    for check_name, check in checks:
+        if progress is not None:
+            progress(check_name)
+        report.checks.append(_timed(check_name, check))
     return report

@@ -118,3 +118,89 @@ def test_tasks_sample_prints_requests_and_lint_reports_the_mix() -> None:
     assert lint.exit_code == 0 and "no flags" in lint.output and "implicit intent" in lint.output
     assert invoke("tasks", "sample", "travel", "--split", "tset").exit_code != 0
     assert invoke("tasks", "sample", "no_such_env").exit_code != 0
+
+
+def _read_task_with_facts(domain: str, name: str, multi_env: bool = False):  # type: ignore[no-untyped-def]
+    from envfactory_gym.tasks import load_tasks
+
+    return next(
+        t
+        for t in load_tasks(domain, name)
+        if t.goal == "read" and t.required_facts and (len(t.env_ids) > 1) == multi_env
+    )
+
+
+def test_play_a_task_to_its_reward_with_the_gold_calls_typed_in() -> None:
+    task = _read_task_with_facts("travel", "airline")
+    calls = "".join(f"{c.tool} {json.dumps(c.arguments)}\n" for c in task.gold_calls)  # `<tool> {json}` lines
+    right = invoke("play", "airline", "--task", task.task_id, input=calls + "answer " + "; ".join(task.required_facts))
+    assert right.exit_code == 0, right.output
+    assert task.query.split()[0] in right.output and "Unknown tool" not in right.output
+    assert "reward 1 (success)" in right.output and "state: matches" in right.output
+    assert all(f"matched: {fact}" in right.output for fact in task.required_facts)
+    wrong = invoke("play", "airline", "--task", task.task_id, input=calls + "answer Sorry, I could not find it.\n")
+    assert wrong.exit_code == 0, wrong.output
+    assert "reward 0 (not a success)" in wrong.output and "reward 1" not in wrong.output
+    assert all(f"missing: {fact}" in wrong.output for fact in task.required_facts)
+
+
+def test_play_refuses_escape_sequences_and_help_lists_tools_and_commands() -> None:
+    result = invoke("play", "airline", input="\x1b[A\nhelp\nanswer hello\nquit\n")
+    assert result.exit_code == 0, result.output
+    assert "terminal escape sequence" in result.output
+    assert "unknown tool" not in result.output.lower() and "[A" not in result.output
+    help_output = result.output.split("\n> ")[2]
+    assert "get_user_details" in help_output  # `help` lists the tools and the commands
+    assert all(word in help_output for word in ("answer", "done", "quit", "help <tool>"))
+    assert "'answer' needs a task" in result.output  # the sandbox has no task to answer
+
+
+def test_play_a_domain_task_with_prefixed_tools_and_json_calls() -> None:
+    task = _read_task_with_facts("travel", "domain", multi_env=True)
+    calls = "".join(
+        json.dumps({"name": f"{c.env_id}__{c.tool}", "arguments": c.arguments}) + "\n" for c in task.gold_calls
+    )
+    result = invoke("play", "travel", "--task", task.task_id, input=calls + "answer " + "; ".join(task.required_facts))
+    assert result.exit_code == 0, result.output
+    assert "Unknown tool" not in result.output and "reward 1 (success)" in result.output
+    drawn = invoke("play", "travel", "--split", "test", "--seed", "3", input="done\n")  # a domain draws a task
+    assert drawn.exit_code == 0, drawn.output
+    assert "task travel-" in drawn.output and "reward " in drawn.output
+
+
+def test_play_an_unknown_task_or_name_is_one_error_line() -> None:
+    for args in (("airline", "--task", "airline-no-such"), ("travel", "--task", "nope"), ("no_such_env",)):
+        result = invoke("play", *args, input="quit\n")
+        assert result.exit_code != 0
+        assert len(result.output.strip().splitlines()) == 1 and result.output.startswith("error:"), result.output
+        assert "Traceback" not in result.output
+
+
+def test_graph_png_is_bounded_and_the_output_summarizes_unless_all_edges(tmp_path: Path) -> None:
+    import matplotlib.image
+    import networkx as nx
+
+    result = invoke("graph", "travel", "--output", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    edges = nx.read_graphml(tmp_path / "travel.graphml").number_of_edges()
+    height, width = matplotlib.image.imread(tmp_path / "travel.png").shape[:2]
+    assert max(height, width) <= 4000 and (tmp_path / "travel.png").stat().st_size < 10_000_000
+    assert edges > 1000 and len(result.stdout.splitlines()) <= 80  # a summary, not one line per edge
+    assert "top producer" in result.stdout and "--all-edges" in result.stdout
+    assert "graph travel: PNG" in result.stderr  # progress goes to stderr
+    full = invoke("graph", "weather", "--output", str(tmp_path), "--no-png", "--all-edges")
+    assert full.exit_code == 0, full.output
+    weather_edges = nx.read_graphml(tmp_path / "weather.graphml").number_of_edges()
+    assert len(full.stdout.splitlines()) >= weather_edges
+
+
+def test_verify_reports_each_check_as_progress_on_stderr() -> None:
+    from envfactory_gym.verify import verify
+
+    seen: list[str] = []
+    report = verify("test_bank", fuzz_actions=10, probes=False, progress=seen.append)
+    assert seen == [c.name for c in report.checks] and "probes" not in seen
+    result = invoke("verify", "test_bank", "--fuzz", "10", "--no-probes")
+    for check in seen:
+        assert f"verify test_bank: running check {check}" in result.stderr
+    assert "running check" not in result.stdout

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.status import Status
 from rich.table import Table
 
 from envfactory_gym import registry
-from envfactory_gym.commands import fail
+from envfactory_gym.commands import errors, fail
 from envfactory_gym.synthesis.pipeline import synthesis_record
 from envfactory_gym.tasks import Task, task_file, write_tasks
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 console = Console()
 
@@ -89,12 +94,35 @@ def synth(
         )
 
 
+class _Reporter:
+    """Progress on stderr: a live status line on a terminal, otherwise one plain line per step."""
+
+    def __init__(self) -> None:
+        self._status: Status | None = None
+
+    def __enter__(self) -> _Reporter:
+        if errors.is_terminal:
+            self._status = errors.status("starting…")
+            self._status.start()
+        return self
+
+    def __call__(self, message: str) -> None:
+        if self._status is not None:
+            self._status.update(message)
+        else:
+            errors.print(message, soft_wrap=True, highlight=False, markup=False)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._status is not None:
+            self._status.stop()
+
+
 def verify(
     name: str = typer.Argument(..., help="Environment id, domain, or 'all'."),
     fuzz: int = typer.Option(2000, "--fuzz", min=0, help="Fuzzed actions per environment."),
     no_probes: bool = typer.Option(False, "--no-probes", help="Skip the no-op/random/dump probes."),
 ) -> None:
-    """Run every verification check; exit non-zero if any fails."""
+    """Run every verification check; exit non-zero if any fails (progress goes to stderr)."""
     from envfactory_gym.verify import verify as run_verify
 
     if name == "all":
@@ -103,8 +131,15 @@ def verify(
         domain, env_ids = _resolve(name)
         targets = [*env_ids, domain] if domain else env_ids
     failed = []
-    for target in targets:
-        report = run_verify(target, fuzz_actions=fuzz, probes=not no_probes)
+    for number, target in enumerate(targets, 1):
+        prefix = f"[{number}/{len(targets)}] verify {target}" if len(targets) > 1 else f"verify {target}"
+        with _Reporter() as report_progress:
+            report = run_verify(
+                target,
+                fuzz_actions=fuzz,
+                probes=not no_probes,
+                progress=lambda check, prefix=prefix: report_progress(f"{prefix}: running check {check}…"),
+            )
         table = Table(title=f"verify {target}: {'PASSED' if report.passed else 'FAILED'}")
         for column in ("check", "result", "detail", "seconds"):
             table.add_column(column)
@@ -128,30 +163,81 @@ def verify(
         raise typer.Exit(code=1)
 
 
+_TOP_ROWS = 10
+
+
+def _graph_summary(name: str, dependency_graph: nx.MultiDiGraph) -> Table:
+    """Counts, then the busiest producers, consumers and fields (at most ~40 rows in all)."""
+    nodes = dependency_graph.nodes
+    edges = list(dependency_graph.edges(data=True))
+    writes = sum(1 for n in nodes if nodes[n]["kind"] == "write")
+    envs = {nodes[n]["env_id"] for n in nodes}
+    across = sum(1 for u, v, _ in edges if nodes[u]["env_id"] != nodes[v]["env_id"])
+    fields = Counter(data["field"] for _, _, data in edges)
+    out_edges = Counter(u for u, _, _ in edges)
+    in_edges = Counter(v for _, v, _ in edges)
+    isolated = sum(1 for n in nodes if not out_edges[n] and not in_edges[n])
+    table = Table(title=f"{name}: {len(nodes)} tools, {len(edges)} edges (summary)")
+    for column in ("item", "value", "edges out", "edges in"):
+        table.add_column(column)
+    table.add_row("environments", str(len(envs)), "", "")
+    table.add_row("tools", f"{len(nodes) - writes} read, {writes} write, {isolated} unlinked", "", "")
+    table.add_row("edges", f"{len({(u, v) for u, v, _ in edges})} tool pairs, {across} across envs", "", "")
+    table.add_row("fields", f"{len(fields)} distinct output fields", "", "")
+    table.add_section()
+    for label, counter in (("top producer", out_edges), ("top consumer", in_edges)):
+        for node, _ in counter.most_common(_TOP_ROWS):
+            table.add_row(label, node, str(out_edges[node]), str(in_edges[node]))
+        table.add_section()
+    for field_name, count in fields.most_common(_TOP_ROWS):
+        table.add_row("top field", field_name, str(count), "")
+    return table
+
+
 def graph(
     name: str = typer.Argument(..., help="Environment id or domain."),
     output: Path = typer.Option(Path("graphs"), "--output", "-o", help="Folder for the GraphML and PNG files."),
     png: bool = typer.Option(True, help="Also draw a PNG (needs matplotlib)."),
+    all_edges: bool = typer.Option(False, "--all-edges", help="Print every edge instead of a summary table."),
 ) -> None:
-    """Build the tool dependency graph; print its edges and export GraphML (and a PNG)."""
+    """Build the tool dependency graph; print a summary (or every edge) and export GraphML (and a PNG)."""
     from envfactory_gym.synthesis.graph import build_graph, draw_png, export_graphml
 
     _, env_ids = _resolve(name)
-    dependency_graph = build_graph([registry.load_definition(e) for e in env_ids])
-    table = Table(
-        title=f"{name}: {dependency_graph.number_of_nodes()} tools, {dependency_graph.number_of_edges()} edges"
-    )
-    for column in ("producer", "field", "consumer"):
-        table.add_column(column)
-    for producer, consumer, data in sorted(
-        dependency_graph.edges(data=True), key=lambda e: (e[0], e[2]["field"], e[1])
-    ):
-        table.add_row(producer, data["field"], consumer)
+    with _Reporter() as step:
+        definitions = []
+        for number, env_id in enumerate(env_ids, 1):
+            step(f"graph {name}: loading {env_id} ({number}/{len(env_ids)})…")
+            definitions.append(registry.load_definition(env_id))
+        step(f"graph {name}: linking output fields to parameters…")
+        dependency_graph = build_graph(definitions)
+        step(f"graph {name}: writing GraphML…")
+        written = [export_graphml(dependency_graph, output / f"{name}.graphml")]
+        if png:
+            written.append(
+                draw_png(
+                    dependency_graph,
+                    output / f"{name}.png",
+                    title=f"{name} tool dependency graph",
+                    progress=lambda stage: step(f"graph {name}: PNG: {stage}…"),
+                )
+            )
+    if all_edges:
+        table = Table(
+            title=f"{name}: {dependency_graph.number_of_nodes()} tools, {dependency_graph.number_of_edges()} edges"
+        )
+        for column in ("producer", "field", "consumer"):
+            table.add_column(column)
+        for producer, consumer, data in sorted(
+            dependency_graph.edges(data=True), key=lambda e: (e[0], e[2]["field"], e[1])
+        ):
+            table.add_row(producer, data["field"], consumer)
+    else:
+        table = _graph_summary(name, dependency_graph)
     console.print(table)
-    written = [export_graphml(dependency_graph, output / f"{name}.graphml")]
-    if png:
-        written.append(draw_png(dependency_graph, output / f"{name}.png", title=f"{name} tool dependency graph"))
-    console.print("Wrote " + ", ".join(str(p) for p in written))
+    if not all_edges:
+        console.print("Pass --all-edges to list every edge; the GraphML has them all with their field paths.")
+    console.print("Wrote " + ", ".join(str(p) for p in written), soft_wrap=True, highlight=False)
 
 
 tasks_app = typer.Typer(help="Read packaged task files: sample requests, lint their text.", no_args_is_help=True)

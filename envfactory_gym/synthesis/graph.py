@@ -9,7 +9,7 @@ consumes ``flight_number``). Edges may cross environments: that is how cross-env
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -150,36 +150,183 @@ def export_graphml(graph: nx.MultiDiGraph, path: str | Path) -> Path:
     return path
 
 
-def draw_png(graph: nx.MultiDiGraph, path: str | Path, title: str = "") -> Path:
-    """Draw the graph (write tools in orange, read tools in blue) with matplotlib's Agg backend."""
+#: The PNG is at most this many pixels on a side (figure inches × dpi).
+MAX_PNG_PIXELS = 4000
+#: Edge labels (field names) are drawn only on graphs with at most this many producer → consumer pairs.
+MAX_LABELLED_EDGES = 60
+EDGE_EXPLANATION = "edge = an output field feeding a parameter; see the GraphML for field names"
+_KIND_COLORS = {"write": "#f28e2b", "read": "#4e79a7"}
+
+
+def _cluster_layout(graph: nx.DiGraph, env_of: dict[str, str]) -> dict[str, tuple[float, float]]:
+    """One small circle of tools per environment, the environments themselves around a large circle."""
+    import math
+
+    envs = sorted(set(env_of.values()))
+    members = {env: sorted(n for n in graph if env_of[n] == env) for env in envs}
+    if len(envs) == 1:
+        return {n: (float(x), float(y)) for n, (x, y) in nx.circular_layout(members[envs[0]]).items()}
+    radii = {env: 0.35 * math.sqrt(len(nodes)) for env, nodes in members.items()}
+    # Space the cluster centres so that neighbouring clusters do not overlap.
+    big = max(1.0, sum(2.4 * r for r in radii.values()) / (2 * math.pi))
+    layout: dict[str, tuple[float, float]] = {}
+    for index, env in enumerate(envs):
+        angle = 2 * math.pi * index / len(envs)
+        cx, cy = big * math.cos(angle), big * math.sin(angle)
+        nodes = members[env]
+        for k, node in enumerate(nodes):
+            theta = 2 * math.pi * k / max(1, len(nodes))
+            layout[node] = (cx + radii[env] * math.cos(theta), cy + radii[env] * math.sin(theta))
+    return layout
+
+
+def draw_png(
+    graph: nx.MultiDiGraph,
+    path: str | Path,
+    title: str = "",
+    progress: Callable[[str], None] | None = None,
+) -> Path:
+    """Draw the graph with matplotlib's Agg backend into a PNG of at most ``MAX_PNG_PIXELS`` a side.
+
+    One environment: tools on a circle, write tools orange and read tools blue, field names on the edges
+    when there are few of them (``MAX_LABELLED_EDGES``). Several environments (a domain): one cluster per
+    environment, colored by environment, write tools as squares, and no edge labels.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    def step(message: str) -> None:
+        if progress is not None:
+            progress(message)
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    step("laying out")
     simple = nx.DiGraph(graph)
-    size = max(9.0, 0.75 * len(simple))
-    figure, axes = plt.subplots(figsize=(size, size))
-    # A circle keeps every tool apart (densely linked write tools pile up in force layouts).
-    layout = nx.circular_layout(sorted(simple))
-    colors = ["#f28e2b" if graph.nodes[n]["kind"] == "write" else "#4e79a7" for n in simple]
-    nx.draw_networkx_nodes(simple, layout, ax=axes, node_color=colors, node_size=700, alpha=0.9)
+    env_of = {n: graph.nodes[n]["env_id"] for n in simple}
+    envs = sorted(set(env_of.values()))
+    multi_env = len(envs) > 1
+    n_nodes = len(simple)
+    inches = min(20.0, max(10.0, 6.0 + 0.1 * n_nodes))
+    dpi = max(72, min(125, int(MAX_PNG_PIXELS / inches)))
+    figure, axes = plt.subplots(figsize=(inches, inches))
+    layout = _cluster_layout(simple, env_of)
+    node_size = 500 if n_nodes <= 30 else 220
+    font_size = 9 if n_nodes <= 30 else 6
+
+    step(f"drawing {n_nodes} tools")
+    handles: list[Line2D] = []
+    if multi_env:
+        palette = plt.get_cmap("tab20" if len(envs) > 10 else "tab10")
+        # tab20 pairs dark and light shades: take the dark ones first so neighbours in the legend differ.
+        order = [*range(0, palette.N, 2), *range(1, palette.N, 2)] if palette.N == 20 else list(range(palette.N))
+        env_color = {env: palette(order[i % len(order)]) for i, env in enumerate(envs)}
+        for kind, shape in (("read", "o"), ("write", "s")):
+            nodes = [n for n in simple if graph.nodes[n]["kind"] == kind]
+            nx.draw_networkx_nodes(
+                simple,
+                layout,
+                nodelist=nodes,
+                ax=axes,
+                node_color=[env_color[env_of[n]] for n in nodes],
+                node_shape=shape,
+                node_size=node_size,
+                alpha=0.95,
+            )
+        handles += [
+            Line2D([], [], marker="o", linestyle="", color=env_color[env], markersize=9, label=env) for env in envs
+        ]
+        handles += [
+            Line2D([], [], marker="o", linestyle="", color="#777777", markersize=8, label="read tool"),
+            Line2D([], [], marker="s", linestyle="", color="#777777", markersize=8, label="write tool"),
+        ]
+    else:
+        nx.draw_networkx_nodes(
+            simple,
+            layout,
+            ax=axes,
+            node_color=[_KIND_COLORS.get(graph.nodes[n]["kind"], "#4e79a7") for n in simple],
+            node_size=node_size,
+            alpha=0.9,
+        )
+        handles += [
+            Line2D([], [], marker="o", linestyle="", color=color, markersize=9, label=f"{kind} tool")
+            for kind, color in _KIND_COLORS.items()
+        ]
+
+    step(f"drawing {simple.number_of_edges()} edges")
+    within = [(u, v) for u, v in simple.edges if env_of[u] == env_of[v]]
+    across = [(u, v) for u, v in simple.edges if env_of[u] != env_of[v]]
+    many = simple.number_of_edges() > 300
+    edge_style = {"arrowsize": 6 if many else 10, "node_size": node_size, "width": 0.4 if many else 0.9}
     nx.draw_networkx_edges(
-        simple, layout, ax=axes, edge_color="#bbbbbb", arrowsize=10, node_size=700, connectionstyle="arc3,rad=0.08"
+        simple,
+        layout,
+        edgelist=within,
+        ax=axes,
+        edge_color="#9a9a9a",
+        alpha=0.5 if many else 0.8,
+        connectionstyle="arc3,rad=0.08",
+        **edge_style,
     )
-    nx.draw_networkx_labels(simple, layout, labels={n: graph.nodes[n]["tool"] for n in simple}, font_size=8, ax=axes)
+    if across:
+        nx.draw_networkx_edges(
+            simple,
+            layout,
+            edgelist=across,
+            ax=axes,
+            edge_color="#b07aa1",
+            alpha=0.25 if many else 0.6,
+            connectionstyle="arc3,rad=0.15",
+            **edge_style,
+        )
+    handles.append(Line2D([], [], color="#9a9a9a", label="edge within an environment"))
+    if across:
+        handles.append(Line2D([], [], color="#b07aa1", label="edge across environments"))
 
-    def short(fields: set[str]) -> str:
-        ordered = sorted(fields)
-        return ", ".join(ordered[:2]) + (f" +{len(ordered) - 2}" if len(ordered) > 2 else "")
+    labels = {n: graph.nodes[n]["tool"] for n in simple}
+    nx.draw_networkx_labels(
+        simple,
+        layout,
+        labels=labels,
+        font_size=font_size,
+        ax=axes,
+        bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.7},
+    )
 
-    edge_labels = {(u, v): short({d["field"] for d in graph.get_edge_data(u, v).values()}) for u, v in simple.edges}
-    nx.draw_networkx_edge_labels(simple, layout, edge_labels=edge_labels, font_size=6, ax=axes, alpha=0.8)
-    axes.set_title(title or "tool dependency graph")
+    labelled = not multi_env and simple.number_of_edges() <= MAX_LABELLED_EDGES
+    if labelled:
+
+        def short(fields: set[str]) -> str:
+            ordered = sorted(fields)
+            return ", ".join(ordered[:2]) + (f" +{len(ordered) - 2}" if len(ordered) > 2 else "")
+
+        edge_labels = {(u, v): short({d["field"] for d in graph.get_edge_data(u, v).values()}) for u, v in simple.edges}
+        nx.draw_networkx_edge_labels(simple, layout, edge_labels=edge_labels, font_size=7, ax=axes, alpha=0.8)
+        note = "edge label = the output field(s) feeding a parameter"
+    else:
+        note = EDGE_EXPLANATION
+    axes.set_title(
+        f"{title or 'tool dependency graph'}\n{n_nodes} tools, {graph.number_of_edges()} field links "
+        f"({simple.number_of_edges()} producer → consumer pairs)",
+        fontsize=13,
+    )
+    axes.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(0.0, 1.0),
+        fontsize=9,
+        framealpha=0.85,
+        ncol=2 if len(handles) > 12 else 1,
+    )
+    axes.text(0.5, -0.01, note, transform=axes.transAxes, ha="center", va="top", fontsize=10, color="#444444")
     axes.axis("off")
+    axes.margins(0.08)
     figure.tight_layout()
-    figure.savefig(path, dpi=110)
+    step("writing PNG")
+    figure.savefig(path, dpi=dpi)
     plt.close(figure)
     return path
