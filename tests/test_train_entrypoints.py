@@ -201,3 +201,24 @@ def test_grpo_entry_point_trains_in_the_environments(tiny_model: Path, counter_t
     assert ANSWER in calls
     assert [p.name for p in result.checkpoints] == ["checkpoint-1", "checkpoint-2"]
     assert (result.output_dir / "model.safetensors").is_file()
+
+
+def test_sft_with_every_example_past_max_length_is_a_clear_error(
+    tiny_model: Path,  # noqa: F811
+    counter_tasks: Path,
+    tmp_path: Path,
+) -> None:
+    """TRL silently drops conversations whose assistant turns all fall past max_length; the run says so."""
+    settings = [
+        f"model.name_or_path={tiny_model}",
+        "model.build_tiny=false",
+        f"output_dir={tmp_path / 'sft'}",
+        "data.environments=[]",
+        f"data.tasks_file={counter_tasks}",
+        "trainer.max_steps=1",
+        "trainer.max_length=16",
+    ]
+    args = ["train", "sft", "--config", str(CONFIGS / "tiny-cpu-sft.yaml"), *[f"--set={o}" for o in settings]]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code != 0
+    assert "No training example is left" in result.output and "max_length=16" in result.output

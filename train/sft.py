@@ -60,14 +60,24 @@ def build_sft_trainer(config: SFTRunConfig, **trainer_kwargs: Any) -> Any:
     if not args.assistant_only_loss:
         log.warning("assistant_only_loss is off: the loss also covers prompts and tool results.")
     tokenizer = AutoTokenizer.from_pretrained(model)
-    return SFTTrainer(
+    dataset = sft_dataset(config)
+    trainer = SFTTrainer(
         model=model,
         args=args,
-        train_dataset=sft_dataset(config),
+        train_dataset=dataset,
         processing_class=tokenizer,
         peft_config=peft_config(config.lora),
         **trainer_kwargs,
     )
+    # TRL drops a conversation whose assistant turns all fall past max_length: a run with none left would
+    # "train" on nothing (num_samples=0) instead of saying why.
+    if len(dataset) and not len(trainer.train_dataset):
+        raise ConfigError(
+            f"No training example is left: all {len(dataset)} conversations lose their assistant turns to "
+            f"trainer.max_length={args.max_length} tokens (the tool schemas and system prompt come first). "
+            "Raise trainer.max_length or train on fewer environments per episode."
+        )
+    return trainer
 
 
 def run_sft(config: SFTRunConfig) -> TrainResult:
