@@ -255,7 +255,8 @@ def _year(text: str) -> int:
     return value
 
 
-def _scan_dates(text: str) -> list[DateSpan]:
+def scan_dates(text: str) -> list[DateSpan]:
+    """Dates in any common written form: ISO, 2024/05/17, 05/17/2024, "May 17th, 2024", "17 May", "Friday, May 17"."""
     spans: list[DateSpan] = []
     for pattern in (_ISO_DATE, _YMD_SLASH):
         for m in pattern.finditer(text):
@@ -277,7 +278,8 @@ def _scan_dates(text: str) -> list[DateSpan]:
     return spans
 
 
-def _scan_times(text: str) -> list[TimeSpan]:
+def scan_times(text: str) -> list[TimeSpan]:
+    """Times of day: 13:30, 13:30:00, "1:30 pm", "9 a.m.", noon, midnight."""
     spans: list[TimeSpan] = []
 
     def add(m: re.Match[str], hour: int, minute: int, second: int | None) -> None:
@@ -360,8 +362,8 @@ def _scan_numbers(masked: str) -> list[NumberSpan]:
 @functools.lru_cache(maxsize=8192)
 def scan(text: str) -> ScannedText:
     """Cut ``text`` into typed spans: dates, times, numbers (digits or words), phone-like runs, yes/no."""
-    dates = _scan_dates(text)
-    times = _scan_times(text)
+    dates = scan_dates(text)
+    times = scan_times(text)
     # Dates and times come first; identifiers, e-mails and URLs next; numbers are read only from what is left.
     taken = [(s.start, s.end) for s in dates] + [(s.start, s.end) for s in times]
     masked = _mask(text, taken)

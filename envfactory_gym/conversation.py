@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal, Protocol
 
+from envfactory_gym.answers import scan_dates, scan_times
 from envfactory_gym.authoring import ToolSpec
 from envfactory_gym.rubric import _normalise_text
 from envfactory_gym.runtime import ToolRuntime
@@ -148,15 +149,6 @@ def _content(words: Iterable[str]) -> list[str]:
 # -- values in text: dates, times, counts, codes and places ----------------------------------------------------
 
 _MONTH_NAMES = _wordlist("january february march april may june july august september october november december")
-_MONTH = (
-    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
-    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-)
-_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})")
-_MONTH_DAY = re.compile(rf"\b{_MONTH}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}})\b)?", re.IGNORECASE)
-_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b(?:,?\s+(\d{{4}})\b)?", re.IGNORECASE)
-_CLOCK = re.compile(r"\b(\d{1,2}):(\d{2})(?::\d{2})?(?:\s*([ap])\.?m\.?\b)?", re.IGNORECASE)
-_HOUR = re.compile(r"\b(\d{1,2})\s*([ap])\.?m\.?(?![a-z])", re.IGNORECASE)
 # Identifier-like tokens: letters and digits together ("A0005", "2FBFTK", "HAT034", "credit_card_123").
 _IDENTIFIER = re.compile(r"(?<![\w-])(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9][\w-]*[A-Za-z0-9](?![\w-])")
 _CODE = re.compile(r"(?<![\w-])[A-Z]{3}(?![\w-])")
@@ -171,54 +163,15 @@ _NOT_PLACES = frozenset(
 DateMention = tuple[int | None, int, int]  # (year or None, month, day)
 
 
-def _month(text: str) -> int:
-    prefix = text.lower()[:3]
-    return next(i for i, m in enumerate(_MONTH_NAMES, 1) if m.startswith(prefix))
-
-
-def _valid(year: int | None, month: int, day: int) -> bool:
-    try:
-        dt.date(year or 2000, month, day)  # 2000 is a leap year: February 29 is a date
-    except ValueError:
-        return False
-    return True
-
-
 def find_dates(text: str) -> list[DateMention]:
-    """Dates written in ``text``: ISO (2024-05-29), "May 29", "May 29th, 2024", "29 May"."""
-    found: list[DateMention] = []
-    for match in _ISO_DATE.finditer(text):
-        year, month, day = (int(g) for g in match.groups())
-        if _valid(year, month, day):
-            found.append((year, month, day))
-    for match in _MONTH_DAY.finditer(text):
-        year = int(match.group(3)) if match.group(3) else None
-        if _valid(year, _month(match.group(1)), int(match.group(2))):
-            found.append((year, _month(match.group(1)), int(match.group(2))))
-    for match in _DAY_MONTH.finditer(text):
-        year = int(match.group(3)) if match.group(3) else None
-        if _valid(year, _month(match.group(2)), int(match.group(1))):
-            found.append((year, _month(match.group(2)), int(match.group(1))))
-    return found
+    """Dates written in ``text`` (ISO, "May 29", "May 29th, 2024", "29 May", "05/29/2024"), read by the
+    rubric's own scanner so the simulated person and the reward understand dates alike."""
+    return [(d.year, d.month, d.day) for d in scan_dates(text)]
 
 
 def find_times(text: str) -> list[int]:
     """Times of day written in ``text``, as minutes after midnight: 13:30, 1:30 pm, 9 am, noon."""
-    found = []
-    for match in _CLOCK.finditer(text):
-        hour, minute = int(match.group(1)), int(match.group(2))
-        if match.group(3):
-            hour = hour % 12 + (12 if match.group(3).lower() == "p" else 0)
-        if hour < 24 and minute < 60:
-            found.append(hour * 60 + minute)
-    for match in _HOUR.finditer(text):
-        hour = int(match.group(1))
-        if hour <= 12:
-            found.append((hour % 12 + (12 if match.group(2).lower() == "p" else 0)) * 60)
-    lowered = text.lower()
-    found += [12 * 60] * len(re.findall(r"\bnoon\b|\bmidday\b", lowered))
-    found += [0] * len(re.findall(r"\bmidnight\b", lowered))
-    return found
+    return [t.hour * 60 + t.minute for t in scan_times(text)]
 
 
 def _same_date(a: DateMention, b: DateMention) -> bool:
@@ -227,8 +180,13 @@ def _same_date(a: DateMention, b: DateMention) -> bool:
 
 def _masked(text: str) -> str:
     """``text`` with dates, times and identifiers replaced by a placeholder, so their digits are no counts."""
-    for pattern in (_ISO_DATE, _MONTH_DAY, _DAY_MONTH, _CLOCK, _HOUR):
-        text = pattern.sub(" § ", text)
+    spans = sorted([(d.start, d.end) for d in scan_dates(text)] + [(t.start, t.end) for t in scan_times(text)])
+    pieces, position = [], 0
+    for start, end in spans:
+        if start >= position:
+            pieces += [text[position:start], " § "]
+            position = end
+    text = "".join(pieces) + text[position:]
     # "48-liter" is a number with its unit, not an identifier.
     return _IDENTIFIER.sub(
         lambda m: m.group(0) if re.fullmatch(r"\d+(?:\.\d+)?-[A-Za-z]+", m.group(0)) else " § ", text
@@ -358,7 +316,7 @@ class HeldFact:
         if isinstance(value, int | float):
             return "number"
         text = str(value)
-        if _ISO_DATE.match(text) or (self.value is None and find_dates(text)):
+        if re.match(r"\d{4}-\d{2}-\d{2}", text) or (self.value is None and find_dates(text)):
             return "date"
         if re.fullmatch(r"\d{1,2}:\d{2}(?::\d{2})?", text) or (self.value is None and find_times(text)):
             return "time"
