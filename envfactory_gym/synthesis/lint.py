@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from envfactory_gym import registry
+from envfactory_gym.synthesis.stories import scalars
 from envfactory_gym.tasks import Task
 
 HARD_FLAGS = (
@@ -91,21 +92,7 @@ def _schema_fields(schema: Any) -> set[str]:
 
 
 def _stated_values(task: Task) -> set[str]:
-    values: set[str] = set()
-
-    def walk(value: Any) -> None:
-        if isinstance(value, dict):
-            for item in value.values():
-                walk(item)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-        elif isinstance(value, str):
-            values.add(value.lower())
-
-    for call in task.gold_calls:
-        walk(call.arguments)
-    return values
+    return {leaf.lower() for call in task.gold_calls for leaf in scalars(call.arguments) if isinstance(leaf, str)}
 
 
 def lint_task(task: Task, vocab: EnvironmentVocabulary | None = None) -> list[str]:

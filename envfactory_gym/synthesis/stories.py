@@ -108,13 +108,14 @@ def has_stories(name: str) -> bool:
     return bool(load_stories(name))
 
 
-def _scalars(value: Any) -> Iterable[Any]:
+def scalars(value: Any) -> Iterable[Any]:
+    """The scalar leaves of a JSON-like value (dict values and list items, recursively)."""
     if isinstance(value, dict):
         for item in value.values():
-            yield from _scalars(item)
+            yield from scalars(item)
     elif isinstance(value, list | tuple):
         for item in value:
-            yield from _scalars(item)
+            yield from scalars(item)
     else:
         yield value
 
@@ -227,7 +228,7 @@ class StoryContext:
             output = result.content
         self.calls.append(gold)
         self.outputs.append(output)
-        self._seen.update(_key(v) for v in _scalars(output) if v is not None)
+        self._seen.update(_key(v) for v in scalars(output) if v is not None)
         return output
 
     def peek(self, tool: str, /, **arguments: Any) -> Any:
@@ -332,7 +333,7 @@ class StoryContext:
         for argument, value in call.arguments.items():
             if argument in defaults and defaults[argument] == value:
                 continue
-            for leaf in _scalars(value):
+            for leaf in scalars(value):
                 if leaf is None or isinstance(leaf, bool):
                     continue
                 key = _key(leaf)
