@@ -420,7 +420,7 @@ BEIJING_STATIONS = {
 def taxi_to_my_train(s: StoryContext) -> str:
     """A traveller leaving Beijing by train wants to know the station and what a ride there costs from here."""
     from envfactory_gym.domains.travel.china_railway.stories import CITY_EN, NOW, _find_ticket, _holder_ticket
-    from envfactory_gym.domains.travel.didi.stories import SEARCH_RADIUS, _idle_rider, _location, _yuan
+    from envfactory_gym.domains.travel.didi.stories import SEARCH_RADIUS, _idle_rider, _location
 
     placeholders = ", ".join("?" for _ in BEIJING_STATIONS)
     with s.within("china_railway"):
@@ -461,7 +461,7 @@ def taxi_to_my_train(s: StoryContext) -> str:
         s.reject("no Express estimate")
     # Asked in English, the station is named in English ("Beijing West" in any longer wording).
     s.fact(name.removesuffix(" Railway Station"), derived=True)
-    s.fact(_yuan(express["estimated_price"]), derived=True)
+    s.fact(speech.from_cents(express["estimated_price"]), derived=True)
     s.context(destination, speech.date(ticket["date"]), name, station["station_name"])
     return speech.sentence(
         speech.opening(s.rng),

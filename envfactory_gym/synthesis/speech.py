@@ -88,6 +88,16 @@ def money(amount: float | int, symbol: str = "$", *, cents: bool | None = None) 
     return f"{symbol}{text}" if len(symbol) <= 1 else f"{text} {symbol}"
 
 
+def from_cents(amount: int) -> float:
+    """An amount stored in minor units (cents, fen) in major units: 45000 → 450.0."""
+    return amount / 100
+
+
+def clock(stamp: str) -> str:
+    """The hour and minute of a stored timestamp, '2025-04-15 09:05:00' or '2025-05-20T08:12' → '09:05'."""
+    return stamp[11:16]
+
+
 def number(value: int) -> str:
     """Small counts as words ('three'), larger ones as digits."""
     return spelled(value) if 0 <= value <= 20 else f"{value:,}"

@@ -46,17 +46,8 @@ def _held(s: StoryContext, name: str, value: Any, say: str, **kwargs: Any) -> An
     return value
 
 
-def _yuan(fen: int) -> float:
-    return fen / 100
-
-
 def _money(fen: int) -> str:
-    return speech.money(_yuan(fen), "¥")
-
-
-def _clock(stamp: str) -> str:
-    """'2025-04-15 09:05' → '09:05' (the part of a departure a traveller asks about)."""
-    return stamp[11:16]
+    return speech.money(speech.from_cents(fen), "¥")
 
 
 def _day_phrase(date: str) -> str:
@@ -130,7 +121,7 @@ def _trip_words(ticket: dict[str, Any]) -> str:
     """'my 2:59 pm train from Shanghai to Nanchang on April 14' — what a traveller remembers of a ticket."""
     origin = CITY_EN.get(ticket["from_city"], ticket["from_name"])
     destination = CITY_EN.get(ticket["to_city"], ticket["to_name"])
-    return f"my {speech.time(_clock(ticket['depart_time']))} train from {origin} to {destination}"
+    return f"my {speech.time(speech.clock(ticket['depart_time']))} train from {origin} to {destination}"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -151,7 +142,7 @@ def upcoming_trip_details(s: StoryContext) -> str:
     departure = s.call("get_station_by_code", station_code=mine["from_station_code"])
     arrival = s.call("get_station_by_code", station_code=mine["to_station_code"])
     s.fact(departure["station_name"])
-    s.fact(_clock(mine["depart_time"]), derived=True)
+    s.fact(speech.clock(mine["depart_time"]), derived=True)
     s.fact(mine["coach"])
     s.fact(mine["seat_number"])
     s.context(arrival["station_name"], ticket["train_code"], speech.date(ticket["date"]))
@@ -233,8 +224,8 @@ def fare_on_earliest_train(s: StoryContext) -> str:
     if offer["remaining"] == 0:
         s.reject("sold out")
     s.fact(first["train_code"])
-    s.fact(_clock(first["depart_time"]), derived=True)
-    s.fact(_yuan(offer["price"]), derived=True)
+    s.fact(speech.clock(first["depart_time"]), derived=True)
+    s.fact(speech.from_cents(offer["price"]), derived=True)
     s.fact(offer["remaining"])
     s.context(pair["from_name"], pair["to_name"], speech.date(date))
     seat_words = SEAT_WORDS[seat]
@@ -284,8 +275,8 @@ def quickest_train_between_cities(s: StoryContext) -> str:
         s.reject("a tie for the quickest")
     best = trains[0]
     s.fact(best["train_code"])
-    s.fact(_clock(best["depart_time"]), derived=True)
-    s.fact(_clock(best["arrive_time"]), derived=True)
+    s.fact(speech.clock(best["depart_time"]), derived=True)
+    s.fact(speech.clock(best["arrive_time"]), derived=True)
     s.context(speech.date(date), best["from_station_name"], best["to_station_name"])
     return speech.sentence(
         speech.opening(s.rng),
@@ -312,9 +303,9 @@ def refund_not_received(s: StoryContext) -> str:
     s.person("china_railway", ticket["user_id"])
     order = s.call("get_order_details", order_id=s.say(ticket["order_id"]))
     mine = next(t for t in order["tickets"] if t["ticket_id"] == ticket["ticket_id"])
-    s.fact(_yuan(mine["price"] - mine["refund_fee"]), derived=True)
+    s.fact(speech.from_cents(mine["price"] - mine["refund_fee"]), derived=True)
     if mine["refund_fee"]:
-        s.fact(_yuan(mine["refund_fee"]), derived=True)
+        s.fact(speech.from_cents(mine["refund_fee"]), derived=True)
         ask = speech.choose(
             s.rng,
             "Did the refund go through? How much should I be getting back, and how much was deducted?",
@@ -392,10 +383,10 @@ def book_morning_train_with_parent(s: StoryContext) -> str:
 
     def fits(train: dict[str, Any]) -> bool:
         seats = {x["seat_type"]: x["remaining"] for x in train["seats"]}
-        return _clock(train["depart_time"]) >= f"{after:02d}:00" and seats.get(seat, 0) >= 2
+        return speech.clock(train["depart_time"]) >= f"{after:02d}:00" and seats.get(seat, 0) >= 2
 
     choice = next((t for t in found["trains"] if fits(t)), None)
-    if choice is None or _clock(choice["depart_time"]) >= "12:00":
+    if choice is None or speech.clock(choice["depart_time"]) >= "12:00":
         s.reject("no morning train with two seats")
     passengers = s.call("get_passengers", user_id=s.say(pair["user_id"]))
     ids = [p["passenger_id"] for p in passengers if p["passenger_id"] in (pair["holder_id"], pair["parent_id"])]
@@ -414,8 +405,8 @@ def book_morning_train_with_parent(s: StoryContext) -> str:
     )
     s.fact(choice["train_code"])
     s.fact(choice["from_station_name"])
-    s.fact(_clock(choice["depart_time"]), derived=True)
-    s.fact(_yuan(order["total_paid"]), derived=True)
+    s.fact(speech.clock(choice["depart_time"]), derived=True)
+    s.fact(speech.from_cents(order["total_paid"]), derived=True)
     s.context(speech.date(date), pair["parent_name"], pair["holder_name"])
     when = f"{after} am" if s.rng.random() < 0.5 else f"{after} in the morning"
     return speech.sentence(
@@ -481,7 +472,7 @@ def add_colleague_and_book(s: StoryContext) -> str:
         seat_type=_held(s, "seat class", seat, SEAT_WORDS[seat], vague="seats", synonyms=["class", "seat type"]),
         passenger_ids=[me["passenger_id"], added["passenger_id"]],
     )
-    s.fact(_yuan(order["total_paid"]), derived=True)
+    s.fact(speech.from_cents(order["total_paid"]), derived=True)
     s.context(leg["train_code"], speech.date(date), name)
     return speech.sentence(
         speech.opening(s.rng),
@@ -522,7 +513,7 @@ def trip_is_off(s: StoryContext) -> str:
     for item in unused:
         refund = s.call("refund_ticket", ticket_id=item["ticket_id"])
         back += refund["refund_amount"]
-    s.fact(_yuan(back), derived=True)
+    s.fact(speech.from_cents(back), derived=True)
     others = [t["passenger_name"] for t in unused if t["ticket_id"] != ticket["ticket_id"]]
     for item in unused:
         if item["ticket_id"] != ticket["ticket_id"]:
@@ -575,7 +566,7 @@ def companion_drops_out(s: StoryContext) -> str:
     orders = s.call("query_orders", user_id=s.say(row["user_id"]), upcoming_only=True)
     ticket = _find_ticket(orders, row["ticket_id"])
     refund = s.call("refund_ticket", ticket_id=ticket["ticket_id"])
-    s.fact(_yuan(refund["refund_amount"]), derived=True)
+    s.fact(speech.from_cents(refund["refund_amount"]), derived=True)
     s.context(row["passenger_name"], row["train_code"], speech.date(row["date"]))
     s.say(row["passenger_name"])
     when = _day_phrase(row["date"])
@@ -630,7 +621,7 @@ def running_late_take_later_train(s: StoryContext) -> str:
         seat_type=s.say(mine["seat_type"], SEAT_WORDS[mine["seat_type"]]),
     )
     s.fact(changed["ticket"]["train_code"])
-    s.fact(_clock(changed["ticket"]["depart_time"]), derived=True)
+    s.fact(speech.clock(changed["ticket"]["depart_time"]), derived=True)
     s.context(ticket["train_code"], speech.date(ticket["date"]))
     if when == "today":
         reason = speech.choose(s.rng, "My meeting is running late", "I'm stuck in traffic", "My flight in was delayed")
@@ -727,7 +718,7 @@ def upgrade_seat_class(s: StoryContext) -> str:
         new_date=mine["date"],
         seat_type=s.say("first_class", "first class"),
     )
-    s.fact(_yuan(changed["price_difference"]), derived=True)
+    s.fact(speech.from_cents(changed["price_difference"]), derived=True)
     s.context(ticket["train_code"], speech.date(ticket["date"]))
     return speech.sentence(
         speech.opening(s.rng),

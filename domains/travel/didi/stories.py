@@ -40,10 +40,6 @@ LANDMARKS = (
 SEARCH_RADIUS = 50_000  # the widest search the map allows: a landmark may be anywhere in the city
 
 
-def _yuan(fen: int) -> float:
-    return fen / 100
-
-
 def _location(s: StoryContext, lng: float, lat: float) -> str:
     # The map tools take one 'lng,lat' string: the coordinates come from an earlier output, only joined.
     return str(s.imply(f"{lng},{lat}"))
@@ -128,7 +124,7 @@ def ride_to_landmark(s: StoryContext) -> str:
     """A rider orders a car of a named product from where they stand to a landmark."""
     product = s.rng.choice(("express", "express", "premier", "taxi", "luxe"))
     order, here, name = _order_ride(s, product, product_said=True)
-    s.fact(_yuan(order["estimated_price"]), derived=True)
+    s.fact(speech.from_cents(order["estimated_price"]), derived=True)
     ask = "Roughly how much will it cost?"
     if order["driver"]:
         s.fact(order["driver"]["plate"])
@@ -157,7 +153,7 @@ def group_needs_big_car(s: StoryContext) -> str:
     people = s.rng.choice((5, 6))
     order, here, name = _order_ride(s, "xl", product_said=False)
     s.detail("group size", people, speech.number(people), vague="a group of us", synonyms=["people", "how many"])
-    s.fact(_yuan(order["estimated_price"]), derived=True)
+    s.fact(speech.from_cents(order["estimated_price"]), derived=True)
     s.context(name, here["nearest_place_name"], "XL")
     return speech.sentence(
         speech.opening(s.rng),
@@ -197,7 +193,7 @@ def plans_changed_cancel(s: StoryContext) -> str:
         arguments["reason"] = s.say(reason)
     cancelled = s.call("taxi_cancel_order", **arguments)
     if cancelled["cancellation_fee"]:
-        s.fact(_yuan(cancelled["cancellation_fee"]), derived=True)
+        s.fact(speech.from_cents(cancelled["cancellation_fee"]), derived=True)
         ask = speech.choose(s.rng, "How much will that cost me?", "Is there a fee, and how much?")
     else:
         s.fact(False, derived=True)
@@ -241,7 +237,7 @@ def wrong_car_type(s: StoryContext) -> str:
         to_lat=mine["to_lat"],
         to_name=mine["to_name"],
     )
-    s.fact(_yuan(order["estimated_price"]), derived=True)
+    s.fact(speech.from_cents(order["estimated_price"]), derived=True)
     s.context(row["to_name"], row["from_name"])
     article = "an" if PRODUCT_WORDS[wanted][0] in "AEIOUX" else "a"
     had = PRODUCT_WORDS[row["product_type"]]
@@ -334,7 +330,7 @@ def receipt_fare(s: StoryContext) -> str:
     row = s.pick("SELECT * FROM taxi_orders WHERE status = 'completed' AND driver_id IS NOT NULL")
     s.person("didi", row["rider_id"])
     order = s.call("taxi_query_order", order_id=s.say(row["order_id"]))
-    s.fact(_yuan(order["final_price"]), derived=True)
+    s.fact(speech.from_cents(order["final_price"]), derived=True)
     s.fact(order["driver"]["name"])
     s.context(row["from_name"], row["to_name"])
     return speech.sentence(
@@ -383,7 +379,7 @@ def new_home_and_airport_fare(s: StoryContext) -> str:
         "taxi_estimate", from_lng=here["lng"], from_lat=here["lat"], to_lng=place["lng"], to_lat=place["lat"]
     )
     express = next(e for e in estimates if e["product_type"] == s.say("express", "Express"))
-    s.fact(_yuan(express["estimated_price"]), derived=True)
+    s.fact(speech.from_cents(express["estimated_price"]), derived=True)
     s.context(airport, here["nearest_place_name"])
     return speech.sentence(
         speech.opening(s.rng),
@@ -430,7 +426,7 @@ def walk_or_ride(s: StoryContext) -> str:
     if abs(minutes - round(minutes)) > 0.3:
         s.reject("walking time falls between two minutes")
     s.fact(round(minutes), derived=True)
-    s.fact(_yuan(taxi["estimated_price"]), derived=True)
+    s.fact(speech.from_cents(taxi["estimated_price"]), derived=True)
     s.context(name)
     return speech.sentence(
         speech.opening(s.rng),
@@ -459,7 +455,7 @@ def pin_from_friend(s: StoryContext) -> str:
     )
     express = next(e for e in estimates if e["product_type"] == s.say("express", "Express"))
     s.fact(spot["nearest_place_name"])
-    s.fact(_yuan(express["estimated_price"]), derived=True)
+    s.fact(speech.from_cents(express["estimated_price"]), derived=True)
     return speech.sentence(
         speech.opening(s.rng),
         f"A friend just sent me a pin at {pin} to meet up.",

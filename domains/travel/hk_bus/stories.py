@@ -18,11 +18,6 @@ from envfactory_gym.synthesis.stories import StoryContext, story
 MINUTE_CHOICES = (3, 5, 8, 10, 12, 15)
 
 
-def _clock(stamp: str) -> str:
-    """'2025-05-20T08:12:00' → '08:12'."""
-    return stamp[11:16]
-
-
 def _account_line(s: StoryContext, user_id: str) -> str:
     return speech.choose(
         s.rng,
@@ -84,7 +79,7 @@ def next_bus_of_route(s: StoryContext) -> str:
     if len(eta["etas"]) < 2 or not 2 <= eta["etas"][0]["minutes_away"] <= 60:
         s.reject("the route is not running soon")
     s.fact(eta["etas"][0]["minutes_away"])
-    s.fact(_clock(eta["etas"][1]["eta"]), derived=True)
+    s.fact(speech.clock(eta["etas"][1]["eta"]), derived=True)
     s.context(row["stop_name"], row["dest_en"])
     s.say(row["dest_en"])
     lines = [speech.opening(s.rng)]
@@ -193,7 +188,7 @@ def direct_bus_between_stops(s: StoryContext) -> str:
         s.reject("a tie for the quickest")
     best = options[0]
     s.fact(best["route"])
-    s.fact(_clock(best["next_eta"]), derived=True)
+    s.fact(speech.clock(best["next_eta"]), derived=True)
     s.context(trip["from_name"], trip["to_name"], best["dest_en"])
     return speech.sentence(
         speech.opening(s.rng),
@@ -219,7 +214,7 @@ def last_bus_and_fare(s: StoryContext) -> str:
         # The rider named the other direction: the outbound answer shows it, so the inbound one is asked for.
         info = s.call("get_route_stops_info", route=row["route"], bound=s.imply("I"))
     s.fact(info["last_bus"])
-    s.fact(info["fare"] / 100, derived=True)
+    s.fact(speech.from_cents(info["fare"]), derived=True)
     s.say(row["orig_en"])
     s.say(row["dest_en"])
     s.context(row["orig_en"], row["dest_en"])
@@ -276,7 +271,7 @@ def keeps_missing_the_bus(s: StoryContext) -> str:
     s.detail("warning time", minutes, warning, vague="a bit", synonyms=["minutes", "how early", "warning"])
     if alert["next_alert_at"] is None:
         s.reject("no bus left today")
-    s.fact(_clock(alert["next_alert_at"]), derived=True)
+    s.fact(speech.clock(alert["next_alert_at"]), derived=True)
     s.say(row["dest_en"])
     s.context(row["route"], fav["nickname"])
     return speech.sentence(

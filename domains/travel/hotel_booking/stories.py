@@ -32,12 +32,8 @@ COMMENTS = (
 RATINGS = {10: "a perfect 10", 9: "9 out of 10", 8: "8 out of 10", 7: "7 out of 10", 6: "6 out of 10", 4: "4 out of 10"}
 
 
-def dollars(cents: int) -> float:
-    return cents / 100
-
-
 def money(cents: int) -> str:
-    return speech.money(dollars(cents))
+    return speech.money(speech.from_cents(cents))
 
 
 def day(offset: int) -> str:
@@ -165,7 +161,7 @@ def book_cheapest_hotel_for_trip(s: StoryContext) -> str:
         payment_method_id=card["payment_method_id"],
     )
     s.fact(chosen["name"])
-    s.fact(dollars(booking["total_price"]), derived=True)
+    s.fact(speech.from_cents(booking["total_price"]), derived=True)
     s.context(speech.date(check_in), speech.date(check_out))
     us = "me" if guests == 1 else "us"
     which = {
@@ -214,7 +210,7 @@ def what_would_a_stay_cost(s: StoryContext) -> str:
     if len(hotels) < 3 or hotels[0]["cheapest_total_price"] == hotels[1]["cheapest_total_price"]:
         s.reject("too few hotels or a tie")
     s.fact(hotels[0]["name"])
-    s.fact(dollars(hotels[0]["cheapest_total_price"]), derived=True)
+    s.fact(speech.from_cents(hotels[0]["cheapest_total_price"]), derived=True)
     s.context(place["city"])
     kind = "hotel with at least four stars" if stars else "hotel"
     return speech.sentence(
@@ -283,7 +279,7 @@ def book_a_named_room(s: StoryContext) -> str:
         payment_method_id=card["payment_method_id"],
         **extra,
     )
-    s.fact(dollars(booking["total_price"]), derived=True)
+    s.fact(speech.from_cents(booking["total_price"]), derived=True)
     s.context(hotel, room["name"])
     return speech.sentence(
         speech.opening(s.rng),
@@ -308,7 +304,7 @@ def my_stay_cost_and_check_in(s: StoryContext) -> str:
     s.person(ENV, booking["customer_id"])
     view = s.call("get_booking_details", booking_id=s.say(booking["booking_id"]))
     hotel = s.call("get_hotel_details", hotel_id=view["hotel_id"])
-    s.fact(dollars(view["total_price"]), derived=True)
+    s.fact(speech.from_cents(view["total_price"]), derived=True)
     s.fact(view["free_cancellation_until"][:10], derived=True)
     s.fact(hotel["check_in_time"])
     s.context(booking["hotel_name"], booking["city"], speech.date(booking["check_in"]))
@@ -375,7 +371,7 @@ def what_did_my_stays_cost_this_year(s: StoryContext) -> str:
     page = s.call("list_my_bookings", customer_id=me["customer_id"], status=s.imply("completed"))
     stays = [b for b in page["bookings"] if b["check_in"] >= year_start]
     total = sum(b["total_price"] for b in stays)
-    s.fact(dollars(total), derived=True)
+    s.fact(speech.from_cents(total), derived=True)
     s.fact(len(stays), derived=True)
     return speech.sentence(
         speech.opening(s.rng),
@@ -411,7 +407,7 @@ def flight_moved_a_day_later(s: StoryContext) -> str:
         "new departure date", new_out, speech.date(new_out), vague="a day later too", synonyms=["departure"]
     )
     changed = s.call("modify_booking", booking_id=booking["booking_id"], check_in=new_in, check_out=new_out)
-    s.fact(dollars(changed["total_price"]), derived=True)
+    s.fact(speech.from_cents(changed["total_price"]), derived=True)
     s.context(view["hotel_name"], booking["city"])
     return speech.sentence(
         speech.opening(s.rng),
@@ -465,7 +461,7 @@ def party_grows(s: StoryContext) -> str:
         change["room_type_id"] = fits[0]["room_type_id"]
     changed = s.call("modify_booking", booking_id=booking["booking_id"], **change)
     s.fact(changed["room_name"])
-    s.fact(dollars(changed["total_price"]), derived=True)
+    s.fact(speech.from_cents(changed["total_price"]), derived=True)
     s.context(view["hotel_name"], booking["city"])
     return speech.sentence(
         speech.opening(s.rng),
@@ -506,7 +502,7 @@ def upgrade_my_room(s: StoryContext) -> str:
     target = s.rng.choice(better)
     s.say(target["name"])
     changed = s.call("modify_booking", booking_id=booking["booking_id"], room_type_id=target["room_type_id"])
-    s.fact(dollars(changed["total_price"]), derived=True)
+    s.fact(speech.from_cents(changed["total_price"]), derived=True)
     s.context(view["hotel_name"], target["name"])
     return speech.sentence(
         speech.opening(s.rng),
@@ -541,9 +537,9 @@ def plans_fell_through(s: StoryContext) -> str:
     else:
         s.call("get_booking_details", booking_id=s.say(booking["booking_id"]))
     result = s.call("cancel_booking", booking_id=booking["booking_id"])
-    s.fact(dollars(result["refund_amount"]), derived=True)
+    s.fact(speech.from_cents(result["refund_amount"]), derived=True)
     if result["cancellation_fee"]:
-        s.fact(dollars(result["cancellation_fee"]), derived=True)
+        s.fact(speech.from_cents(result["cancellation_fee"]), derived=True)
     s.context(booking["hotel_name"], booking["city"])
     which = (
         f"my stay at the {booking['hotel_name']}{at(booking)} (I'm {booking['email']})"
@@ -581,7 +577,7 @@ def cancel_only_if_free(s: StoryContext) -> str:
         s.fact(view["free_cancellation_until"][:10], derived=True)
     else:
         result = s.call("cancel_booking", booking_id=booking["booking_id"])
-        s.fact(dollars(result["refund_amount"]), derived=True)
+        s.fact(speech.from_cents(result["refund_amount"]), derived=True)
     s.context(booking["hotel_name"], booking["city"])
     return speech.sentence(
         speech.opening(s.rng),
