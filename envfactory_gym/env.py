@@ -24,7 +24,7 @@ from envfactory_gym.database import EpisodeDatabase, Snapshot, get_snapshot
 from envfactory_gym.rubric import RewardBreakdown, score
 from envfactory_gym.runtime import ErrorKind, ToolResult, ToolRuntime
 from envfactory_gym.spaces import UnicodeText
-from envfactory_gym.tasks import Task, load_tasks
+from envfactory_gym.tasks import Task, load_tasks, task_file
 
 MAX_OBSERVATION_CHARS = 400_000
 MALFORMED_KINDS = frozenset({ErrorKind.PARSE, ErrorKind.UNKNOWN_TOOL, ErrorKind.INVALID_ARGUMENTS, ErrorKind.LIMIT})
@@ -123,7 +123,11 @@ class ToolUseEnv(gym.Env[str, Any]):
         # Conversational mode plays the conversational variants (a detail only the user knows) when packaged.
         suffix = "_conversational" if self.conversational else ""
         if self.domain is not None:
-            return load_tasks(self.domain, "domain" + suffix, split) or load_tasks(self.domain, "domain", split)
+            domain_tasks = load_tasks(self.domain, "domain" + suffix, split) or load_tasks(self.domain, "domain", split)
+            if domain_tasks or task_file(self.domain, "domain").exists():
+                return domain_tasks
+            # A domain whose cross-service tasks are not written yet plays its environments' own tasks, so
+            # its gym id works from the first environment on.
         tasks: list[Task] = []
         for env_id in self.env_ids:
             domain = registry.implemented().get(env_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import gymnasium as gym
 import pytest
@@ -216,3 +217,25 @@ def test_a_failed_reset_leaves_the_running_episode_and_the_draws_as_they_were(
     twin = make(bank_tasks)
     twin.reset(seed=1, options={"task_id": "bank-transfer"})
     assert [env.reset()[1]["task_id"] for _ in range(8)] == [twin.reset()[1]["task_id"] for _ in range(8)]
+
+
+def test_a_domain_without_cross_service_tasks_plays_its_environments_tasks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A domain whose domain.jsonl is not written yet (its environments are landing one by one) still resets:
+    its pool is the union of its environments' own tasks. Once the file exists, only its tasks are drawn."""
+    import envfactory_gym.env as env_module
+    from envfactory_gym import registry
+    from envfactory_gym.tasks import load_tasks
+
+    env = ToolUseEnv(domain="travel")
+    assert {t.task_id for t in env.task_pool("test")} == {t.task_id for t in load_tasks("travel", "domain", "test")}
+
+    def without_domain_file(domain: str, name: str, split: str | None = None) -> list[Task]:
+        return [] if name.startswith("domain") else load_tasks(domain, name, split)
+
+    monkeypatch.setattr(env_module, "load_tasks", without_domain_file)
+    monkeypatch.setattr(env_module, "task_file", lambda domain, name: Path("/nonexistent/domain.jsonl"))
+    pool = env.task_pool("test")
+    expected = [t for e in registry.domain_envs("travel") for t in load_tasks("travel", e, "test")]
+    assert [t.task_id for t in pool] == [t.task_id for t in expected]
+    _, info = env.reset(seed=0, options={"split": "test"})
+    assert info["task_id"] in {t.task_id for t in expected}
