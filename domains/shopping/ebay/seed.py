@@ -103,7 +103,7 @@ CATEGORY_TREE: tuple[tuple[str, str, tuple[tuple[str, str, bool, tuple[tuple[str
             ("ASUS ROG Zephyrus G14 Ryzen 9 RTX 3060", 1300),
             ("Microsoft Surface Laptop 4 13.5 Intel i5 8GB", 700),
         )),
-        ("171485", "Tablets & eBook Readers", False, (
+        ("171485", "Tablets & E-Readers", False, (
             ("Apple iPad Air 5th Gen 64GB Wi-Fi", 500),
             ("Apple iPad 9th Gen 10.2 64GB Wi-Fi", 280),
             ("Samsung Galaxy Tab S8 128GB Wi-Fi", 550),
@@ -372,7 +372,7 @@ def _cents(dollars: float) -> int:
     return whole * 100 - 1
 
 
-def _tracking(rng: Any, carrier: str) -> str:
+def tracking_number(rng: Any, carrier: str) -> str:
     prefix, length = CARRIER_TRACKING[carrier]
     alphabet = "0123456789" if carrier != "UPS" else "0123456789ABCDEFGHJKLMNPRSTUVWXYZ"
     return prefix + "".join(rng.choice(alphabet) for _ in range(length - len(prefix)))
@@ -475,7 +475,7 @@ def seed_marketplace(db: Session, data: SeedData) -> None:
             start = NOW - dt.timedelta(hours=rng.randint(1, 29 * 24))
             end = start + dt.timedelta(days=30)
             if ended:
-                end = NOW - dt.timedelta(hours=rng.randint(2, 20 * 24))
+                end = NOW - dt.timedelta(hours=rng.randint(2, 100 * 24))
                 start = end - dt.timedelta(days=rng.randint(3, 30))
         price = _cents(value)
         start_price = _cents(value * rng.choice((0.3, 0.5, 0.7))) if auction else price
@@ -583,7 +583,7 @@ def seed_marketplace(db: Session, data: SeedData) -> None:
             "ship_to": f"{person['first_name']} {person['last_name']}, {person['street']}, "
             f"{person['city']}, {person['state']} {person['zip_code']}",
             "carrier": carrier,
-            "tracking_number": _tracking(rng, carrier) if carrier else None,
+            "tracking_number": tracking_number(rng, carrier) if carrier else None,
             "shipped_at": _stamp(shipped) if carrier else None,
             "delivered_at": _stamp(delivered) if fulfillment == "DELIVERED" else None,
         }
