@@ -344,14 +344,15 @@ SELLER_WORDS_A = ("vintage", "retro", "gadget", "thrifty", "bargain", "pro", "pr
 SELLER_WORDS_B = ("finds", "depot", "resale", "outlet", "exchange", "closet", "vault", "traders", "goods",
                   "emporium", "supply", "warehouse", "attic", "corner", "market", "hub")  # fmt: skip
 FEEDBACK_COMMENTS = {
-    "POSITIVE": ("Great seller, fast shipping, item as described!", "A+++ would buy again", "Exactly as pictured. Thanks!",
+    "POSITIVE": ("Great seller, fast shipping, item as described!", "A+++ would buy again", "Exactly as pictured.",
                  "Well packed and quick delivery.", "Smooth transaction, highly recommended."),
     "NEUTRAL": ("Item OK, shipping was slow.", "Took a while to arrive but fine.", "As described, packaging was poor."),
     "NEGATIVE": ("Item not as described.", "Arrived damaged and seller never replied."),
-    "BUYER": ("Fast payment, great buyer!", "Smooth transaction, thank you!", "Great communication. Recommended buyer."),
+    "BUYER": ("Fast payment, great buyer!", "Smooth transaction, thank you!", "Great communication, recommended."),
 }  # fmt: skip
 CARRIER_TRACKING = {"USPS": ("9400", 22), "UPS": ("1Z", 18), "FedEx": ("7", 12), "DHL": ("JD", 18)}
 
+EMAIL_DOMAINS = ("gmail.com", "yahoo.com", "outlook.com")
 LISTINGS = 1500
 MEMBERS = 420
 SELLERS = 130
@@ -419,7 +420,7 @@ def seed_marketplace(db: Session, data: SeedData) -> None:
         users.append(
             {
                 "username": name,
-                "email": f"{first.lower()}.{last.lower()}{len(users)}@{rng.choice(('gmail.com', 'yahoo.com', 'outlook.com'))}",
+                "email": f"{first.lower()}.{last.lower()}{len(users)}@{rng.choice(EMAIL_DOMAINS)}",
                 "first_name": first,
                 "last_name": last,
                 "street": fake.street_address(),

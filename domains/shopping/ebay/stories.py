@@ -24,6 +24,7 @@ from .seed import CATEGORY_TREE, tracking_number
 
 ENV = "ebay"
 TODAY = NOW.date()
+SINGLE_LINE = "(SELECT COUNT(*) FROM line_items x WHERE x.order_id = o.order_id) = 1"
 LIVE = f"i.listing_status = 'ACTIVE' AND i.end_time > '{NOW.isoformat()}'"
 # Feedback comments are quoted in the request: the gold comment is exactly what the person wrote.
 PRAISE = ("Fast shipping, exactly as described.", "Great seller, well packed.", "Smooth transaction, thanks!")
@@ -374,7 +375,7 @@ def delivered_line(s: StoryContext, where: str, params: tuple[Any, ...] = ()) ->
         "SELECT o.*, l.item_id, l.title, l.unit_price, l.shipping_cost AS line_shipping, i.returns_accepted, "
         "i.return_days, i.return_shipping_paid_by, julianday(?) - julianday(date(o.delivered_at)) AS days_since "
         "FROM orders o JOIN line_items l ON l.order_id = o.order_id JOIN items i ON i.item_id = l.item_id "
-        "WHERE o.fulfillment_status = 'DELIVERED' AND (SELECT COUNT(*) FROM line_items x WHERE x.order_id = o.order_id) = 1 "
+        f"WHERE o.fulfillment_status = 'DELIVERED' AND {SINGLE_LINE} "
         f"AND NOT EXISTS (SELECT 1 FROM returns r WHERE r.order_id = o.order_id) AND {where}",
         (TODAY.isoformat(), *params),
     )
@@ -407,7 +408,7 @@ def it_arrived_damaged(s: StoryContext) -> str:
     delivered = dt.date.fromisoformat(order["delivered_at"][:10])
     window = max(GUARANTEE_DAYS, int(line["return_days"]) if line["returns_accepted"] else 0)
     deadline = delivered + dt.timedelta(days=window)
-    if TODAY <= deadline:
+    if deadline >= TODAY:
         result = s.call(
             "request_return",
             username=line["buyer"],
@@ -475,7 +476,7 @@ def where_is_my_parcel(s: StoryContext) -> str:
     """A buyer asks whether their purchase has shipped, with which carrier and tracking number."""
     row = s.pick(
         "SELECT o.*, l.title FROM orders o JOIN line_items l ON l.order_id = o.order_id "
-        "WHERE o.fulfillment_status = 'SHIPPED' AND (SELECT COUNT(*) FROM line_items x WHERE x.order_id = o.order_id) = 1 "
+        f"WHERE o.fulfillment_status = 'SHIPPED' AND {SINGLE_LINE} "
         "AND (SELECT COUNT(*) FROM orders y WHERE y.buyer = o.buyer) <= 10"
     )
     intro = me(s, row["buyer"])
@@ -509,7 +510,7 @@ def leave_feedback_for_the_seller(s: StoryContext) -> str:
     rating = s.rng.choice(("POSITIVE", "POSITIVE", "NEUTRAL"))
     row = s.pick(
         "SELECT o.*, l.title FROM orders o JOIN line_items l ON l.order_id = o.order_id "
-        "WHERE o.fulfillment_status = 'DELIVERED' AND (SELECT COUNT(*) FROM line_items x WHERE x.order_id = o.order_id) = 1 "
+        f"WHERE o.fulfillment_status = 'DELIVERED' AND {SINGLE_LINE} "
         "AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.order_id = o.order_id AND f.role = 'buyer') "
         f"AND o.created_at {'<' if late else '>'} ?",
         ((NOW - dt.timedelta(days=62 if late else 55)).isoformat(),),
@@ -646,7 +647,7 @@ def ship_a_sold_order(s: StoryContext) -> str:
     row = s.pick(
         "SELECT o.*, l.title FROM orders o JOIN line_items l ON l.order_id = o.order_id "
         "WHERE o.payment_status = 'PAID' AND o.fulfillment_status = 'NOT_STARTED' "
-        "AND (SELECT COUNT(*) FROM line_items x WHERE x.order_id = o.order_id) = 1"
+        f"AND {SINGLE_LINE}"
     )
     intro = me(s, row["seller"])
     page = s.call(

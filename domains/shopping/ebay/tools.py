@@ -678,7 +678,7 @@ def get_my_listings(
                 "bid_count": r["bid_count"],
                 "quantity_sold": r["quantity_sold"],
                 "watch_count": r["watch_count"],
-            }  # fmt: skip
+            }
             for r in rows
         ],
     }
