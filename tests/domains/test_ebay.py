@@ -235,7 +235,8 @@ def test_only_the_seller_revises_or_ends_and_bids_lock_an_auction(h: EpisodeHarn
     h.ok("revise_listing", username=auction["seller"], item_id=auction["item_id"], description="Now with the box.")
     closing = one(
         h,
-        f"SELECT * FROM items WHERE buying_format = 'AUCTION' AND {LIVE} AND bid_count > 0 AND end_time < ? ORDER BY item_id",
+        f"SELECT * FROM items WHERE buying_format = 'AUCTION' AND {LIVE} AND bid_count > 0 AND end_time < ? "
+        "ORDER BY item_id",
         (NOW + dt.timedelta(hours=12)).isoformat(),
     )
     assert "can no longer be ended early" in h.error(
@@ -346,9 +347,11 @@ def test_watchlist_and_shipping_rules(h: EpisodeHarness) -> None:
 def delivered(h: EpisodeHarness, where: str, *params: Any) -> dict[str, Any]:
     return one(
         h,
-        "SELECT o.*, l.item_id, i.return_days, i.returns_accepted, julianday(?) - julianday(date(o.delivered_at)) AS age "
+        "SELECT o.*, l.item_id, i.return_days, i.returns_accepted, "
+        "julianday(?) - julianday(date(o.delivered_at)) AS age "
         "FROM orders o JOIN line_items l ON l.order_id = o.order_id JOIN items i ON i.item_id = l.item_id "
-        "WHERE o.fulfillment_status = 'DELIVERED' AND NOT EXISTS (SELECT 1 FROM returns r WHERE r.order_id = o.order_id) "
+        "WHERE o.fulfillment_status = 'DELIVERED' "
+        "AND NOT EXISTS (SELECT 1 FROM returns r WHERE r.order_id = o.order_id) "
         f"AND {where} ORDER BY o.order_id",
         NOW.date().isoformat(),
         *params,
@@ -374,10 +377,13 @@ def test_return_windows_and_the_money_back_guarantee(h: EpisodeHarness) -> None:
     assert opened["status"] == "OPEN"
     in_transit = one(
         h,
-        "SELECT o.*, l.item_id FROM orders o JOIN line_items l ON l.order_id = o.order_id WHERE o.fulfillment_status = 'SHIPPED'",
+        "SELECT o.*, l.item_id FROM orders o JOIN line_items l ON l.order_id = o.order_id "
+        "WHERE o.fulfillment_status = 'SHIPPED'",
     )
-    assert "not been delivered" in h.error("request_return", username=in_transit["buyer"], order_id=in_transit["order_id"],
-                                           item_id=in_transit["item_id"], reason="ARRIVED_DAMAGED")  # fmt: skip
+    in_transit_args = {"order_id": in_transit["order_id"], "item_id": in_transit["item_id"]}
+    assert "not been delivered" in h.error(
+        "request_return", username=in_transit["buyer"], **in_transit_args, reason="ARRIVED_DAMAGED"
+    )
 
 
 def test_feedback_rules(h: EpisodeHarness) -> None:
