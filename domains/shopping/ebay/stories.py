@@ -53,6 +53,11 @@ def product(title: str) -> str:
     return title.split(" - ")[0]
 
 
+def a(name: str) -> str:
+    """A product name with its indefinite article ('an Apple Watch', 'a Sony ...', 'an 8BitDo ...')."""
+    return ("an " if name[:1].upper() in "AEIOU8" else "a ") + name
+
+
 def total_cost(item: dict[str, Any]) -> int:
     return int(item["price"]) + int(item["shipping_cost"])
 
@@ -107,7 +112,7 @@ def bid_on_cheapest_auction_ending_tomorrow(s: StoryContext) -> str:
         speech.choose(
             s.rng,
             f"I'm after something {kind} in the {leaf['name']} category and I like auctions.",
-            f"I want to pick up a {kind} bargain from {leaf['name']} at auction.",
+            f"I want to pick up a bargain from {leaf['name']} at auction, {kind} condition.",
         ),
         f"Find the cheapest {kind} auction there, counting shipping, that ends by tomorrow, "
         f"{speech.date(tomorrow)}, and place the lowest bid it will accept.",
@@ -207,7 +212,7 @@ def buy_the_cheapest_new_one_with_returns(s: StoryContext) -> str:
         intro,
         speech.choose(
             s.rng,
-            f"I need a {name} and I want it brand new, bought outright, no auctions.",
+            f"I need {a(name)} and I want it brand new, bought outright, no auctions.",
             f"My old one died, so I need a new {name} right away, not an auction.",
         ),
         "It has to come from a seller who takes returns. Get me the cheapest one with shipping included.",
@@ -307,7 +312,7 @@ def keep_an_eye_on_the_cheapest(s: StoryContext) -> str:
     return speech.sentence(
         speech.opening(s.rng),
         intro,
-        f"I'm thinking about getting a {name} but I'm not ready to buy.",
+        f"I'm thinking about getting {a(name)} but I'm not ready to buy.",
         speech.choose(
             s.rng,
             "Keep the two cheapest ones that ship free where I can find them later.",
@@ -812,4 +817,68 @@ def how_many_listings_in_a_category(s: StoryContext) -> str:
         speech.opening(s.rng),
         f"I'm browsing the site for {leaf['name'].lower()}.",
         "Which main category is that under, and how many listings are live in it right now?",
+    )
+
+
+@story(ENV, implicit=True)
+def ship_once_the_buyer_has_paid(s: StoryContext) -> str:
+    """A seller who won't ship before payment asks about a won auction: paid, it is marked shipped with the
+    tracking number; still unpaid, nothing changes and the seller hears what the buyer owes."""
+    unpaid = s.rng.random() < 0.4
+    row = s.pick(
+        "SELECT o.*, l.title, l.item_id FROM orders o JOIN line_items l ON l.order_id = o.order_id "
+        "JOIN items i ON i.item_id = l.item_id WHERE i.buying_format = 'AUCTION' "
+        f"AND o.fulfillment_status = 'NOT_STARTED' AND o.payment_status = '{'PENDING' if unpaid else 'PAID'}' "
+        f"AND {SINGLE_LINE}"
+    )
+    intro = me(s, row["seller"])
+    order = s.call("get_order_details", username=row["seller"], order_id=s.say(row["order_id"]))
+    carrier = s.rng.choice(("USPS", "UPS"))
+    tracking = tracking_number(s.rng, carrier)
+    s.say(carrier)
+    s.say(tracking)
+    if unpaid:
+        s.fact(dollars(order["total"]), derived=True)
+    else:
+        s.call(
+            "mark_order_shipped", username=row["seller"], order_id=row["order_id"], carrier=carrier,
+            tracking_number=tracking,
+        )  # fmt: skip
+    s.context(product(row["title"]), row["buyer"])
+    return speech.sentence(
+        speech.opening(s.rng),
+        intro,
+        f"The {product(row['title'])} from my auction (order {row['order_id']}) is packed and has a {carrier} "
+        f"label, tracking {tracking}.",
+        "I only ship once the buyer has paid. If they have, mark the order shipped with that tracking number; "
+        "if not, leave it and tell me how much they still owe.",
+    )
+
+
+@story(ENV)
+def thank_the_buyer(s: StoryContext) -> str:
+    """A seller leaves a buyer the positive feedback they earned, quoting the comment, and asks the
+    buyer's new score."""
+    row = s.pick(
+        "SELECT o.* FROM orders o WHERE o.payment_status = 'PAID' AND o.created_at > ? "
+        "AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.order_id = o.order_id AND f.role = 'seller')",
+        ((NOW - dt.timedelta(days=55)).isoformat(),),
+    )
+    intro = me(s, row["seller"])
+    comment = s.rng.choice(BUYER_PRAISE)
+    said = s.detail("feedback comment", comment, comment, phrase=f'"{comment}"', vague="a thank-you")
+    result = s.call(
+        "leave_feedback",
+        username=row["seller"],
+        order_id=s.say(row["order_id"]),
+        rating=s.imply("POSITIVE"),
+        comment=comment,
+    )
+    s.fact(result["their_feedback_score"])
+    s.context(row["buyer"])
+    return speech.sentence(
+        speech.opening(s.rng),
+        intro,
+        f"The buyer on order {row['order_id']} paid straight away.",
+        f"Leave them feedback saying {said}, and tell me their feedback score afterwards.",
     )
