@@ -864,7 +864,12 @@ def make_best_offer(
 
 @env.read(intents=["show the offers on my listings, I'm {username}", "what offers have I made?"])
 def get_offers(
-    ctx: ToolContext, username: str, role: OrderRole = "seller", item_id: str | None = None
+    ctx: ToolContext,
+    username: str,
+    role: OrderRole = "seller",
+    item_id: str | None = None,
+    limit: int = 20,
+    offset: int = 0,
 ) -> list[OfferView]:
     """Best offers: as 'seller', those received on your listings; as 'buyer', those you made. Newest first.
 
@@ -872,7 +877,10 @@ def get_offers(
         username: The member.
         role: 'seller' (the default) or 'buyer'.
         item_id: Only offers on this listing.
+        limit: Maximum number of offers to return (1-50).
+        offset: Number of offers to skip, for paging.
     """
+    limit, offset = page(limit, offset)
     user = require_member(ctx, username)
     sql = "SELECT o.* FROM best_offers o JOIN items i ON i.item_id = o.item_id WHERE " + (
         "i.seller = ?" if role == "seller" else "o.buyer = ?"
@@ -881,7 +889,7 @@ def get_offers(
     if item_id is not None:
         sql += " AND o.item_id = ?"
         params.append(item_id.strip())
-    rows = ctx.query(sql + " ORDER BY o.created_at DESC, o.offer_id LIMIT 50", params)
+    rows = ctx.query(sql + " ORDER BY o.created_at DESC, o.offer_id LIMIT ? OFFSET ?", [*params, limit, offset])
     return [_offer_view(ctx, r) for r in rows]
 
 
