@@ -65,7 +65,7 @@ def total_cost(item: dict[str, Any]) -> int:
 # -- buying ----------------------------------------------------------------------------------------------
 
 
-@story(ENV, weight=1.5)
+@story(ENV, weight=1.8)
 def bid_on_cheapest_auction_ending_tomorrow(s: StoryContext) -> str:
     """A buyer wants the cheapest used (or new) auction in a category that ends by tomorrow, at the
     lowest bid it will take."""
@@ -521,7 +521,7 @@ def leave_feedback_for_the_seller(s: StoryContext) -> str:
         ((NOW - dt.timedelta(days=62 if late else 55)).isoformat(),),
     )
     intro = me(s, row["buyer"])
-    order = s.call("get_order_details", username=row["buyer"], order_id=s.say(row["order_id"]))
+    order, named = which_order(s, row)
     comment = s.rng.choice(PRAISE if rating == "POSITIVE" else COMPLAINTS)
     said = s.detail("feedback comment", comment, comment, phrase=f'"{comment}"', vague="a short comment")
     word = {"POSITIVE": "positive", "NEUTRAL": "neutral"}[rating]
@@ -537,7 +537,7 @@ def leave_feedback_for_the_seller(s: StoryContext) -> str:
     return speech.sentence(
         speech.opening(s.rng),
         intro,
-        f"My {product(row['title'])} from order {row['order_id']} arrived.",
+        f"{named[:1].upper()}{named[1:]} arrived.",
         f"Please leave the seller {word} feedback saying {said}",
         "Then tell me the seller's feedback score. If it's too late to leave feedback, tell me the day I "
         "placed the order instead.",
@@ -666,6 +666,10 @@ def ship_a_sold_order(s: StoryContext) -> str:
     tracking = tracking_number(s.rng, carrier)
     s.say(carrier)
     s.say(tracking)
+    check_address = s.rng.random() < 0.5
+    if check_address:
+        order = s.call("get_order_details", username=row["seller"], order_id=same[0]["order_id"])
+        s.fact(order["ship_to"].split(" ")[-1], derived=True)  # the ZIP code at the end of the address
     s.call(
         "mark_order_shipped", username=row["seller"], order_id=same[0]["order_id"], carrier=carrier,
         tracking_number=tracking,
@@ -680,6 +684,7 @@ def ship_a_sold_order(s: StoryContext) -> str:
             f"The {product(row['title'])} I sold is on its way with {carrier}.",
         ),
         f"The tracking number is {tracking}. Please update the order so the buyer can follow it.",
+        "Also tell me the ZIP code it's going to, so I can check I wrote the label right." if check_address else "",
     )
 
 
@@ -748,7 +753,7 @@ def cut_the_price(s: StoryContext) -> str:
     )
 
 
-@story(ENV, implicit=True, weight=1.2)
+@story(ENV, implicit=True, weight=1.4)
 def take_the_best_offer(s: StoryContext) -> str:
     """A seller accepts the highest pending offer on a listing and declines the other pending ones."""
     item = s.pick(
@@ -881,4 +886,49 @@ def thank_the_buyer(s: StoryContext) -> str:
         intro,
         f"The buyer on order {row['order_id']} paid straight away.",
         f"Leave them feedback saying {said}, and tell me their feedback score afterwards.",
+    )
+
+
+@story(ENV, implicit=True)
+def buy_only_from_a_top_rated_seller(s: StoryContext) -> str:
+    """A cautious buyer takes the cheapest Buy It Now listing of a product whose seller is a Top Rated
+    Seller, checking sellers from the cheapest up."""
+    row = s.pick(
+        f"SELECT i.title FROM items i JOIN users u ON u.username = i.seller WHERE {LIVE} "
+        "AND i.buying_format = 'FIXED_PRICE' GROUP BY substr(i.title, 1, instr(i.title || ' - ', ' - ') - 1) "
+        "HAVING COUNT(*) >= 3 AND SUM(u.top_rated_seller) >= 1 AND SUM(u.top_rated_seller) < COUNT(*)"
+    )
+    name = product(row["title"])
+    buyer = s.pick("SELECT username FROM users WHERE positive_count < 600")["username"]
+    intro = me(s, buyer)
+    page = s.call("search_items", q=s.say(name), buying_format=s.imply("FIXED_PRICE"), sort=s.imply("price"))
+    items = page["items"]
+    if page["total"] > len(items) or any(product(i["title"]) != name for i in items):
+        s.reject("paged or other products match")
+    chosen = None
+    for item in items:
+        details = s.call("get_item_details", item_id=item["item_id"])
+        if details["seller_top_rated"]:
+            chosen = details
+            break
+    if chosen is None or chosen["seller"] == buyer:
+        s.reject("no top-rated seller, or own listing")
+    rivals = [i for i in items if total_cost(i) == chosen["price"] + chosen["shipping_cost"]]
+    if len(rivals) > 1:
+        s.reject("a tie at the chosen price")
+    order = s.call("buy_it_now", username=buyer, item_id=chosen["item_id"])
+    s.fact(chosen["seller"])
+    s.fact(dollars(order["total"]), derived=True)
+    s.context(name)
+    return speech.sentence(
+        speech.opening(s.rng),
+        intro,
+        f"I want to buy {a(name)} outright today, any condition.",
+        speech.choose(
+            s.rng,
+            "I've been burned before, so it has to be from a Top Rated Seller: the cheapest one of those, "
+            "shipping included.",
+            "I only trust Top Rated Sellers; get me the lowest total price among them.",
+        ),
+        "Who did I buy from and what was the total?",
     )
