@@ -466,3 +466,53 @@ def test_gym_episode_oracle_succeeds_and_noop_fails() -> None:
     task = bid_task()
     assert {(c.table, c.op) for c in task.gold_changes} >= {("bids", "insert"), ("items", "update")}
     assert oracle_and_noop_rewards(task) == (1.0, 0.0)
+
+
+def test_search_filters_and_listing_views(h: EpisodeHarness) -> None:
+    tomorrow = (NOW.date() + dt.timedelta(days=1)).isoformat()
+    page = h.ok(
+        "search_items", buying_format="AUCTION", ends_by=tomorrow, free_shipping=True, returns_accepted=True,
+        min_price=500, max_price=50_000, sort="ending_soonest", limit=50,
+    )  # fmt: skip
+    expected = sql(
+        h,
+        f"SELECT COUNT(*) AS n FROM items WHERE {LIVE} AND buying_format = 'AUCTION' AND end_time < ? "
+        "AND shipping_cost = 0 AND returns_accepted = 1 AND price BETWEEN 500 AND 50000",
+        (NOW.date() + dt.timedelta(days=2)).isoformat(),
+    )[0]["n"]
+    assert page["total"] == expected > 0
+    ends = [i["end_time"] for i in page["items"]]
+    assert ends == sorted(ends) and all(e[:10] <= tomorrow for e in ends)
+    assert all(i["shipping_cost"] == 0 and 500 <= i["price"] <= 50_000 for i in page["items"])
+    words = h.ok("search_items", q="canon lens", limit=50)["items"]
+    assert words and all("canon" in i["title"].lower() and "lens" in i["title"].lower() for i in words)
+    seller = page["items"][0]["seller"]
+    own = h.ok("search_items", seller=seller, limit=50)
+    mine = h.ok("get_my_listings", username=seller, limit=50)
+    assert own["total"] == mine["total"] and {i["item_id"] for i in own["items"]} == {
+        i["item_id"] for i in mine["listings"]
+    }
+    ended = h.ok("get_my_listings", username=seller, listing_status="ENDED", limit=50)
+    assert all(i["listing_status"] == "ENDED" or i["end_time"] <= STAMP for i in ended["listings"])
+    assert "ends_by must be a date" in h.error("search_items", ends_by="tomorrow")
+    assert "cannot be above" in h.error("search_items", min_price=500, max_price=100)
+    assert "between 1 and 50" in h.error("search_items", limit=51)
+    assert "no category" in h.error("get_categories", parent_id="999999")
+
+
+def test_a_new_price_drops_offer_thresholds_above_it(h: EpisodeHarness) -> None:
+    item = one(
+        h,
+        f"SELECT * FROM items WHERE best_offer_enabled = 1 AND {LIVE} AND auto_accept_price IS NOT NULL "
+        "AND minimum_offer_price IS NOT NULL ORDER BY item_id",
+    )
+    price = item["minimum_offer_price"] + 100
+    assert price < item["auto_accept_price"]
+    h.ok("revise_listing", username=item["seller"], item_id=item["item_id"], price=price)
+    row = sql(h, "SELECT price, auto_accept_price, minimum_offer_price FROM items WHERE item_id = ?", item["item_id"])[
+        0
+    ]
+    assert row == {"price": price, "auto_accept_price": None, "minimum_offer_price": item["minimum_offer_price"]}
+    assert "Nothing to change" in h.error(
+        "revise_listing", username=item["seller"], item_id=item["item_id"], price=price
+    )
