@@ -59,6 +59,32 @@ def buyer(s: StoryContext, where: str = "1", params: tuple[Any, ...] = ()) -> di
     return {**row, **me}
 
 
+def buyer_of(
+    s: StoryContext, sql: str, params: tuple[Any, ...] = (), key: str = "user_id"
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A row of the buyer's own (an order, a favourite, a cart line), and that buyer's account."""
+    row = s.pick(sql, params)
+    return row, buyer(s, "u.user_id = ?", (row[key],))
+
+
+def favourite(s: StoryContext, where: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A listing a buyer favourited (``where`` over listing l, shop sh, favorite f), named as they name it:
+    their favourites are looked up and the name is one of a kind among them."""
+    fav, me = buyer_of(
+        s,
+        "SELECT f.user_id AS buyer_id, l.*, sh.shop_name FROM favorite_listings f "
+        "JOIN listings l ON l.listing_id = f.listing_id JOIN shops sh ON sh.shop_id = l.shop_id "
+        "WHERE f.user_id NOT IN (SELECT user_id FROM shops) "
+        f"AND (SELECT COUNT(*) FROM favorite_listings o WHERE o.user_id = f.user_id) <= 20 AND {where}",
+        key="buyer_id",
+    )
+    favorites = s.call("get_favorites", user_id=me["user_id"])["favorites"]
+    if not unique_short(favorites, fav):
+        s.reject("two favourites with that name")
+    s.say(short(fav["title"]))
+    return fav, me
+
+
 def seller(s: StoryContext, where: str = "1", params: tuple[Any, ...] = ()) -> tuple[dict[str, Any], dict[str, Any]]:
     """A shop owner, their account and their shop (the one they own)."""
     row = s.pick(
@@ -169,19 +195,12 @@ def favourite_a_few(s: StoryContext) -> str:
 @story(ENV)
 def buy_a_favourite_with_a_name(s: StoryContext) -> str:
     """A buyer buys a personalised listing they favourited earlier, with the name they want on it."""
-    fav = s.pick(
-        "SELECT f.user_id, l.* FROM favorite_listings f JOIN listings l ON l.listing_id = f.listing_id "
-        "JOIN shops sh ON sh.shop_id = l.shop_id JOIN shipping_profile_destinations d "
-        "ON d.shipping_profile_id = l.shipping_profile_id JOIN users u ON u.user_id = f.user_id "
-        "AND u.country_iso = d.destination_country_iso WHERE l.state = 'active' AND sh.is_vacation = 0 "
-        "AND l.is_personalizable = 1 AND u.user_id NOT IN (SELECT user_id FROM shops) "
-        "AND (SELECT COUNT(*) FROM favorite_listings o WHERE o.user_id = f.user_id) <= 20"
+    fav, me = favourite(
+        s,
+        "l.state = 'active' AND sh.is_vacation = 0 AND l.is_personalizable = 1 AND EXISTS (SELECT 1 FROM "
+        "shipping_profile_destinations d JOIN users u ON u.user_id = f.user_id WHERE d.shipping_profile_id = "
+        "l.shipping_profile_id AND d.destination_country_iso = u.country_iso)",
     )
-    me = buyer(s, "u.user_id = ?", (fav["user_id"],))
-    favorites = s.call("get_favorites", user_id=me["user_id"])["favorites"]
-    if not unique_short(favorites, fav):
-        s.reject("two favourites with that name")
-    s.say(short(fav["title"]))
     details = s.call("get_listing_details", listing_id=fav["listing_id"])
     name = s.rng.choice(("Oliver", "Ava", "Theo", "June", "Max", "Isla", "Leo"))
     if len(name) > details["personalization_char_count_max"]:
@@ -217,11 +236,11 @@ def buy_a_favourite_with_a_name(s: StoryContext) -> str:
 @story(ENV)
 def what_does_my_cart_cost(s: StoryContext) -> str:
     """A buyer asks what their cart comes to with shipping, shop by shop."""
-    row = s.pick(
+    _, me = buyer_of(
+        s,
         "SELECT c.user_id FROM cart_items c WHERE c.user_id NOT IN (SELECT user_id FROM shops) "
-        "GROUP BY c.user_id HAVING COUNT(*) BETWEEN 1 AND 3"
+        "GROUP BY c.user_id HAVING COUNT(*) BETWEEN 1 AND 3",
     )
-    me = buyer(s, "u.user_id = ?", (row["user_id"],))
     cart = s.call("get_cart", user_id=me["user_id"])
     if any(shop["currency_code"] != cart["shops"][0]["currency_code"] for shop in cart["shops"]):
         s.reject("several currencies")
@@ -243,12 +262,12 @@ def what_does_my_cart_cost(s: StoryContext) -> str:
 @story(ENV, implicit=True)
 def trim_the_cart(s: StoryContext) -> str:
     """A buyer changes their mind about one item in their cart and asks what the rest costs."""
-    row = s.pick(
+    row, me = buyer_of(
+        s,
         "SELECT c.user_id, c.listing_id, l.title FROM cart_items c JOIN listings l ON l.listing_id = c.listing_id "
         "WHERE c.user_id NOT IN (SELECT user_id FROM shops) AND "
-        "(SELECT COUNT(*) FROM cart_items o WHERE o.user_id = c.user_id) BETWEEN 2 AND 3"
+        "(SELECT COUNT(*) FROM cart_items o WHERE o.user_id = c.user_id) BETWEEN 2 AND 3",
     )
-    me = buyer(s, "u.user_id = ?", (row["user_id"],))
     cart = s.call("get_cart", user_id=me["user_id"])
     if not unique_short(cart["items"], row):
         s.reject("two items with that name")
@@ -268,13 +287,14 @@ def trim_the_cart(s: StoryContext) -> str:
 @story(ENV)
 def where_is_my_order(s: StoryContext) -> str:
     """A buyer asks whether their order from a shop has shipped: the tracking number, or when it should ship."""
-    row = s.pick(
+    row, me = buyer_of(
+        s,
         "SELECT r.*, sh.shop_name FROM receipts r JOIN shops sh ON sh.shop_id = r.shop_id "
         "WHERE r.status != 'canceled' AND r.buyer_user_id NOT IN (SELECT user_id FROM shops) "
         "AND (SELECT COUNT(*) FROM receipts o WHERE o.buyer_user_id = r.buyer_user_id AND o.shop_id = r.shop_id) = 1 "
-        "AND (SELECT COUNT(*) FROM receipts o WHERE o.buyer_user_id = r.buyer_user_id) <= 10"
+        "AND (SELECT COUNT(*) FROM receipts o WHERE o.buyer_user_id = r.buyer_user_id) <= 10",
+        key="buyer_user_id",
     )
-    me = buyer(s, "u.user_id = ?", (row["buyer_user_id"],))
     by_number = s.rng.random() < 0.5
     if by_number:
         order = s.call("get_receipt", user_id=me["user_id"], receipt_id=s.say(row["receipt_id"]))
@@ -303,16 +323,17 @@ def where_is_my_order(s: StoryContext) -> str:
 @story(ENV, weight=1.2)
 def review_what_i_bought(s: StoryContext) -> str:
     """After an order arrives the buyer rates the item and asks for the shop's new star average."""
-    row = s.pick(
+    row, me = buyer_of(
+        s,
         "SELECT t.*, r.buyer_user_id, sh.shop_name FROM transactions t JOIN receipts r ON r.receipt_id = t.receipt_id "
         "JOIN shops sh ON sh.shop_id = r.shop_id JOIN receipt_shipments x ON x.receipt_id = r.receipt_id "
         "WHERE r.is_shipped = 1 AND x.shipped_timestamp >= ? "
         "AND NOT EXISTS (SELECT 1 FROM reviews v WHERE v.transaction_id = t.transaction_id) "
         "AND r.buyer_user_id NOT IN (SELECT user_id FROM shops) "
         "AND (SELECT COUNT(*) FROM receipts o WHERE o.buyer_user_id = r.buyer_user_id) <= 10",
-        ((NOW - dt.timedelta(days=90)).isoformat(),),
+        params=((NOW - dt.timedelta(days=90)).isoformat(),),
+        key="buyer_user_id",
     )
-    me = buyer(s, "u.user_id = ?", (row["buyer_user_id"],))
     page = s.call("get_receipts", user_id=me["user_id"], was_shipped=s.imply(True))
     items = [t for r in page["receipts"] for t in r["transactions"]]
     if not unique_short(items, row):
@@ -339,12 +360,12 @@ def review_what_i_bought(s: StoryContext) -> str:
 @story(ENV, implicit=True)
 def tidy_my_favourites(s: StoryContext) -> str:
     """A buyer clears favourites they can no longer buy (sold out or expired) and asks how many are left."""
-    row = s.pick(
+    _, me = buyer_of(
+        s,
         "SELECT f.user_id FROM favorite_listings f JOIN listings l ON l.listing_id = f.listing_id "
         "WHERE f.user_id NOT IN (SELECT user_id FROM shops) GROUP BY f.user_id "
-        "HAVING SUM(l.state != 'active') BETWEEN 1 AND 2 AND COUNT(*) <= 20"
+        "HAVING SUM(l.state != 'active') BETWEEN 1 AND 2 AND COUNT(*) <= 20",
     )
-    me = buyer(s, "u.user_id = ?", (row["user_id"],))
     favorites = s.call("get_favorites", user_id=me["user_id"])
     gone = [f for f in favorites["favorites"] if f["state"] != "active"]
     left = None
@@ -364,25 +385,14 @@ def tidy_my_favourites(s: StoryContext) -> str:
 @story(ENV, implicit=True, weight=1.2)
 def shop_on_vacation(s: StoryContext) -> str:
     """A buyer wants to buy a favourite from a shop that is on vacation: nothing can be bought; they hear why."""
-    fav = s.pick(
-        "SELECT f.user_id, l.title, sh.shop_name FROM favorite_listings f "
-        "JOIN listings l ON l.listing_id = f.listing_id "
-        "JOIN shops sh ON sh.shop_id = l.shop_id WHERE sh.is_vacation = 1 AND l.state = 'active' "
-        "AND sh.vacation_message != '' AND f.user_id NOT IN (SELECT user_id FROM shops) "
-        "AND (SELECT COUNT(*) FROM favorite_listings o WHERE o.user_id = f.user_id) <= 20"
-    )
-    me = buyer(s, "u.user_id = ?", (fav["user_id"],))
-    favorites = s.call("get_favorites", user_id=me["user_id"])["favorites"]
-    if not unique_short(favorites, fav):
-        s.reject("two favourites with that name")
-    s.say(short(fav["title"]))
+    fav, me = favourite(s, "sh.is_vacation = 1 AND l.state = 'active' AND sh.vacation_message != ''")
     shop = s.call("get_shop", shop_name=fav["shop_name"])
     s.fact(shop["vacation_message"])
     s.context(fav["shop_name"])
     return speech.sentence(
         speech.opening(s.rng),
-        f"Please order the {short(fav['title'])} from my favourites for me; I'm {me['email']}.",
-        "If you can't, tell me why.",
+        f"I'd like to buy the {short(fav['title'])} that's in my favourites. I'm {me['email']}.",
+        "Please go ahead and buy it, or if you can't, tell me why.",
     )
 
 
@@ -565,7 +575,7 @@ def renew_expired_listings(s: StoryContext) -> str:
     return speech.sentence(
         speech.opening(s.rng),
         f"Some of my listings in {row['shop_name']} have expired. I'm {row['email']}.",
-        "Please renew the expired ones that still have stock.",
+        "Please renew every expired listing that still has stock.",
         "How many did you renew and what did the renewals cost me altogether?",
     )
 
@@ -688,7 +698,9 @@ def mark_order_shipped(s: StoryContext) -> str:
 @story(ENV, implicit=True)
 def going_on_vacation(s: StoryContext) -> str:
     """A seller going away puts the shop on vacation with a message, after checking what is left to ship."""
-    me, row = seller(s, "s.is_vacation = 0")
+    me, row = seller(
+        s, "s.is_vacation = 0 AND EXISTS (SELECT 1 FROM receipts r WHERE r.shop_id = s.shop_id AND r.status = 'paid')"
+    )
     page = s.call("get_receipts", user_id=me["user_id"], shop_id=row["shop_id"], was_shipped=s.imply(False))
     waiting = sum(r["status"] == "paid" for r in page["receipts"])
     if waiting != page["count"]:
@@ -718,4 +730,61 @@ def back_from_vacation(s: StoryContext) -> str:
         speech.opening(s.rng),
         f"I'm back from my break. Please take {row['shop_name']} off vacation mode so people can order again.",
         f"My email is {row['email']}. How many of my listings are live?",
+    )
+
+
+@story(ENV, implicit=True)
+def name_too_long_to_engrave(s: StoryContext) -> str:
+    """A buyer wants a longer name than a favourited listing's personalization allows: nothing is bought; they
+    hear the character limit."""
+    fav, me = favourite(
+        s,
+        "l.state = 'active' AND sh.is_vacation = 0 AND l.is_personalizable = 1 "
+        "AND l.personalization_char_count_max BETWEEN 3 AND 12",
+    )
+    details = s.call("get_listing_details", listing_id=fav["listing_id"])
+    limit = details["personalization_char_count_max"]
+    names = [n for n in ("Alexandra", "Maximilian", "Bartholomew", "Christopher", "Evangeline") if len(n) > limit]
+    if not names:
+        s.reject("every name fits")
+    name = s.rng.choice(names)
+    s.fact(limit)
+    s.context(details["shop_name"])
+    return speech.sentence(
+        speech.opening(s.rng),
+        f'I want to buy the {short(fav["title"])} from my favourites with "{name}" on it. I\'m {me["email"]}.',
+        "Only buy it if the whole name fits; otherwise tell me how many characters they allow.",
+    )
+
+
+@story(ENV)
+def publish_a_draft(s: StoryContext) -> str:
+    """A seller publishes a draft that has no shipping profile yet, with the profile they name."""
+    me, row = seller(
+        s,
+        "EXISTS (SELECT 1 FROM listings l WHERE l.shop_id = s.shop_id AND l.state = 'draft' "
+        "AND l.shipping_profile_id IS NULL)",
+    )
+    drafts = s.call("get_shop_listings", shop_id=row["shop_id"], state=s.imply("draft"), user_id=me["user_id"])
+    target = s.rng.choice(drafts["results"])
+    if not unique_short(drafts["results"], target):
+        s.reject("name repeats")
+    s.say(short(target["title"]))
+    shop = s.call("get_shop", shop_name=row["shop_name"])
+    profile = s.rng.choice(shop["shipping_profiles"])
+    s.say(profile["title"])
+    result = s.call(
+        "update_listing",
+        user_id=me["user_id"],
+        listing_id=target["listing_id"],
+        shipping_profile_id=profile["shipping_profile_id"],
+        state=s.imply("active"),
+    )
+    s.fact(result["fee_charged"])
+    s.fact(result["ending_timestamp"][:10], derived=True)
+    return speech.sentence(
+        speech.opening(s.rng),
+        f"My {short(target['title'])} is still sitting in drafts in {row['shop_name']}. I'm {row['email']}.",
+        f"Please ship it with my {profile['title']} profile and make it live.",
+        "What did that cost, and when will it expire?",
     )
