@@ -106,7 +106,7 @@ def test_every_tool_succeeds(h: EpisodeHarness) -> None:
     total = round(receipt["grandtotal"] * 100)
     assert fees == [{"kind": "sale", "amount": total}, {"kind": "transaction_fee", "amount": -round(total * 0.065)}]
 
-    owner = shop["owner_user_id"]
+    owner = shop["user_id"]
     orders = ok("get_receipts", user_id=owner, shop_id=shop["shop_id"], was_shipped=False)
     assert receipt["receipt_id"] in {r["receipt_id"] for r in orders["receipts"]}
     shipped = ok(

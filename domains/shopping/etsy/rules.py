@@ -46,6 +46,8 @@ def major(cents: int) -> float:
 
 def to_cents(amount: float, what: str = "price") -> int:
     cents = round(amount * 100)
+    if amount > 50_000:
+        raise DomainError(f"The {what} cannot be above 50,000.")
     if amount <= 0 or abs(cents - amount * 100) > 1e-6:
         raise DomainError(f"The {what} must be a positive amount with at most two decimals, got {amount}.")
     return int(cents)

@@ -101,7 +101,8 @@ _TRACKING = re.compile(r"^[A-Z0-9]{8,34}$")
 
 
 def _new_id(ctx: ToolContext, digits: int = 10) -> int:
-    return int(ctx.new_id(1, "123456789") + ctx.new_id(digits - 1, "0123456789"))
+    # Seeded ids begin with 1-3, so ids the service hands out (5-9) never meet them.
+    return int(ctx.new_id(1, "56789") + ctx.new_id(digits - 1, "0123456789"))
 
 
 # -- people and shops --------------------------------------------------------------------------------------
@@ -150,7 +151,7 @@ def get_shop(ctx: ToolContext, shop_name: str) -> ShopView:
         "shop_id": shop["shop_id"],
         "shop_name": shop["shop_name"],
         "title": shop["title"],
-        "owner_user_id": shop["user_id"],
+        "user_id": shop["user_id"],
         "city": shop["city"],
         "country_iso": shop["country_iso"],
         "currency_code": shop["currency_code"],
@@ -266,7 +267,7 @@ def search_listings(
     where = ["l.state = 'active'", "s.is_vacation = 0"]
     params: list[Any] = []
     for word in words:
-        where.append("(lower(l.title) LIKE ? OR lower(l.tags) LIKE ?)")
+        where.append("(l.title LIKE ? OR l.tags LIKE ?)")  # SQLite's LIKE ignores ASCII case
         params += [f"%{word}%", f"%{word}%"]
     if min_price is not None:
         where.append(f"{_PRICE_USD} >= ?")
@@ -297,11 +298,13 @@ def search_listings(
     key = {"score": "l.num_favorers", "price": _PRICE_USD, "created": "l.created_timestamp"}[sort_on]
     direction = "ASC" if sort_order == "asc" else "DESC"
     base = f"FROM listings l JOIN shops s ON s.shop_id = l.shop_id WHERE {' AND '.join(where)}"
-    total = ctx.query(f"SELECT COUNT(*) AS n {base}", params)[0]["n"]
+    # One scan: the window count rides along with the page (a page past the end needs its own count).
     rows = ctx.query(
-        f"SELECT l.*, s.shop_name {base} ORDER BY {key} {direction}, l.listing_id LIMIT ? OFFSET ?",
+        f"SELECT l.*, s.shop_name, COUNT(*) OVER () AS matches {base} ORDER BY {key} {direction}, l.listing_id "
+        "LIMIT ? OFFSET ?",
         [*params, limit, offset],
     )
+    total = rows[0]["matches"] if rows else ctx.query(f"SELECT COUNT(*) AS n {base}", params)[0]["n"]
     return {"count": total, "results": [summary(r, r["shop_name"]) for r in rows]}
 
 

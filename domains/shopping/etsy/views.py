@@ -46,7 +46,7 @@ class ShopView(TypedDict):
     shop_id: int
     shop_name: str
     title: str
-    owner_user_id: int
+    user_id: int  # the owner
     city: str
     country_iso: str
     currency_code: str
