@@ -1,11 +1,13 @@
 """Etsy stories: one buyer or one shop owner, one storyline each.
 
 Buyers look for a personalised gift that fits a budget and arrives in time, save favourites, buy with a
-name engraved, check what their cart comes to, follow an order, review what they bought and tidy their
-favourites; a shop on vacation refuses the purchase they came for. Sellers list a new item with the
-details they state, restock a sold-out listing (which renews it), renew expired listings, take a listing
-down, reprice one, see which orders are still to ship, mark one shipped with its tracking number and put
-the shop on vacation. Listings are named the way a person names them: the title before its comma.
+name engraved (or hear the seller's character limit when the name is too long), check what their cart
+comes to, drop an item from it, follow an order, review what they bought and tidy their favourites; a shop
+on vacation refuses the purchase they came for. Sellers list a new handmade item or a vintage find with the
+details they state (a find that is not 20 years old cannot go up as vintage), publish a draft, restock a
+sold-out listing (which renews it), renew expired listings, take a listing down, reprice one, see which
+orders are still to ship, mark one shipped with its tracking number and put the shop on vacation or back.
+Listings are named the way a person names them: the title before its comma.
 """
 
 from __future__ import annotations
@@ -21,13 +23,13 @@ from .models import COUNTRY_NAMES, NOW
 ENV = "etsy"
 TODAY = NOW.date()
 GIFT_FOR = ("my sister", "my mum", "my best friend", "my niece", "my wife", "my grandma", "a coworker")
-REVIEWS = (
-    "Beautiful work and it arrived well packed.",
-    "Exactly like the photos, thank you!",
-    "Lovely quality, a little slow to arrive.",
-    "My daughter adores it.",
-    "Nice, but smaller than I expected.",
-)
+# What a buyer writes, by the stars they give.
+REVIEWS = {
+    5: ("Beautiful work and it arrived well packed.", "Exactly like the photos, thank you!", "My daughter adores it."),
+    4: ("Lovely quality, a little slow to arrive.", "Really pretty, just a bit smaller than I pictured."),
+    3: ("Nice, but smaller than I expected.", "Fine, though the colour was duller than the photos."),
+    2: ("Took weeks to arrive and the clasp broke.", "Not what the photos showed, sadly."),
+}
 RATING_WORDS = {5: "five stars", 4: "four stars", 3: "three stars", 2: "two stars"}
 VACATION_NOTES = (
     "Away until the new year, orders ship in January.",
@@ -287,6 +289,16 @@ def trim_the_cart(s: StoryContext) -> str:
 @story(ENV)
 def where_is_my_order(s: StoryContext) -> str:
     """A buyer asks whether their order from a shop has shipped: the tracking number, or when it should ship."""
+    return order_status(s, by_number=False)
+
+
+@story(ENV)
+def where_is_order_number(s: StoryContext) -> str:
+    """The same question about an order the buyer names by its number."""
+    return order_status(s, by_number=True)
+
+
+def order_status(s: StoryContext, *, by_number: bool) -> str:
     row, me = buyer_of(
         s,
         "SELECT r.*, sh.shop_name FROM receipts r JOIN shops sh ON sh.shop_id = r.shop_id "
@@ -295,7 +307,6 @@ def where_is_my_order(s: StoryContext) -> str:
         "AND (SELECT COUNT(*) FROM receipts o WHERE o.buyer_user_id = r.buyer_user_id) <= 10",
         key="buyer_user_id",
     )
-    by_number = s.rng.random() < 0.5
     if by_number:
         order = s.call("get_receipt", user_id=me["user_id"], receipt_id=s.say(row["receipt_id"]))
         which = f"order {row['receipt_id']} on Etsy"
@@ -340,7 +351,7 @@ def review_what_i_bought(s: StoryContext) -> str:
         s.reject("two purchases with that name")
     s.say(short(row["title"]))
     rating = s.rng.choice(tuple(RATING_WORDS))
-    text = s.rng.choice(REVIEWS)
+    text = s.rng.choice(REVIEWS[rating])
     stars = s.detail("rating", rating, RATING_WORDS[rating], vague="a rating", synonyms=["stars"])
     said = s.detail("review text", text, text, phrase=f'"{text}"', vague="a few words")
     result = s.call(
@@ -392,7 +403,7 @@ def shop_on_vacation(s: StoryContext) -> str:
     return speech.sentence(
         speech.opening(s.rng),
         f"I'd like to buy the {short(fav['title'])} that's in my favourites. I'm {me['email']}.",
-        "Please go ahead and buy it, or if you can't, tell me why.",
+        "Please go ahead and buy it, or if you can't, tell me why and pass on any note the seller left.",
     )
 
 
@@ -787,4 +798,76 @@ def publish_a_draft(s: StoryContext) -> str:
         f"My {short(target['title'])} is still sitting in drafts in {row['shop_name']}. I'm {row['email']}.",
         f"Please ship it with my {profile['title']} profile and make it live.",
         "What did that cost, and when will it expire?",
+    )
+
+
+# title, how the seller calls it, category, materials, tags, price range
+VINTAGE_FINDS = (
+    ("Vintage Enamel Coffee Pot", "an enamel coffee pot", "Home & Living", ("enamel",), ("coffee pot",), (28, 60)),
+    ("Vintage Wool Tartan Blanket", "a tartan blanket", "Home & Living", ("wool",), ("tartan", "throw"), (45, 120)),
+    (
+        "Vintage Brass Candlesticks, Pair",
+        "a pair of brass candlesticks",
+        "Home & Living",
+        ("brass",),
+        ("candlesticks", "vintage decor"),
+        (24, 58),
+    ),
+    ("Vintage Silk Headscarf", "a silk headscarf", "Accessories", ("silk",), ("silk scarf", "vintage scarf"), (18, 40)),
+)
+DECADES = {"1950s": "the fifties", "1960s": "the sixties", "1970s": "the seventies", "1980s": "the eighties"}
+
+
+@story(ENV)
+def list_a_vintage_find(s: StoryContext) -> str:
+    """A vintage seller lists a find from a stated decade; one from the 2010s is not vintage and is not listed."""
+    me, row = seller(s, "s.shop_name LIKE '%Vintage%' OR s.shop_name LIKE '%Finds%' OR s.shop_name LIKE '%Antiques%'")
+    shop = s.call("get_shop", shop_name=row["shop_name"])
+    profile = s.rng.choice(shop["shipping_profiles"])
+    if sum(p["title"] == profile["title"] for p in shop["shipping_profiles"]) > 1:
+        s.reject("profile names repeat")
+    title, thing, category, materials, tags, (low, high) = s.rng.choice(VINTAGE_FINDS)
+    too_new = s.rng.random() < 0.35
+    decade = "2010_2019" if too_new else s.rng.choice(tuple(DECADES))
+    era = "around 2015" if too_new else f"the {decade}"
+    price = float(s.rng.randint(low, high))
+    s.say(title, f'"{title}"')
+    s.say(price, money(price, row["currency_code"]))
+    s.say(category)
+    s.say(profile["title"])
+    if too_new:
+        s.fact(20, derived=True)
+    else:
+        s.say(decade, f"the {decade}")
+        result = s.call(
+            "create_listing",
+            user_id=me["user_id"],
+            shop_id=row["shop_id"],
+            title=title,
+            description=s.say(f"Genuine vintage from {DECADES[decade]}.", f'"Genuine vintage from {DECADES[decade]}."'),
+            price=price,
+            quantity=s.say(1, "just the one"),
+            who_made=s.imply("someone_else"),
+            when_made=decade,
+            category=category,
+            tags=[s.say(t, f'"{t}"') for t in tags],
+            materials=[s.say(m) for m in materials],
+            shipping_profile_id=profile["shipping_profile_id"],
+            state=s.imply("active"),
+        )
+        s.fact(result["fee_charged"])
+    describe = (
+        'Description: "It was made around 2015."'
+        if too_new
+        else f'Description: "Genuine vintage from {DECADES[decade]}."'
+    )
+    tag_words = speech.listing([f'"{t}"' for t in tags])
+    return speech.sentence(
+        speech.opening(s.rng),
+        f"I'm {row['email']} and I found {thing} from {era} for my shop {row['shop_name']}.",
+        f'Please list it as vintage and make it live: "{title}", {money(price, row["currency_code"])}, '
+        f"just the one, under {category}.",
+        f"{describe} Materials: {speech.listing(list(materials))}. Tags: {tag_words}. "
+        f"Ship it with my {profile['title']} profile.",
+        "What will listing it cost me? If it can't go up as vintage, tell me why.",
     )
