@@ -550,7 +550,7 @@ def _catalog(data: SeedData, ids: _Ids) -> tuple[list[dict[str, Any]], list[dict
 def _address(data: SeedData) -> dict[str, str]:
     city, state, prefix = data.rng.choice(CITIES)
     return {
-        "address1": data.fake.street_address(),
+        "address1": f"{data.rng.randint(12, 9899)} {data.fake.street_name()}",
         "address2": data.fake.secondary_address() if data.rng.random() < 0.55 else "",
         "city": city,
         "country": "USA",
