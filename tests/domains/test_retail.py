@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -124,6 +125,13 @@ def test_tools_match_tau2_names_kinds_and_parameters() -> None:
     assert retail.env.tools["transfer_to_human_agents"].terminal
     assert [n for n, s in retail.env.tools.items() if s.terminal] == ["transfer_to_human_agents"]
     assert retail.env.tools["exchange_delivered_order_items"].parameters["properties"]["item_ids"]["type"] == "array"
+
+
+def test_description_states_the_policy() -> None:
+    policy = retail.env.description.lower()
+    for rule in ("email", "zip code", "one customer", "explicit yes", "'pending'", "no longer needed", "gift card"):
+        assert rule in policy, rule
+    assert "same product" in policy and "human agent" in policy and "once" in policy
 
 
 def test_outputs_have_tau2_shapes() -> None:
@@ -639,6 +647,13 @@ def test_tau2_action_sequence_dumps_the_expected_database() -> None:
     assert dump(h) == expected
     # The dumped state loads again as an initial state and dumps back unchanged.
     assert dump(EpisodeHarness(retail.env, scenario=expected)) == expected
+
+
+@pytest.mark.skipif(not os.environ.get("TAU2_RETAIL_DB"), reason="set TAU2_RETAIL_DB to tau2's retail db.json")
+def test_tau2s_own_database_round_trips() -> None:
+    """tau2-bench's own retail db.json (not shipped here) loads and dumps back unchanged."""
+    data = json.loads(Path(os.environ["TAU2_RETAIL_DB"]).read_text())
+    assert dump(EpisodeHarness(retail.env, scenario=data)) == data
 
 
 def test_malformed_tau2_data_is_refused() -> None:
