@@ -9,11 +9,11 @@ email, or their name and zip code, and the agent finds their account before anyt
   bought again at the same price, what a return would bring back (worked out with the calculator);
 * changes to a pending order: cancel it (with the reason the customer gives), ship it elsewhere, pay with
   another method, or swap an item for another size or colour before it ships; a move that updates the
-  profile and every order still pending;
+  profile and every order still pending; two items changed in one go (the store allows one change);
 * delivered orders: return items to a gift card or the original payment, exchange an item that does not
   fit for another option of the same product;
-* refusals the state decides: cancelling an order that has already been processed; and a damaged delivery
-  that needs a person.
+* refusals the state decides: cancelling an order that has already been processed or whose items were
+  changed, exchanging for an option that is sold out; and a damaged delivery that needs a person.
 """
 
 from __future__ import annotations
@@ -221,7 +221,7 @@ def _other_address(s: StoryContext, user_id: str, city: str) -> dict[str, str]:
 # --------------------------------------------------------------------------------------------------
 
 
-@story("retail")
+@story("retail", weight=0.8)
 def what_did_i_pay(s: StoryContext) -> str:
     """A customer checking a statement asks what an order cost and what it was charged to."""
     order, profile, intro, details, lines = _open(
@@ -328,7 +328,7 @@ def is_it_in_stock(s: StoryContext) -> str:
     return speech.sentence(speech.opening(s.rng), intro, want, ask)
 
 
-@story("retail")
+@story("retail", weight=0.8)
 def cheapest_option(s: StoryContext) -> str:
     """A customer on a budget wants the cheapest option of a product that is in stock."""
     user = s.pick("SELECT * FROM users ORDER BY user_id")
@@ -359,7 +359,7 @@ def cheapest_option(s: StoryContext) -> str:
     return speech.sentence(speech.opening(s.rng), intro, need, ask)
 
 
-@story("retail", implicit=True)
+@story("retail", implicit=True, weight=0.8)
 def buy_it_again(s: StoryContext) -> str:
     """A customer who liked something they bought asks whether the same item can be had again, and at what price."""
     order, _, intro, _, lines = _open(s, "o.status = 'delivered'")
@@ -453,9 +453,13 @@ def cancel_order(s: StoryContext) -> str:
 @story("retail")
 def cancel_too_late(s: StoryContext) -> str:
     """A customer wants to cancel an order the warehouse has already processed: the store cannot."""
-    order, _, intro, details, lines = _open(s, "o.status = 'processed'")
+    order, _, intro, details, lines = _open(
+        s,
+        "o.status = 'processed' AND (SELECT COUNT(*) FROM fulfillments f WHERE f.order_id = o.order_id) = 1",
+    )
     _named(s, order, lines)
     s.fact(details["status"])
+    s.fact(details["fulfillments"][0]["tracking_id"][0])
     s.context(order["order_id"])
     reason = s.rng.choice(list(REASONS))
     why = speech.choose(s.rng, *REASONS[reason])
@@ -464,7 +468,11 @@ def cancel_too_late(s: StoryContext) -> str:
         intro,
         speech.choose(s.rng, f"Please cancel {order['ref']}.", f"Can you stop {order['ref']}?"),
         why[0].upper() + why[1:],
-        speech.choose(s.rng, "If you can't, tell me why.", "Let me know what state it's in."),
+        speech.choose(
+            s.rng,
+            "If it's too late, tell me what state it's in and give me the tracking number so I can refuse the parcel.",
+            "If you can't, tell me why, and send me the tracking number so I can turn the delivery away.",
+        ),
     )
 
 
@@ -549,11 +557,14 @@ def pay_another_way(s: StoryContext) -> str:
     )
 
 
-def _one_option_swaps(s: StoryContext, line: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    """In-stock variants of the line's product that differ from it in exactly one option: (option, variant)."""
+def _one_option_swaps(
+    s: StoryContext, line: dict[str, Any], *, in_stock: bool = True
+) -> list[tuple[str, dict[str, Any]]]:
+    """Variants of the line's product (in stock, or sold out) that differ from it in exactly one option:
+    (option, variant)."""
     swaps = []
     for variant in _variant_rows(s, line["product_id"]):
-        if not variant["available"] or variant["item_id"] == line["item_id"]:
+        if bool(variant["available"]) != in_stock or variant["item_id"] == line["item_id"]:
             continue
         changed = [k for k in line["options"] if variant["options"].get(k) != line["options"][k]]
         # Yes/no options and who a product is for do not read as "in X instead".
@@ -567,8 +578,12 @@ def _one_option_swaps(s: StoryContext, line: dict[str, Any]) -> list[tuple[str, 
     return swaps
 
 
-def _swap(s: StoryContext, lines: list[dict[str, Any]]) -> tuple[dict[str, Any], str, dict[str, Any]]:
-    candidates = [(line, *swap) for line in _single_lines(lines) for swap in _one_option_swaps(s, line)]
+def _swap(
+    s: StoryContext, lines: list[dict[str, Any]], *, in_stock: bool = True
+) -> tuple[dict[str, Any], str, dict[str, Any]]:
+    candidates = [
+        (line, *swap) for line in _single_lines(lines) for swap in _one_option_swaps(s, line, in_stock=in_stock)
+    ]
     if not candidates:
         s.reject("nothing to swap")
     line, option, variant = s.rng.choice(candidates)
@@ -613,6 +628,57 @@ def change_before_it_ships(s: StoryContext) -> str:
             "it stays the same.",
         ),
         f"That's the only change. Any price difference can go on {phrase}.",
+    )
+
+
+@story("retail")
+def change_two_items(s: StoryContext) -> str:
+    """A customer changes two items of a pending order at once (the store allows one change per order)."""
+    order, _, intro, _, lines = _open(s, "o.status = 'pending'")
+    swaps = [(line, *swap) for line in _single_lines(lines) for swap in _one_option_swaps(s, line)[:1]]
+    if len(swaps) < 2:
+        s.reject("fewer than two items to change")
+    chosen = sorted(s.rng.sample(swaps, 2), key=lambda c: c[0]["position"])
+    _named(s, order, lines, *(line for line, _, _ in chosen))
+    new_items = []
+    wishes = []
+    for line, option, variant in chosen:
+        product = s.call("get_product_details", product_id=line["product_id"])
+        new_items.append(product["variants"][variant["item_id"]]["item_id"])
+        s.say(variant["options"][option])
+        wishes.append(f"the {_product(line['name'])} {_with(option, variant['options'][option])}")
+    difference = sum(v["price_cents"] - line["price_cents"] for line, _, v in chosen)
+    method, phrase = _difference_method(s, order["user_id"], difference)
+    s.call(
+        "modify_pending_order_items",
+        order_id=order["order_id"],
+        item_ids=[line["item_id"] for line, _, _ in chosen],
+        new_item_ids=new_items,
+        payment_method_id=method["payment_method_id"],
+    )
+    return speech.sentence(
+        speech.opening(s.rng),
+        intro,
+        f"I'd like to make two changes to {order['ref']} before it ships: {speech.listing(wishes)} instead.",
+        speech.choose(s.rng, "Those are all the changes.", "Nothing else needs to change."),
+        f"Settle any price difference with {phrase}.",
+    )
+
+
+@story("retail", implicit=True)
+def cancel_after_changing(s: StoryContext) -> str:
+    """A customer wants to cancel an order whose items were already changed: the store no longer can."""
+    order, _, intro, details, lines = _open(s, "o.status = 'pending (item modified)'")
+    _named(s, order, lines)
+    s.fact(details["status"])
+    s.context(order["order_id"])
+    why = speech.choose(s.rng, *REASONS["no longer needed"])
+    return speech.sentence(
+        speech.opening(s.rng),
+        intro,
+        speech.choose(s.rng, f"I changed my mind about {order['ref']}.", f"Forget about {order['ref']}."),
+        why[0].upper() + why[1:],
+        speech.choose(s.rng, "Can it still be cancelled? If not, why?", "Please cancel it if that's still possible."),
     )
 
 
@@ -727,12 +793,19 @@ def does_not_fit(s: StoryContext) -> str:
 @story("retail", implicit=True, weight=0.8)
 def arrived_broken(s: StoryContext) -> str:
     """A delivered item arrived broken and the customer wants compensation from a person: out of scope."""
-    order, _, intro, _, lines = _open(s, "o.status = 'delivered'")
+    order, _, intro, details, lines = _open(s, "o.status = 'delivered'")
     singles = _single_lines(lines)
     if not singles:
         s.reject("no single item")
     line = s.rng.choice(singles)
     _named(s, order, lines, line)
+    paid_with = details["payment_history"][0]["payment_method_id"]
+    s.call(
+        "return_delivered_order_items",
+        order_id=order["order_id"],
+        item_ids=[line["item_id"]],
+        payment_method_id=paid_with,
+    )
     s.call(
         "transfer_to_human_agents", summary=s.imply(f"damaged {line['name']} in delivered order, wants compensation")
     )
@@ -742,7 +815,33 @@ def arrived_broken(s: StoryContext) -> str:
         f"The {_product(line['name'])} in {order['ref']} arrived smashed and the box was soaked.",
         speech.choose(
             s.rng,
-            "I'd like to talk to a person about compensation for the damage.",
-            "I want someone from your team to deal with this and compensate me, not a return form.",
+            "Please take it back and refund it to what I paid with.",
+            "I'm sending it back: refund it the way I paid.",
         ),
+        speech.choose(
+            s.rng,
+            "Then I'd like to talk to a person about compensation for the damage.",
+            "After that I want someone from your team to deal with compensation for the damage.",
+        ),
+    )
+
+
+@story("retail", implicit=True)
+def wanted_option_sold_out(s: StoryContext) -> str:
+    """A delivered item does not suit and the option the customer wants instead is sold out: no exchange."""
+    order, _, intro, _, lines = _open(s, "o.status = 'delivered'")
+    line, option, variant = _swap(s, lines, in_stock=False)
+    _named(s, order, lines, line)
+    product = s.call("get_product_details", product_id=line["product_id"])
+    s.fact(product["variants"][variant["item_id"]]["available"])
+    s.fact(product["variants"][variant["item_id"]]["price"])
+    s.say(variant["options"][option])
+    s.context(order["order_id"], line["name"], variant["options"][option])
+    return speech.sentence(
+        speech.opening(s.rng),
+        intro,
+        f"The {_product(line['name'])} from {order['ref']} isn't right for me "
+        f"{_with(option, line['options'][option])}.",
+        f"Could I swap it for the same one {_with(option, variant['options'][option])}? Is that one available, "
+        "and what does it cost?",
     )
