@@ -185,3 +185,17 @@ class Handoff(Base):
     handoff_id: Mapped[str] = mapped_column(String(8), primary_key=True, info={"generated": True})
     summary: Mapped[str] = mapped_column(String(2000), info={"generated": True})
     created_at: Mapped[str] = mapped_column(String(19))
+
+
+# The tables in the order a whole state is written (parents before children).
+STATE_TABLES: tuple[type[Base], ...] = (
+    ServiceClock,
+    Product,
+    Variant,
+    User,
+    PaymentMethod,
+    Order,
+    OrderItem,
+    Fulfillment,
+    OrderPayment,
+)

@@ -19,15 +19,7 @@ from .definition import env
 from .models import (
     CANCEL_REASONS,
     NOW,
-    Fulfillment,
-    Order,
-    OrderItem,
-    OrderPayment,
-    PaymentMethod,
-    Product,
-    ServiceClock,
-    User,
-    Variant,
+    STATE_TABLES,
 )
 
 # --------------------------------------------------------------------------------------------------
@@ -714,15 +706,7 @@ def seed_retail(db: Session, data: SeedData) -> None:
             )
 
     conn = connection_of(db)
-    for model, rows in (
-        (ServiceClock, [{"id": 1, "now": NOW}]),
-        (Product, products),
-        (Variant, variants),
-        (User, users),
-        (PaymentMethod, methods),
-        (Order, orders),
-        (OrderItem, lines),
-        (Fulfillment, shipments),
-        (OrderPayment, payments),
-    ):
+    clock = [{"id": 1, "now": NOW}]
+    tables = (clock, products, variants, users, methods, orders, lines, shipments, payments)
+    for model, rows in zip(STATE_TABLES, tables, strict=True):
         bulk_insert(conn, model, rows)

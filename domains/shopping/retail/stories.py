@@ -599,22 +599,33 @@ def _difference_method(s: StoryContext, user_id: str, difference_cents: int) -> 
     return method, _method_phrase(s, method, wallet)
 
 
-@story("retail", weight=1.2)
-def change_before_it_ships(s: StoryContext) -> str:
-    """Before a pending order ships, a customer changes one item to another colour or size."""
-    order, _, intro, _, lines = _open(s, "o.status = 'pending'")
+def _swap_one(
+    s: StoryContext, status: str, tool: str
+) -> tuple[dict[str, Any], str, dict[str, Any], str, dict[str, Any], str]:
+    """One item of an order in ``status`` swapped (by ``tool``) for the in-stock option that differs in one
+    option, the price difference settled on a method the customer names.
+
+    Returns (order, introduction, the order line, the option changed, the new variant, the method's phrase)."""
+    order, _, intro, _, lines = _open(s, "o.status = ?", (status,))
     line, option, variant = _swap(s, lines)
     _named(s, order, lines, line)
     product = s.call("get_product_details", product_id=line["product_id"])
     new = product["variants"][variant["item_id"]]
     method, phrase = _difference_method(s, order["user_id"], variant["price_cents"] - line["price_cents"])
     s.call(
-        "modify_pending_order_items",
+        tool,
         order_id=order["order_id"],
         item_ids=[line["item_id"]],
         new_item_ids=[new["item_id"]],
         payment_method_id=method["payment_method_id"],
     )
+    return order, intro, line, option, new, phrase
+
+
+@story("retail", weight=1.2)
+def change_before_it_ships(s: StoryContext) -> str:
+    """Before a pending order ships, a customer changes one item to another colour or size."""
+    order, intro, line, option, new, phrase = _swap_one(s, "pending", "modify_pending_order_items")
     target = _option_words(option, new["options"][option])
     changed = _with(option, new["options"][option])
     s.say(new["options"][option])
@@ -756,19 +767,7 @@ def money_back(s: StoryContext) -> str:
 @story("retail", implicit=True, weight=1.3)
 def does_not_fit(s: StoryContext) -> str:
     """A customer whose delivered item does not fit (or is the wrong colour) exchanges it for another option."""
-    order, _, intro, _, lines = _open(s, "o.status = 'delivered'")
-    line, option, variant = _swap(s, lines)
-    _named(s, order, lines, line)
-    product = s.call("get_product_details", product_id=line["product_id"])
-    new = product["variants"][variant["item_id"]]
-    method, phrase = _difference_method(s, order["user_id"], variant["price_cents"] - line["price_cents"])
-    s.call(
-        "exchange_delivered_order_items",
-        order_id=order["order_id"],
-        item_ids=[line["item_id"]],
-        new_item_ids=[new["item_id"]],
-        payment_method_id=method["payment_method_id"],
-    )
+    order, intro, line, option, new, phrase = _swap_one(s, "delivered", "exchange_delivered_order_items")
     s.say(new["options"][option])
     target = _option_words(option, new["options"][option])
     had = _option_words(option, line["options"][option])

@@ -23,6 +23,7 @@ from .models import (
     NOW,
     ORDER_STATUSES,
     PAYMENT_SOURCES,
+    STATE_TABLES,
     TRANSACTION_TYPES,
     Fulfillment,
     Order,
@@ -30,7 +31,6 @@ from .models import (
     OrderPayment,
     PaymentMethod,
     Product,
-    ServiceClock,
     User,
     Variant,
 )
@@ -194,17 +194,9 @@ def load_db(conn: sqlite3.Connection, data: dict[str, Any]) -> None:
         missing = next(iter(listed))
         raise ValueError(f"User {listed[missing][0]} lists order {missing}, which does not exist.")
 
-    for model, rows in (
-        (ServiceClock, [{"id": 1, "now": NOW}]),
-        (Product, products),
-        (Variant, variants),
-        (User, users),
-        (PaymentMethod, methods),
-        (Order, orders),
-        (OrderItem, lines),
-        (Fulfillment, shipments),
-        (OrderPayment, payments),
-    ):
+    clock = [{"id": 1, "now": NOW}]
+    tables = (clock, products, variants, users, methods, orders, lines, shipments, payments)
+    for model, rows in zip(STATE_TABLES, tables, strict=True):
         bulk_insert(conn, model, rows)
 
 
