@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
-import math
-import operator
 import string
 from collections import Counter
-from collections.abc import Callable
 from typing import Any
 
+from envfactory_gym import arithmetic
 from envfactory_gym.authoring import ToolContext
 from envfactory_gym.errors import DomainError
 
@@ -266,27 +263,6 @@ def get_flight_status(ctx: ToolContext, flight_number: str, date: str) -> str:
     return str(_flight_date(ctx, flight["flight_number"], _date(date))["status"])
 
 
-_OPERATORS: dict[type, Callable[[Any, Any], Any]] = {
-    ast.Add: operator.add,
-    ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
-    ast.Div: operator.truediv,
-}
-
-
-def _evaluate(node: ast.AST) -> float:
-    if isinstance(node, ast.Expression):
-        return _evaluate(node.body)
-    if isinstance(node, ast.Constant) and isinstance(node.value, int | float) and not isinstance(node.value, bool):
-        return float(node.value)
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.UAdd | ast.USub):
-        value = _evaluate(node.operand)
-        return -value if isinstance(node.op, ast.USub) else value
-    if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
-        return float(_OPERATORS[type(node.op)](_evaluate(node.left), _evaluate(node.right)))
-    raise DomainError("The expression may only combine numbers with +, -, *, / and parentheses.")
-
-
 @env.read(intents=["what is {expression}?", "can you work out {expression} for me?"])
 def calculate(ctx: ToolContext, expression: str) -> str:
     """Evaluate an arithmetic expression and return the result rounded to two decimals, such as fare
@@ -296,19 +272,7 @@ def calculate(ctx: ToolContext, expression: str) -> str:
         expression: The arithmetic to evaluate, such as '2 * (350 - 122)'. Only numbers, +, -, *, /,
             parentheses and spaces are allowed.
     """
-    if not expression.strip() or len(expression) > 500 or any(ch not in "0123456789+-*/(). " for ch in expression):
-        raise DomainError("The expression may only contain numbers, +, -, *, /, parentheses and spaces.")
-    try:
-        value = _evaluate(ast.parse(expression, mode="eval"))
-    except SyntaxError:
-        raise DomainError(f"'{expression}' is not a well-formed arithmetic expression.") from None
-    except ZeroDivisionError:
-        raise DomainError("The expression divides by zero.") from None
-    except (OverflowError, RecursionError):
-        raise DomainError("The expression is too large to compute.") from None
-    if not math.isfinite(value):
-        raise DomainError("The result is too large to compute.")
-    return str(round(value, 2))
+    return arithmetic.calculate(expression)
 
 
 @env.write(
