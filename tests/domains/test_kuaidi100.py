@@ -25,14 +25,8 @@ def h() -> Iterator[EpisodeHarness]:
     harness.close()
 
 
-def sql(h: EpisodeHarness, query: str, *params: Any) -> list[dict[str, Any]]:
-    cursor = h.database.raw.execute(query, params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor]
-
-
 def parcel(h: EpisodeHarness, where: str, *params: Any) -> dict[str, Any]:
-    return sql(h, f"SELECT * FROM parcels WHERE {where} ORDER BY num LIMIT 1", *params)[0]
+    return h.rows(f"SELECT * FROM parcels WHERE {where} ORDER BY num LIMIT 1", *params)[0]
 
 
 def test_tariff_prices_first_weight_then_each_extra_kilogram() -> None:
@@ -89,7 +83,7 @@ def test_every_tool_succeeds(h: EpisodeHarness) -> None:
     assert sf["price_fen"] == 2300 + 2 * 1300 and sf["billable_weight_kg"] == 3.0
     assert ok("estimate_price", from_city="Hangzhou", to_city="Chengdu", weight_kg=2.3, com="shunfeng") == [sf]
 
-    user = sql(h, "SELECT * FROM users ORDER BY user_id LIMIT 1")[0]
+    user = h.rows("SELECT * FROM users ORDER BY user_id LIMIT 1")[0]
     uid = user["user_id"]
     fresh = parcel(h, "com = 'yunda' AND state = 'in_transit' AND num NOT IN (SELECT num FROM saved_parcels)")
     saved = ok("save_parcel", user_id=uid, com="yunda", num=fresh["num"], note="Textbooks")
@@ -102,7 +96,7 @@ def test_every_tool_succeeds(h: EpisodeHarness) -> None:
     assert sub["subscription_id"] in [s["subscription_id"] for s in ok("list_subscriptions", user_id=uid)]
     assert ok("unsubscribe_tracking", subscription_id=sub["subscription_id"])["status"] == "cancelled"
     assert ok("remove_saved_parcel", user_id=uid, num=fresh["num"])["status"] == "removed"
-    assert not sql(h, "SELECT 1 FROM saved_parcels WHERE user_id = ? AND num = ?", uid, fresh["num"])
+    assert not h.rows("SELECT 1 FROM saved_parcels WHERE user_id = ? AND num = ?", uid, fresh["num"])
 
     tomorrow = (NOW.date() + dt.timedelta(days=1)).isoformat()
     order = ok(
@@ -118,9 +112,9 @@ def test_every_tool_succeeds(h: EpisodeHarness) -> None:
         pickup_date=tomorrow,
         pickup_slot="15:00-17:00",
     )
-    origin = sql(h, "SELECT * FROM cities WHERE city = ?", user["city"])[0]
-    zone = rules.zone_between(origin, sql(h, "SELECT * FROM cities WHERE city = 'Chengdu'")[0])
-    tariff = sql(h, "SELECT * FROM tariffs WHERE com = 'zhongtong' AND zone = ?", zone)[0]
+    origin = h.rows("SELECT * FROM cities WHERE city = ?", user["city"])[0]
+    zone = rules.zone_between(origin, h.rows("SELECT * FROM cities WHERE city = 'Chengdu'")[0])
+    tariff = h.rows("SELECT * FROM tariffs WHERE com = 'zhongtong' AND zone = ?", zone)[0]
     assert order["status"] == "awaiting_pickup" and order["estimated_fen"] == rules.price_fen(tariff, 2.3)
     assert order["sender_address"] == user["address"] and order["from_city"] == user["city"]
     pickups = ok("list_pickup_orders", user_id=uid, status="awaiting_pickup")
@@ -170,7 +164,7 @@ def test_price_and_time_limits(h: EpisodeHarness) -> None:
 
 
 def test_subscription_rules(h: EpisodeHarness) -> None:
-    uid = sql(h, "SELECT user_id FROM users ORDER BY user_id LIMIT 1")[0]["user_id"]
+    uid = h.rows("SELECT user_id FROM users ORDER BY user_id LIMIT 1")[0]["user_id"]
     signed = parcel(h, "com = 'zhongtong' AND state = 'signed'")
     url = "https://hooks.shop.cn/kd"
     assert "tracking has ended" in h.error("subscribe_tracking", user_id=uid, com="zhongtong", num=signed["num"],
@@ -182,24 +176,24 @@ def test_subscription_rules(h: EpisodeHarness) -> None:
     assert "not an http(s) URL" in h.error("subscribe_tracking", **args, callback_url="ftp://example")
     h.ok("subscribe_tracking", **args, callback_url=url)
     assert "already subscribed" in h.error("subscribe_tracking", **args, callback_url=url)
-    ended = sql(h, "SELECT subscription_id FROM subscriptions WHERE status = 'finished'")[0]["subscription_id"]
+    ended = h.rows("SELECT subscription_id FROM subscriptions WHERE status = 'finished'")[0]["subscription_id"]
     assert "already finished" in h.error("unsubscribe_tracking", subscription_id=ended)
 
 
 def test_saved_parcel_rules(h: EpisodeHarness) -> None:
-    row = sql(h, "SELECT s.*, p.com FROM saved_parcels s JOIN parcels p ON p.num = s.num LIMIT 1")[0]
+    row = h.rows("SELECT s.*, p.com FROM saved_parcels s JOIN parcels p ON p.num = s.num LIMIT 1")[0]
     assert "already on your parcel list" in h.error("save_parcel", user_id=row["user_id"], com=row["com"],
                                                     num=row["num"])  # fmt: skip
     assert "already" in h.error("update_parcel_note", user_id=row["user_id"], num=row["num"], note=row["note"])
     assert "100 characters" in h.error("update_parcel_note", user_id=row["user_id"], num=row["num"], note="x" * 101)
-    other = sql(h, "SELECT user_id FROM users WHERE user_id != ? LIMIT 1", row["user_id"])[0]["user_id"]
-    if not sql(h, "SELECT 1 FROM saved_parcels WHERE user_id = ? AND num = ?", other, row["num"]):
+    other = h.rows("SELECT user_id FROM users WHERE user_id != ? LIMIT 1", row["user_id"])[0]["user_id"]
+    if not h.rows("SELECT 1 FROM saved_parcels WHERE user_id = ? AND num = ?", other, row["num"]):
         assert "not on your parcel list" in h.error("remove_saved_parcel", user_id=other, num=row["num"])
     assert "no Kuaidi100 account" in h.error("list_saved_parcels", user_id="U000000")
 
 
 def test_pickup_rules(h: EpisodeHarness) -> None:
-    user = sql(h, "SELECT * FROM users WHERE city = 'Beijing' ORDER BY user_id LIMIT 1")[0]
+    user = h.rows("SELECT * FROM users WHERE city = 'Beijing' ORDER BY user_id LIMIT 1")[0]
     base = {
         "user_id": user["user_id"],
         "com": "zhongtong",
@@ -220,11 +214,11 @@ def test_pickup_rules(h: EpisodeHarness) -> None:
     assert "up to 40 kg" in h.error("create_pickup_order", **{**base, "weight_kg": 45})
     assert "does not deliver on remote" in h.error("create_pickup_order", **{**base, "com": "shentong",
                                                                             "to_city": "Urumqi"})  # fmt: skip
-    collected = sql(h, "SELECT order_id FROM pickup_orders WHERE status = 'collected'")[0]["order_id"]
+    collected = h.rows("SELECT order_id FROM pickup_orders WHERE status = 'collected'")[0]["order_id"]
     assert "already collected" in h.error("cancel_pickup_order", order_id=collected)
-    cancelled = sql(h, "SELECT order_id FROM pickup_orders WHERE status = 'cancelled'")[0]["order_id"]
+    cancelled = h.rows("SELECT order_id FROM pickup_orders WHERE status = 'cancelled'")[0]["order_id"]
     assert "already cancelled" in h.error("cancel_pickup_order", order_id=cancelled)
-    waiting = sql(h, "SELECT COUNT(*) AS n FROM pickup_orders WHERE user_id = ? AND status = 'awaiting_pickup'",
+    waiting = h.rows("SELECT COUNT(*) AS n FROM pickup_orders WHERE user_id = ? AND status = 'awaiting_pickup'",
                   user["user_id"])[0]["n"]  # fmt: skip
     for index in range(kuaidi100.tools.MAX_ACTIVE_PICKUPS - waiting):
         h.ok("create_pickup_order", **{**base, "pickup_date": (NOW.date() + dt.timedelta(days=1)).isoformat(),
@@ -245,7 +239,7 @@ def test_seeded_sizes_are_realistic() -> None:
 
 def track_task() -> Task:
     h = EpisodeHarness(kuaidi100.env)
-    uid = sql(h, "SELECT user_id FROM users ORDER BY user_id LIMIT 1")[0]["user_id"]
+    uid = h.rows("SELECT user_id FROM users ORDER BY user_id LIMIT 1")[0]["user_id"]
     moving = parcel(h, "com = 'yuantong' AND state = 'in_transit' AND num NOT IN (SELECT num FROM saved_parcels)")
     h.close()
     calls = [
