@@ -229,6 +229,11 @@ def test_pickup_rules(h: EpisodeHarness) -> None:
 def test_seeded_sizes_are_realistic() -> None:
     first = get_snapshot(kuaidi100.env, 0)
     counts = {table: len(first.rows(table)) for table in first.tables}
+    by_num = {p["num"]: p for p in first.rows("parcels")}
+    users = {u["user_id"]: u for u in first.rows("users")}
+    collected = [o for o in first.rows("pickup_orders") if o["status"] == "collected"]
+    assert collected and all(o["tracking_num"] in by_num for o in collected)  # a collected pickup has a trace
+    assert all(by_num[o["tracking_num"]]["sender_phone"] == users[o["user_id"]]["phone"] for o in collected)
     assert counts["parcels"] >= 450 and counts["trace_events"] >= 3000 and counts["users"] >= 150
     assert counts["pickup_orders"] >= 150 and counts["saved_parcels"] >= 100 and counts["cities"] >= 40
     parcels = first.rows("parcels")

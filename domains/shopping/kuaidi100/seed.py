@@ -278,6 +278,48 @@ def _cut(
     return [e for e in events if e[0] <= NOW]
 
 
+def _parcel(
+    rng: random.Random,
+    num: str,
+    com: str,
+    route: tuple[dict[str, object], dict[str, object]],
+    shipped: dt.datetime,
+    people: tuple[tuple[str, str], tuple[str, str]],
+    weight_kg: float,
+    events: list[dict[str, object]],
+) -> dict[str, object]:
+    """A parcel row with its trace so far (appended to ``events``)."""
+    origin, destination = route
+    (sender, sender_phone), (receiver, receiver_phone) = people
+    trace = _cut(rng, _journey(rng, com, origin, destination, shipped), str(origin["city"]))
+    state = trace[-1][3]
+    for when, location, context, event_state in trace:
+        events.append(
+            {
+                "event_id": len(events) + 1,
+                "num": num,
+                "time": _stamp(when.replace(microsecond=0)),
+                "location": location,
+                "context": context,
+                "state": event_state,
+            }
+        )
+    return {
+        "num": num,
+        "com": com,
+        "from_city": origin["city"],
+        "to_city": destination["city"],
+        "sender_name": sender,
+        "sender_phone": sender_phone,
+        "receiver_name": receiver,
+        "receiver_phone": receiver_phone,
+        "weight_kg": weight_kg,
+        "state": state,
+        "shipped_at": _stamp(shipped),
+        "signed_at": _stamp(trace[-1][0]) if state == "signed" else None,
+    }
+
+
 @env.seed
 def seed_kuaidi100(db: Session, data: SeedData) -> None:
     rng = data.rng
@@ -362,38 +404,72 @@ def seed_kuaidi100(db: Session, data: SeedData) -> None:
             shipped = shipped.replace(hour=rng.randint(9, 19))
             if shipped > NOW:
                 shipped -= dt.timedelta(days=1)
-        trace = _cut(rng, _journey(rng, com, origin, destination, shipped), str(origin["city"]))
-        state = trace[-1][3]
         weight = round(rng.choice((0.3, 0.5, 0.8, 1.2, 1.6, 2.4, 3.5, 5.0, 7.5)) * rng.uniform(0.8, 1.2), 1)
-        parcels.append(
-            {
-                "num": num,
-                "com": com,
-                "from_city": origin["city"],
-                "to_city": destination["city"],
-                "sender_name": _name(rng),
-                "sender_phone": _phone(rng),
-                "receiver_name": receiver_user["name"] if receiver_user else _name(rng),
-                "receiver_phone": receiver_user["phone"] if receiver_user else _phone(rng),
-                "weight_kg": weight,
-                "state": state,
-                "shipped_at": _stamp(shipped),
-                "signed_at": _stamp(trace[-1][0]) if state == "signed" else None,
-            }
+        receiver = (
+            (str(receiver_user["name"]), str(receiver_user["phone"])) if receiver_user else (_name(rng), _phone(rng))
         )
+        people = ((_name(rng), _phone(rng)), receiver)
+        parcels.append(_parcel(rng, num, com, (origin, destination), shipped, people, weight, events))
         if receiver_user:
             receivers.setdefault(str(receiver_user["user_id"]), []).append(num)
-        for when, location, context, event_state in trace:
-            events.append(
-                {
-                    "event_id": len(events) + 1,
-                    "num": num,
-                    "time": _stamp(when.replace(microsecond=0)),
-                    "location": location,
-                    "context": context,
-                    "state": event_state,
-                }
+    orders = []
+    for _ in range(180):
+        user = rng.choice(users)
+        home = by_name[str(user["city"])]
+        destination = rng.choice(cities)
+        zone = rules.zone_between(home, destination)
+        com = rng.choice([c for c in weights if zone in TARIFFS[c]])
+        first, fen, extra, _hours = TARIFFS[com][zone]
+        weight = round(rng.uniform(0.3, 8.0), 1)
+        status = rng.choice(("awaiting_pickup", "awaiting_pickup", "collected", "collected", "cancelled"))
+        days = rng.randint(0, 3) if status == "awaiting_pickup" else -rng.randint(1, 20)
+        date = (NOW + dt.timedelta(days=days)).date()
+        slot = rng.choice(PICKUP_SLOTS[1:] if days == 0 else PICKUP_SLOTS)
+        orders.append(
+            {
+                "order_id": f"KD{(NOW + dt.timedelta(days=days - 1)):%y%m%d}{rng.randint(100_000, 999_999)}",
+                "user_id": user["user_id"],
+                "com": com,
+                "sender_address": user["address"],
+                "from_city": user["city"],
+                "receiver_name": _name(rng),
+                "receiver_phone": _phone(rng),
+                "receiver_address": _address(rng, districts[str(destination["city"])]),
+                "to_city": destination["city"],
+                "item": rng.choice(ITEMS),
+                "weight_kg": weight,
+                "pickup_date": date.isoformat(),
+                "pickup_slot": slot,
+                "estimated_fen": rules.price_fen(
+                    {"first_weight_kg": first, "first_weight_fen": fen, "additional_fen_per_kg": extra}, weight
+                ),
+                "status": status,
+                "tracking_num": None,
+                "created_at": _stamp(NOW + dt.timedelta(days=min(days, 0) - 1, hours=-rng.randint(0, 10))),
+                "cancel_reason": rng.choice(("Sent it another way", "Plans changed"))
+                if status == "cancelled"
+                else None,
+            }
+        )
+        order = orders[-1]
+        if status == "collected":
+            # The collected parcel is a real trace: the courier took it from the user's address at the slot.
+            num = tracking_number(rng, com)
+            if num in numbers:
+                orders.pop()
+                continue
+            numbers.add(num)
+            order["tracking_num"] = num
+            start = dt.datetime.combine(date, dt.time.fromisoformat(slot[:5])) + dt.timedelta(
+                minutes=rng.randint(5, 100)
             )
+            people = (
+                (str(user["name"]), str(user["phone"])),
+                (str(order["receiver_name"]), str(order["receiver_phone"])),
+            )
+            parcels.append(_parcel(rng, num, com, (home, destination), start, people, weight, events))
+    unique = {o["order_id"]: o for o in orders}
+    db.execute(insert(PickupOrder), list(unique.values()))
     db.execute(insert(Parcel), parcels)
     db.execute(insert(TraceEvent), events)
 
@@ -429,45 +505,3 @@ def seed_kuaidi100(db: Session, data: SeedData) -> None:
     db.execute(insert(SavedParcel), saved)
     if subscriptions:
         db.execute(insert(Subscription), subscriptions)
-
-    orders = []
-    for _ in range(180):
-        user = rng.choice(users)
-        home = by_name[str(user["city"])]
-        destination = rng.choice(cities)
-        zone = rules.zone_between(home, destination)
-        com = rng.choice([c for c in weights if zone in TARIFFS[c]])
-        first, fen, extra, _hours = TARIFFS[com][zone]
-        weight = round(rng.uniform(0.3, 8.0), 1)
-        status = rng.choice(("awaiting_pickup", "awaiting_pickup", "collected", "collected", "cancelled"))
-        days = rng.randint(0, 3) if status == "awaiting_pickup" else -rng.randint(1, 20)
-        date = (NOW + dt.timedelta(days=days)).date()
-        slot = rng.choice(PICKUP_SLOTS[1:] if days == 0 else PICKUP_SLOTS)
-        orders.append(
-            {
-                "order_id": f"KD{(NOW + dt.timedelta(days=days - 1)):%y%m%d}{rng.randint(100_000, 999_999)}",
-                "user_id": user["user_id"],
-                "com": com,
-                "sender_address": user["address"],
-                "from_city": user["city"],
-                "receiver_name": _name(rng),
-                "receiver_phone": _phone(rng),
-                "receiver_address": _address(rng, districts[str(destination["city"])]),
-                "to_city": destination["city"],
-                "item": rng.choice(ITEMS),
-                "weight_kg": weight,
-                "pickup_date": date.isoformat(),
-                "pickup_slot": slot,
-                "estimated_fen": rules.price_fen(
-                    {"first_weight_kg": first, "first_weight_fen": fen, "additional_fen_per_kg": extra}, weight
-                ),
-                "status": status,
-                "tracking_num": tracking_number(rng, com) if status == "collected" else None,
-                "created_at": _stamp(NOW + dt.timedelta(days=min(days, 0) - 1, hours=-rng.randint(0, 10))),
-                "cancel_reason": rng.choice(("Sent it another way", "Plans changed"))
-                if status == "cancelled"
-                else None,
-            }
-        )
-    unique = {o["order_id"]: o for o in orders}
-    db.execute(insert(PickupOrder), list(unique.values()))
