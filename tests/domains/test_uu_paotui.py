@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -223,6 +224,8 @@ def test_seeded_sizes_are_realistic() -> None:
     assert {o["state"] for o in orders} == set(uu_paotui.models.STATES)
     assert {o["city_name"] for o in orders} == set(uu_paotui.seed.FARES)
     assert all(o["runner_id"] for o in orders if o["state"] in ("runner_assigned", "picked_up", "delivered"))
+    carrying = Counter(o["runner_id"] for o in orders if o["state"] in ("runner_assigned", "picked_up"))
+    assert max(carrying.values()) <= 2  # a runner carries at most two errands at once
 
 
 def order_task() -> Task:

@@ -93,7 +93,7 @@ def where_is_my_parcel(s: StoryContext) -> str:
     _last_place(s, trace)
     s.context(parcel["to_city"], parcel["from_city"])
     return speech.sentence(
-        speech.opening(s.rng),
+        speech.opening(s.rng, s.now()),
         speech.choose(
             s.rng,
             f"I'm waiting for a parcel from {parcel['from_city']}.",
@@ -119,7 +119,7 @@ def sf_needs_phone_digits(s: StoryContext) -> str:
     s.fact(trace["state_text"])
     s.context(parcel["to_city"])
     return speech.sentence(
-        speech.opening(s.rng),
+        speech.opening(s.rng, s.now()),
         f"I sent something to a friend in {parcel['to_city']} by SF, number {parcel['num']}, and they keep asking "
         "me where it is.",
         f"My phone, the sender's, ends in {digits}.",
@@ -138,7 +138,7 @@ def number_without_courier(s: StoryContext) -> str:
     s.fact(found[0]["name"])
     _last_place(s, trace)
     return speech.sentence(
-        speech.opening(s.rng),
+        speech.opening(s.rng, s.now()),
         speech.choose(
             s.rng,
             f"The seller only gave me the number {parcel['num']}, not which company is delivering it.",
@@ -161,7 +161,7 @@ def returned_or_problem(s: StoryContext) -> str:
     s.fact(speech.date(trace["events"][-1]["time"][:10]), derived=True)
     s.context(parcel["from_city"], parcel["to_city"])
     return speech.sentence(
-        speech.opening(s.rng),
+        speech.opening(s.rng, s.now()),
         f"My {name} parcel {parcel['num']} to {parcel['to_city']} should have been there by now.",
         speech.choose(
             s.rng,
@@ -202,7 +202,7 @@ def cheapest_courier(s: StoryContext) -> str:
     s.fact(speech.from_cents(quotes[0]["price_fen"]), derived=True)
     s.context(origin, destination)
     return speech.sentence(
-        speech.opening(s.rng),
+        speech.opening(s.rng, s.now()),
         f"I need to send a {weight:g} kg box from {origin} to {destination}.",
         speech.choose(
             s.rng,
@@ -229,7 +229,7 @@ def price_with_one_courier(s: StoryContext) -> str:
     s.fact(speech.from_cents(quotes[0]["price_fen"]), derived=True)
     s.context(origin, destination, name)
     return speech.sentence(
-        speech.opening(s.rng),
+        speech.opening(s.rng, s.now()),
         f"How much does {name} charge for {weight:g} kg from {origin} to {destination}?",
     )
 
@@ -250,7 +250,7 @@ def which_courier_is_sooner(s: StoryContext) -> str:
     s.fact(speech.date(first["estimated_arrival"][:10]), derived=True)
     s.context(origin, destination)
     return speech.sentence(
-        speech.opening(s.rng),
+        speech.opening(s.rng, s.now()),
         f"I can hand a parcel to {names[0]}, {names[1]} or {names[2]} in {origin} right now.",
         f"Which of them would get it to {destination} first, and on what day would it arrive?",
     )
@@ -270,7 +270,7 @@ def heavy_item_couriers(s: StoryContext) -> str:
     s.detail("weight", weight, f"{weight} kg", vague="very heavy", synonyms=["weight", "kg", "how heavy"])
     item = s.rng.choice(("a treadmill", "a boxed armchair", "a crate of books", "a mini fridge"))
     return speech.sentence(
-        speech.opening(s.rng),
+        speech.opening(s.rng, s.now()),
         f"I need to ship {item} that weighs {weight} kg.",
         "Which courier companies would accept something that heavy, and what are their customer service numbers?",
     )
@@ -299,7 +299,7 @@ def fastest_within_budget(s: StoryContext) -> str:
     s.fact(speech.date(estimate["estimated_arrival"][:10]), derived=True)
     s.context(origin, destination)
     return speech.sentence(
-        speech.opening(s.rng),
+        speech.opening(s.rng, s.now()),
         f"My mum's birthday present weighs {weight:g} kg and has to go from {origin} to {destination}.",
         f"I can spend at most ¥{budget // 100} on shipping, but I want it there as soon as possible.",
         "Which courier should I use, and what day would it arrive if I send it now?",
@@ -356,7 +356,7 @@ def book_cheapest_pickup(s: StoryContext) -> str:
         ask = "Which courier did you book, what will it cost, and what day should it arrive?"
     s.context(destination, receiver["receiver_name"])
     return speech.sentence(
-        speech.opening(s.rng),
+        speech.opening(s.rng, s.now()),
         f"I want to send {weight:g} kg of {item} from my place in {user['city']} to {receiver['receiver_name']}, "
         f"{receiver['receiver_address']}, {destination}, phone {receiver['receiver_phone']}.",
         _account(s, user["user_id"]),
@@ -388,7 +388,7 @@ def cancel_pickup_unless_collected(s: StoryContext) -> str:
         s.fact(trace["events"][0]["location"])
     s.context(order["to_city"], order["receiver_name"])
     return speech.sentence(
-        speech.opening(s.rng),
+        speech.opening(s.rng, s.now()),
         f"I'm not sending the {order['item']} to {order['receiver_name']} in {order['to_city']} after all.",
         _account(s, order["user_id"]),
         speech.choose(
@@ -430,7 +430,7 @@ def push_to_shop_unless_delivered(s: StoryContext) -> str:
     s.context(parcel["to_city"])
     s.say(user["user_id"])
     return speech.sentence(
-        speech.opening(s.rng),
+        speech.opening(s.rng, s.now()),
         f"I run a small online shop and a customer's order went out with {name}, number {parcel['num']}.",
         _account(s, user["user_id"]),
         f"Please have every tracking update pushed to {url}, unless it's already been delivered — in that case "
@@ -453,7 +453,7 @@ def stop_updates(s: StoryContext) -> str:
         s.call("remove_saved_parcel", user_id=sub["user_id"], num=sub["num"])
         tidy = "Take it off my parcel list too."
     return speech.sentence(
-        speech.opening(s.rng),
+        speech.opening(s.rng, s.now()),
         speech.choose(
             s.rng,
             f"My server keeps getting tracking pushes for {sub['num']} and I don't need them any more.",
@@ -486,7 +486,7 @@ def save_with_note(s: StoryContext) -> str:
     )
     s.fact(saved["last_location"])
     return speech.sentence(
-        speech.opening(s.rng),
+        speech.opening(s.rng, s.now()),
         f'Add my {name} parcel {parcel["num"]} to my list with the note "{note}".',
         _account(s, user["user_id"]),
         "Where is it at the moment?",
@@ -506,7 +506,7 @@ def clear_delivered(s: StoryContext) -> str:
         s.call("remove_saved_parcel", user_id=user["user_id"], num=parcel["num"])
     s.fact(len(page["parcels"]), derived=True)
     return speech.sentence(
-        speech.opening(s.rng),
+        speech.opening(s.rng, s.now()),
         "My parcel list is getting cluttered with stuff that's already arrived.",
         _account(s, user["user_id"]),
         "Take off everything that has been signed for and tell me how many you removed.",
@@ -530,7 +530,7 @@ def out_for_delivery_today(s: StoryContext) -> str:
         s.fact(parcel["note"])
     s.fact(len(coming), derived=True)
     return speech.sentence(
-        speech.opening(s.rng),
+        speech.opening(s.rng, s.now()),
         "I'm trying to figure out whether to stay home today.",
         _account(s, user["user_id"]),
         "Which of my saved parcels are still on the way, going by my notes, and how many of them are already out "
@@ -553,7 +553,7 @@ def rename_note(s: StoryContext) -> str:
         s.reject("same note")
     s.call("update_parcel_note", user_id=row["user_id"], num=mine["num"], note=s.say(new))
     return speech.sentence(
-        speech.opening(s.rng),
+        speech.opening(s.rng, s.now()),
         f'On my parcel list, the one I labelled "{row["note"]}" should now say "{new}".',
         _account(s, row["user_id"]),
     )
@@ -592,7 +592,7 @@ def move_pickup_slot(s: StoryContext) -> str:
     s.context(order["receiver_name"], order["to_city"], order["pickup_date"])
     day = speech.date(order["pickup_date"], weekday=True)
     return speech.sentence(
-        speech.opening(s.rng),
+        speech.opening(s.rng, s.now()),
         f"I booked a courier to collect my parcel for {order['receiver_name']} on {day}, but I won't be home then.",
         f"Can they come the same day {SLOTS[slot]} instead? Everything else stays the same.",
         _account(s, order["user_id"]),
@@ -623,7 +623,7 @@ def follow_new_parcel(s: StoryContext) -> str:
     s.fact(found[0]["name"])
     s.fact(saved["last_location"])
     return speech.sentence(
-        speech.opening(s.rng),
+        speech.opening(s.rng, s.now()),
         f"The shop says my order has shipped with tracking number {parcel['num']}, but not who is carrying it.",
         _account(s, user["user_id"]),
         f'Put it on my parcel list as "{note}" and have the updates pushed to {url}.',

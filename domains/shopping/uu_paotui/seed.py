@@ -239,6 +239,7 @@ def seed_uu_paotui(db: Session, data: SeedData) -> None:
 
     orders = []
     busy: set[str] = set()
+    carrying: dict[str, int] = {}
     for index in range(720):
         user = rng.choice(users)
         city = cities[str(user["city_name"])]
@@ -257,7 +258,12 @@ def seed_uu_paotui(db: Session, data: SeedData) -> None:
             state = rng.choice(("awaiting_pickup", "runner_assigned", "runner_assigned", "picked_up"))
         else:
             state = rng.choice(("delivered",) * 7 + ("cancelled",))
-        runner = rng.choice(runners_in[str(city["city_name"])]) if state != "awaiting_pickup" else None
+        pool = runners_in[str(city["city_name"])]
+        if active:  # a runner carries at most two errands at once
+            pool = [r for r in pool if carrying.get(str(r["runner_id"]), 0) < 2]
+        runner = rng.choice(pool) if state != "awaiting_pickup" else None
+        if runner and active:
+            carrying[str(runner["runner_id"])] = carrying.get(str(runner["runner_id"]), 0) + 1
         if state == "cancelled" and rng.random() < 0.5:
             runner = None
         accepted = created + dt.timedelta(minutes=rng.randint(1, 4)) if runner else None

@@ -112,7 +112,7 @@ def send_across_town(s: StoryContext) -> str:
     )
     tip = s.rng.choice((0, 3, 5, 5))
     lines = [
-        speech.opening(s.rng),
+        speech.opening(s.rng, s.now()),
         f"Please send {what} ({weight:g} kg) from {origin['name']} to {destination['name']} in {user['city_name']} "
         "right now.",
         f'It\'s for {receiver}, {phone}. Tell the runner: "{note}"',
@@ -153,7 +153,7 @@ def send_from_saved_address(s: StoryContext) -> str:
     s.context(destination["name"], row["label"])
     place = "flat" if row["label"] == "home" else "office"
     return speech.sentence(
-        speech.opening(s.rng),
+        speech.opening(s.rng, s.now()),
         f"I left my keys at my {place} — the {row['label']} address saved in my UU account.",
         f"Can a runner bring them to me at {destination['name']} in {user['city_name']}? They weigh about 0.5 kg.",
         f"I'm {user['name']}, {user['phone']}, and I'll receive them myself.",
@@ -185,7 +185,7 @@ def top_up_when_short(s: StoryContext) -> str:
     s.fact(order["paid_money"])
     s.context(origin["name"], destination["name"])
     return speech.sentence(
-        speech.opening(s.rng),
+        speech.opening(s.rng, s.now()),
         f"I need {what}, about {weight:g} kg, taken from {origin['name']} to {destination['name']} in "
         f"{user['city_name']}, for {receiver} ({phone}).",
         _account(s, user["user_id"]),
@@ -213,7 +213,7 @@ def keep_coupon_for_later(s: StoryContext) -> str:
     s.fact(order["paid_money"])
     s.context(origin["name"], destination["name"])
     return speech.sentence(
-        speech.opening(s.rng),
+        speech.opening(s.rng, s.now()),
         f"Please send a small parcel from {origin['name']} to {destination['name']} in {user['city_name']} for "
         f"{receiver}, {phone}.",
         "Don't use any of my coupons on this one, I'm saving them for later.",
@@ -243,7 +243,7 @@ def price_with_coupon(s: StoryContext) -> str:
     s.fact(quote["coupon_title"])
     s.context(origin["name"], destination["name"])
     return speech.sentence(
-        speech.opening(s.rng),
+        speech.opening(s.rng, s.now()),
         f"What would it cost to have a runner take {weight:g} kg from {origin['name']} to {destination['name']} in "
         f"{user['city_name']}?",
         _account(s, user["user_id"]),
@@ -265,7 +265,7 @@ def tonight_or_now(s: StoryContext) -> str:
     s.fact(later["total_money"])
     s.context(origin["name"], destination["name"])
     return speech.sentence(
-        speech.opening(s.rng),
+        speech.opening(s.rng, s.now()),
         f"I need something taken from {origin['name']} to {destination['name']} in {user['city_name']}.",
         "Is it cheaper to send it right now or to schedule the pickup for 11 pm tonight?",
         "Give me both prices, before any coupons.",
@@ -288,7 +288,7 @@ def cheapest_start_fare(s: StoryContext) -> str:
     s.fact(mine["night_surcharge"])
     s.context(city)
     return speech.sentence(
-        speech.opening(s.rng),
+        speech.opening(s.rng, s.now()),
         "I'm comparing UU Paotui's prices between cities for an article.",
         "Which city has the lowest start fare, and how much is it?",
         f"Also, what's the night surcharge in {city}?",
@@ -309,7 +309,7 @@ def errand_no_longer_needed(s: StoryContext) -> str:
     if result["cancel_fee"]:
         s.fact(result["cancel_fee"])
     return speech.sentence(
-        speech.opening(s.rng),
+        speech.opening(s.rng, s.now()),
         speech.choose(
             s.rng,
             f"My friend at {order['to_name']} just told me they don't need the delivery after all.",
@@ -331,7 +331,7 @@ def cancel_only_if_free(s: StoryContext) -> str:
         s.fact(mine["runner"]["name"])
         s.fact(mine["runner"]["phone"])
     return speech.sentence(
-        speech.opening(s.rng),
+        speech.opening(s.rng, s.now()),
         f"I might not need my delivery from {order['from_name']} to {order['to_name']} any more.",
         _account(s, order["user_id"]),
         "If cancelling is still free, cancel it and tell me the refund. If it would cost me anything, leave it "
@@ -352,7 +352,7 @@ def nobody_took_it(s: StoryContext) -> str:
     result = s.call("add_tip", order_code=mine["order_code"], tip=s.say(tip, f"¥{tip}"))
     s.fact(result["balance"])
     return speech.sentence(
-        speech.opening(s.rng),
+        speech.opening(s.rng, s.now()),
         f"Nobody has taken my delivery to {order['to_name']} yet and it's getting late.",
         f"Offer ¥{tip} extra so a runner grabs it.",
         _account(s, order["user_id"]),
@@ -367,7 +367,7 @@ def who_is_coming(s: StoryContext) -> str:
     s.fact(mine["runner"]["name"])
     s.fact(mine["runner"]["phone"])
     return speech.sentence(
-        speech.opening(s.rng),
+        speech.opening(s.rng, s.now()),
         f"I'm waiting on my delivery from {order['from_name']} to {order['to_name']}.",
         _account(s, order["user_id"]),
         "Who is the runner and what's their phone number?",
@@ -383,7 +383,7 @@ def receipt_details(s: StoryContext) -> str:
     s.fact(round(view["paid_money"] + view["tip"], 2), derived=True)
     s.fact(view["runner"]["name"])
     return speech.sentence(
-        speech.opening(s.rng),
+        speech.opening(s.rng, s.now()),
         f"For my expense report: UU order {order['order_code']}.",
         "How much did I pay in total including the tip, and who was the runner?",
     )
@@ -413,7 +413,7 @@ def rate_last_delivery(s: StoryContext) -> str:
         arguments["comment"] = s.say(comment)
     s.call("evaluate_order", **arguments)
     lines = [
-        speech.opening(s.rng),
+        speech.opening(s.rng, s.now()),
         f"Please rate my last delivery, the one to {order['to_name']}, {speech.count(stars, 'star')}.",
         _account(s, order["user_id"]),
     ]
@@ -431,7 +431,7 @@ def balance_and_coupons(s: StoryContext) -> str:
     s.fact(account["balance"])
     s.fact(len(account["coupons"]), derived=True)
     return speech.sentence(
-        speech.opening(s.rng),
+        speech.opening(s.rng, s.now()),
         _account(s, user["user_id"]),
         "How much money is left in my UU account, and how many coupons can I still use?",
     )
@@ -467,7 +467,7 @@ def new_office(s: StoryContext) -> str:
         contact_phone=s.say(user["phone"]),
     )
     return speech.sentence(
-        speech.opening(s.rng),
+        speech.opening(s.rng, s.now()),
         f"I just started a new job: the office is at {street} in {user['city_name']}, {detail.lower()}.",
         "Make that my work address in UU so runners can find me; the old one can go.",
         f"Contact is me, {user['name']}, {user['phone']}.",
