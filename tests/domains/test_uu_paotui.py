@@ -174,6 +174,26 @@ def test_bad_estimates_and_tokens_are_refused(h: EpisodeHarness) -> None:
                                  receiver_phone="12345")  # fmt: skip
 
 
+def test_create_order_revalidates_what_a_token_claims(h: EpisodeHarness) -> None:
+    user = rich_user(h)
+    places = h.rows(
+        "SELECT place_id, city_name FROM places WHERE city_name IN ('Zhengzhou', 'Beijing') ORDER BY place_id"
+    )
+    zz = [p["place_id"] for p in places if p["city_name"] == "Zhengzhou"]
+    bj = next(p["place_id"] for p in places if p["city_name"] == "Beijing")
+    claims = {"u": user["user_id"], "c": "Zhengzhou", "f": zz[0], "t": zz[20], "w": 1.0, "p": "", "k": True,
+              "at": NOW.isoformat(sep=" ")}  # fmt: skip
+    receiver = {"receiver_name": "Li Na", "receiver_phone": "13812345678"}
+
+    def refused(**change: Any) -> str:
+        return h.error("create_order", price_token=uu_paotui.tools._encode_token({**claims, **change}), **receiver)
+
+    assert "up to 30 kg" in refused(w=50)
+    assert "not valid" in refused(t=bj) and "not valid" in refused(w="heavy")
+    assert "expired" in refused(at=(NOW - dt.timedelta(minutes=21)).isoformat(sep=" "))
+    assert "at least 30 minutes" in refused(p=(NOW + dt.timedelta(minutes=5)).strftime("%Y-%m-%d %H:%M"))
+
+
 def test_balance_must_cover_the_order(h: EpisodeHarness) -> None:
     poor = h.rows("SELECT * FROM users WHERE city_name = 'Beijing' AND balance_fen = 0 ORDER BY user_id")[0]
     quote = estimate(h, poor)

@@ -249,6 +249,8 @@ def _price(
     moment: dt.datetime,
     use_coupon: bool,
 ) -> dict[str, Any]:
+    if not 0 < weight_kg <= MAX_WEIGHT_KG:
+        raise DomainError(f"Runners carry goods up to {MAX_WEIGHT_KG} kg; got {weight_kg:g} kg.")
     km = rules.riding_km(origin, destination)
     if km < 0.3:
         raise DomainError("The pickup and delivery addresses are the same place.")
@@ -284,6 +286,15 @@ def _decode_token(token: str) -> dict[str, Any]:
         raise invalid from None
     if not isinstance(claims, dict) or set(claims) != {"u", "c", "f", "t", "w", "p", "k", "at"}:
         raise invalid
+    texts = all(isinstance(claims[key], str) for key in ("u", "c", "f", "t", "p", "at"))
+    if not texts or not isinstance(claims["k"], bool) or not isinstance(claims["w"], int | float):
+        raise invalid
+    try:
+        dt.datetime.fromisoformat(claims["at"])
+        if claims["p"]:
+            dt.datetime.strptime(claims["p"], "%Y-%m-%d %H:%M")
+    except ValueError:
+        raise invalid from None
     return claims
 
 
@@ -511,8 +522,6 @@ def estimate_price(
     city = _city(ctx, city_name)
     origin = _resolve(ctx, city, from_address, "pickup address")
     destination = _resolve(ctx, city, to_address, "delivery address")
-    if not 0 < goods_weight_kg <= MAX_WEIGHT_KG:
-        raise DomainError(f"Runners carry goods up to {MAX_WEIGHT_KG} kg; got {goods_weight_kg:g} kg.")
     moment, scheduled = _pickup_moment(ctx, pickup_time)
     price = _price(ctx, user, city, origin, destination, goods_weight_kg, moment, use_coupon)
     coupon = price["coupon"]
@@ -551,6 +560,8 @@ def create_order(
     """
     claims = _decode_token(price_token)
     issued = dt.datetime.fromisoformat(claims["at"])
+    if issued > ctx.now:
+        raise DomainError("That price token is not valid; get a new one with estimate_price.")
     if ctx.now > issued + dt.timedelta(minutes=PRICE_TOKEN_MINUTES):
         raise DomainError("That price token has expired; get a new estimate.")
     if ctx.rows(Order).first({"price_token": price_token.strip()}) is not None:
@@ -572,7 +583,10 @@ def create_order(
     city = _city(ctx, claims["c"])
     origin = ctx.rows(Place).require(claims["f"], missing="The pickup address no longer exists.")
     destination = ctx.rows(Place).require(claims["t"], missing="The delivery address no longer exists.")
-    moment = dt.datetime.strptime(claims["p"], "%Y-%m-%d %H:%M") if claims["p"] else issued
+    if origin["city_name"] != city["city_name"] or destination["city_name"] != city["city_name"]:
+        # Tokens come from estimate_price; one that names places of another city was not made by it.
+        raise DomainError("That price token is not valid; get a new one with estimate_price.")
+    moment = _pickup_moment(ctx, claims["p"])[0] if claims["p"] else issued
     price = _price(ctx, user, city, origin, destination, float(claims["w"]), moment, bool(claims["k"]))
     pay = price["total"] - price["discount"]
     if int(user["balance_fen"]) < pay:
