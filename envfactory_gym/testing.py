@@ -41,6 +41,12 @@ class EpisodeHarness:
         assert self.database.state_hash() == before, f"{tool} failed but changed the state"
         return result.content
 
+    def rows(self, sql: str, /, *params: Any) -> list[dict[str, Any]]:
+        """Rows of the episode's current state for a read-only query, as dicts."""
+        cursor = self.database.raw.execute(sql, params)
+        names = [d[0] for d in cursor.description or ()]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
     def close(self) -> None:
         self.runtime.close()
 

@@ -40,6 +40,14 @@ def test_episodes_are_isolated() -> None:
     assert get_snapshot(bank.env).content_hash == two.database.state_hash() != one.database.state_hash()
 
 
+def test_harness_rows_read_the_episode_state() -> None:
+    h = EpisodeHarness(bank.env)
+    before = h.rows("SELECT balance FROM accounts WHERE account_id = ?", "A0001")[0]["balance"]
+    h.ok("transfer", source_id="A0001", target_id="A0002", amount=3)
+    assert h.rows("SELECT balance FROM accounts WHERE account_id = ?", "A0001") == [{"balance": before - 3}]
+    assert h.rows("SELECT * FROM accounts WHERE account_id = ?", "missing") == []
+
+
 def test_change_set_reports_net_changes() -> None:
     h = EpisodeHarness(bank.env)
     start = h.ok("get_account", account_id="A0001")["balance"]

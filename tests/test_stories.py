@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import random
 from collections.abc import Iterator
 
 import pytest
@@ -147,3 +149,14 @@ def test_spoken_formats() -> None:
     assert speech.count(0, "bag") == "no bags" and speech.count(3, "bag") == "three bags"
     assert speech.words("basic_economy") == "basic economy"
     assert speech.listing(["a", "b", "c"]) == "a, b and c"
+
+
+def test_openings_greet_for_the_time_of_day_when_given_one() -> None:
+    def greetings(now: dt.datetime | None) -> set[str]:
+        return {speech.opening(random.Random(seed), now) for seed in range(60)}
+
+    assert "Good morning." in greetings(None)  # without a clock, as before
+    evening = greetings(dt.datetime(2025, 6, 20, 21, 30))
+    assert "Good evening." in evening and "Good morning." not in evening
+    assert "Good afternoon." in greetings(dt.datetime(2025, 6, 20, 14, 0))
+    assert greetings(dt.datetime(2025, 6, 20, 9, 0)) == greetings(None)

@@ -128,9 +128,12 @@ def choose(rng: random.Random, *options: str) -> str:
     return rng.choice(options)
 
 
-def opening(rng: random.Random) -> str:
-    """How a customer starts a message: often nothing, sometimes a greeting."""
-    return rng.choice(("", "", "", "Hi.", "Hello!", "Hi there.", "Hey.", "Good morning."))
+def opening(rng: random.Random, now: dt.datetime | None = None) -> str:
+    """How a customer starts a message: often nothing, sometimes a greeting (for the time of day, given ``now``)."""
+    greeting = rng.choice(("", "", "", "Hi.", "Hello!", "Hi there.", "Hey.", "Good morning."))
+    if greeting == "Good morning." and now is not None:
+        return "Good morning." if now.hour < 12 else "Good afternoon." if now.hour < 18 else "Good evening."
+    return greeting
 
 
 def sentence(*parts: str) -> str:
