@@ -41,6 +41,12 @@ class EpisodeHarness:
         assert self.database.state_hash() == before, f"{tool} failed but changed the state"
         return result.content
 
+    def sql(self, query: str, /, *params: Any) -> list[dict[str, Any]]:
+        """Rows of the episode's current state as dicts (read-only SQL, for a test's own expectations)."""
+        cursor = self.database.raw.execute(query, params)
+        names = [d[0] for d in cursor.description or ()]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
+
     def close(self) -> None:
         self.runtime.close()
 
