@@ -21,6 +21,9 @@ MAX_QUANTITY = 20  # units of one product per cart line
 MAX_CART_LINES = 15  # different products in one cart
 MAX_PRICE_CENTS = 1_000_000  # $10,000.00
 PLACEHOLDER_IMAGE = "https://fakestoreapi.com/img/placeholder.png"
+# Login tokens are signed, not stored (the API returns a JWT): a token names its user and carries a digest of
+# this key, the user id and the password, so only a login with the right password yields one.
+TOKEN_KEY = "fakestore-signing-key-2024"
 
 SortOrder = Literal["asc", "desc"]
 ProductSort = Literal["id", "price", "rating"]
@@ -70,15 +73,6 @@ class User(Base):
     long: Mapped[float] = mapped_column(Float)
     phone: Mapped[str] = mapped_column(String(20))
     role: Mapped[str] = mapped_column(String(10))  # customer | admin (store staff)
-
-
-class Session(Base):
-    """A login: the token a client sends with every change it makes for the user."""
-
-    __tablename__ = "sessions"
-    token: Mapped[str] = mapped_column(String(40), primary_key=True, info={"generated": True})
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.user_id"), index=True)
-    created_at: Mapped[str] = mapped_column(String(19), info={"generated": True})
 
 
 class Cart(Base):

@@ -326,7 +326,7 @@ def latest_cart_rating(s: StoryContext) -> str:
     )
 
 
-@story(ENV)
+@story(ENV, weight=1.3)
 def add_to_latest_cart(s: StoryContext) -> str:
     """Add a product to the latest cart, then say the new total."""
     user = _customer(s)
@@ -358,7 +358,7 @@ def add_to_latest_cart(s: StoryContext) -> str:
     )
 
 
-@story(ENV)
+@story(ENV, weight=1.3)
 def start_a_new_cart(s: StoryContext) -> str:
     """A new cart with two products in chosen quantities."""
     user = _customer(s)
@@ -382,7 +382,7 @@ def start_a_new_cart(s: StoryContext) -> str:
     )
 
 
-@story(ENV, implicit=True)
+@story(ENV, implicit=True, weight=1.3)
 def need_more_of_something(s: StoryContext) -> str:
     """More of something already in the latest cart: the line's quantity becomes what the person needs."""
     user = _customer(s)
@@ -411,7 +411,7 @@ def need_more_of_something(s: StoryContext) -> str:
     )
 
 
-@story(ENV, implicit=True)
+@story(ENV, implicit=True, weight=1.3)
 def changed_my_mind_about_one_thing(s: StoryContext) -> str:
     """Taking a product out of the latest cart; when it is the only thing there, the cart goes."""
     user = _customer(s)
@@ -442,7 +442,7 @@ def changed_my_mind_about_one_thing(s: StoryContext) -> str:
     )
 
 
-@story(ENV, implicit=True)
+@story(ENV, implicit=True, weight=1.3)
 def abandon_a_cart(s: StoryContext) -> str:
     """A cart from a given day is not wanted any more: it is deleted."""
     user = _customer(s, "(SELECT COUNT(*) FROM carts c WHERE c.user_id = u.user_id) >= 2")
@@ -485,7 +485,7 @@ def too_many_units(s: StoryContext) -> str:
 # -- account -------------------------------------------------------------------------------------------------
 
 
-@story(ENV, implicit=True)
+@story(ENV, implicit=True, weight=1.3)
 def moved_house(s: StoryContext) -> str:
     """A new home: the account's address is changed; the old one is read first to confirm it."""
     user = _customer(s)
@@ -506,7 +506,7 @@ def moved_house(s: StoryContext) -> str:
     )
 
 
-@story(ENV)
+@story(ENV, weight=1.3)
 def new_email_address(s: StoryContext) -> str:
     """A new email address on the account."""
     user = _customer(s)
@@ -526,7 +526,7 @@ def new_email_address(s: StoryContext) -> str:
 # -- staff ---------------------------------------------------------------------------------------------------
 
 
-@story(ENV)
+@story(ENV, weight=1.3)
 def staff_lists_a_product(s: StoryContext) -> str:
     """A staff member adds a new product with its price, description and department."""
     staff = _staff(s)
@@ -551,7 +551,7 @@ def staff_lists_a_product(s: StoryContext) -> str:
     )
 
 
-@story(ENV, implicit=True)
+@story(ENV, implicit=True, weight=1.3)
 def staff_markdown(s: StoryContext) -> str:
     """A clearance markdown: a product's price goes down by a stated percentage, rounded to the cent."""
     staff = _staff(s)
@@ -574,7 +574,7 @@ def staff_markdown(s: StoryContext) -> str:
     )
 
 
-@story(ENV)
+@story(ENV, weight=1.3)
 def staff_discontinues(s: StoryContext) -> str:
     """A supplier stops making a product: staff delete it, and hear how many carts it was taken out of."""
     staff = _staff(s)
