@@ -104,6 +104,12 @@ def _find(s: StoryContext, product: dict[str, Any]) -> dict[str, Any]:
     return found[0]
 
 
+def _brand_and_item(product: dict[str, Any]) -> tuple[str, str]:
+    """A product's brand (its description ends 'By <brand>.') and the item its title names after the brand."""
+    brand = product["description"].rsplit(". By ", 1)[1].rstrip(".")
+    return brand, product["title"][len(brand) + 1 :]
+
+
 def _latest_cart(s: StoryContext, user_id: int, min_lines: int = 1) -> dict[str, Any]:
     """The user's newest cart (one per date, so 'my cart from <day>' names it), with at least ``min_lines``."""
     carts = s.rows(
@@ -182,20 +188,28 @@ def best_rated_in_department(s: StoryContext) -> str:
 
 
 @story(ENV)
-def compare_two_products(s: StoryContext) -> str:
-    """Two products of one department side by side: both prices and which is cheaper by how much."""
-    category = s.pick("SELECT category FROM categories ORDER BY category")["category"]
-    a, b = s.sample("SELECT * FROM products WHERE category = ? ORDER BY product_id", 2, (category,))
-    if a["price_cents"] == b["price_cents"]:
+def compare_two_brands(s: StoryContext) -> str:
+    """The same kind of product from two brands: both prices, and how much the cheaper one saves."""
+    product = s.pick("SELECT * FROM products ORDER BY product_id")
+    brand, item = _brand_and_item(product)
+    page = s.call("search_products", title=s.say(item))
+    mine = [p for p in page["products"] if p["product_id"] == product["product_id"]]
+    others = [p for p in page["products"] if p["product_id"] != product["product_id"]]
+    if not mine or not others or page["total"] > len(page["products"]):
+        s.reject("one brand only, or more than a page")
+    first, other = mine[0], s.rng.choice(others)
+    other_brand = _brand_and_item(other)[0]
+    if other["price"] == first["price"]:
         s.reject("same price")
-    found = [_find(s, p) for p in (a, b)]
-    for product in found:
-        s.fact(product["price"])
-    s.fact(round(abs(a["price_cents"] - b["price_cents"]) / 100, 2), derived=True)
+    s.say(brand)
+    s.say(other_brand)
+    s.fact(first["price"])
+    s.fact(other["price"])
+    s.fact(round(abs(round(first["price"] * 100) - round(other["price"] * 100)) / 100, 2), derived=True)
     return speech.sentence(
         speech.opening(s.rng),
-        f"I can't decide between the {a['title']} and the {b['title']}.",
-        "What does each one cost, and how much would I save by going with the cheaper one?",
+        f"I can't decide between the {brand} and the {other_brand} {item}.",
+        "What does each cost, and how much would I save by going with the cheaper one?",
     )
 
 
@@ -236,6 +250,7 @@ def which_department_for_a_need(s: StoryContext) -> str:
     s.call("get_all_categories")
     s.imply(category)
     page = s.call("get_products_by_category", category=category, limit=s.imply(1))
+    s.fact(category)
     s.fact(page["total"])
     return speech.sentence(
         speech.opening(s.rng),
@@ -265,8 +280,7 @@ def priciest_and_newest(s: StoryContext) -> str:
 def product_reviews_check(s: StoryContext) -> str:
     """Before buying one brand's version of a product: its price, average rating and number of ratings."""
     product = s.pick("SELECT * FROM products WHERE rating_count > 0 ORDER BY product_id")
-    brand = product["description"].rsplit(". By ", 1)[1].rstrip(".")
-    item = product["title"][len(brand) + 1 :]
+    brand, item = _brand_and_item(product)
     page = s.call("search_products", title=s.say(item))
     if page["total"] < 2 or page["total"] > len(page["products"]):
         s.reject("one brand only, or more than a page")
@@ -277,7 +291,7 @@ def product_reviews_check(s: StoryContext) -> str:
     s.fact(found["rating"]["count"])
     return speech.sentence(
         speech.opening(s.rng),
-        f"I'm thinking about buying a {item}, the one made by {brand}.",
+        f"I'm thinking about buying the {item} made by {brand}.",
         speech.choose(
             s.rng,
             "How much is it, and what do other buyers rate it, out of how many ratings?",
@@ -436,7 +450,7 @@ def changed_my_mind_about_one_thing(s: StoryContext) -> str:
             f"I found the {line['title']} cheaper somewhere else, so I don't want it any more.",
             f"I've changed my mind about the {line['title']} in my latest cart.",
         ),
-        "Please take it out of my cart.",
+        "Please take it out of my latest cart.",
         ask,
         said,
     )
