@@ -428,15 +428,16 @@ def log_a_day_long_ago(s: StoryContext) -> str:
     s.say(grams, _grams(grams))
     spoken_day = speech.date(day)
     s.say(day.isoformat(), spoken_day)
+    meal = s.say(s.rng.choice(("breakfast", "lunch", "dinner")))
     portion = s.call("get_fruit_nutrition", name=fruit["name"], grams=grams)
     s.fact(portion["amount"]["calories"])
     if back <= LOG_DAYS:
-        s.call("log_fruit", username=user["username"], name=fruit["name"], grams=grams, date=day.isoformat())
+        s.call("log_fruit", username=user["username"], name=fruit["name"], grams=grams, date=day.isoformat(), meal=meal)
     else:
         s.fact(LOG_DAYS, derived=True)
     return speech.sentence(
         speech.opening(s.rng),
-        f"I forgot to log the {_grams(grams)} of {name} I had on {spoken_day}. Can you add it to my log?",
+        f"I forgot to log the {_grams(grams)} of {name} I had with {meal} on {spoken_day}. Can you add it to my log?",
         "And how many calories was it?",
         _me(s, user),
     )
