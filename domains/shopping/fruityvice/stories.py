@@ -244,7 +244,7 @@ def light_fruits_of_a_family(s: StoryContext) -> str:
     family = s.pick("SELECT family FROM fruits GROUP BY family HAVING COUNT(*) >= 4 ORDER BY family")["family"]
     fruits = s.call("get_fruits_by_family", family=s.say(family))
     calories = sorted(f["nutritions"]["calories"] for f in fruits)
-    level = int(calories[len(calories) // 2]) + 1
+    level = (int(calories[len(calories) // 2]) // 10 + 1) * 10  # a round number, as a person sets one
     light = [f for f in fruits if f["nutritions"]["calories"] < level]
     if not 2 <= len(light) <= 6:
         s.reject("too few or too many under the level")
