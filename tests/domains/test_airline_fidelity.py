@@ -216,6 +216,7 @@ def test_a_policy_violation_lowers_the_reward_in_fidelity_mode(
     final, cancelled, results = play(fidelity_env, task, violation, "Your reservation is cancelled.")
     assert results[-1]["ok"]  # tau2's tool does what it is asked: the policy is the agent's to follow
     assert final["reservations"]["M4BE7K"]["status"] == "cancelled"
+    assert final["flights"]["HAT104"] == DB["flights"]["HAT104"]  # tau2 gives no seats back
     assert cancelled["reward"] == 0.0 and cancelled["checks"]["state"] is False
     assert cancelled["checks"]["states_mismatched"] == ["airline"] and cancelled["extra_changes"] > 0
     assert cancelled["checks"]["not_evaluated"]  # the judge-only assertion is reported, not passed

@@ -29,7 +29,6 @@ from typing import Any
 from envfactory_gym.authoring import ToolContext
 from envfactory_gym.errors import DomainError
 
-from . import tools  # noqa: F401  (the tools this mode replaces are registered first)
 from .definition import env
 from .models import (
     BAG_PRICE,
@@ -51,6 +50,9 @@ from .seed import (
     _reservation_view,
     _user,
 )
+
+# Importing the tools registers them: this mode replaces some of them.
+from .tools import get_user_details as _registers_the_tools  # noqa: F401
 
 MODE = "tau2"
 # tau2's fixed sequences of new ids: each task is assumed to create at most three of each.
