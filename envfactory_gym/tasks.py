@@ -123,8 +123,17 @@ class Task(BaseModel):
 
 
 def read_tasks(path: str | Path) -> list[Task]:
+    """The tasks of a JSONL file; scenario files they reference by a relative path are found beside it."""
+    from envfactory_gym.scenario import FILE_FORMAT
+
     with open(path, encoding="utf-8") as handle:
-        return [Task.model_validate_json(line) for line in handle if line.strip()]
+        tasks = [Task.model_validate_json(line) for line in handle if line.strip()]
+    folder = Path(path).resolve().parent
+    for task in tasks:
+        for scenario in (task.scenario or {}).values():
+            if scenario.get("format") == FILE_FORMAT and isinstance(scenario.get("path"), str):
+                scenario["path"] = str(folder / scenario["path"])  # an absolute path stays as it is
+    return tasks
 
 
 def write_tasks(path: str | Path, tasks: Iterable[Task]) -> str:

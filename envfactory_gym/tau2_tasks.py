@@ -13,6 +13,9 @@ the database as its initial state and ``task.checks`` (see :mod:`.checks`) doing
 * ``NL_ASSERTION`` needs an LLM judge: it is not evaluated, and the task says so in
   ``checks.not_evaluated`` (and so does every score); ``ENV_ASSERTION`` is refused.
 
+:func:`import_tau2_files` writes the database once, beside the task file, and every task references it
+(an ``envfactory.file/v1`` scenario checked by its hash), rather than a copy of it per task.
+
 A gold action that fails in the replay is skipped, as tau2 skips it; the task lists it in
 ``metadata["tau2"]["gold_failures"]``. Everything is checked before anything is written: a malformed file
 raises :class:`Tau2ImportError` naming the task and the field.
@@ -32,8 +35,16 @@ from envfactory_gym.authoring import EnvironmentDefinition
 from envfactory_gym.checks import native_state_hash
 from envfactory_gym.database import EpisodeDatabase, get_snapshot
 from envfactory_gym.runtime import ToolRuntime
-from envfactory_gym.scenario import ScenarioError
-from envfactory_gym.tasks import GoldCall, GoldChange, RequiredAction, Task, TaskChecks, write_tasks
+from envfactory_gym.scenario import ScenarioError, file_scenario
+from envfactory_gym.tasks import (
+    GoldCall,
+    GoldChange,
+    RequiredAction,
+    Task,
+    TaskChecks,
+    read_tasks,
+    write_tasks,
+)
 
 FIDELITY = "tau2"
 # tau2's reward components and the suite's checks they become (NL_ASSERTION: none, see not_evaluated).
@@ -261,25 +272,31 @@ def import_tau2_tasks(env_id: str, tasks_data: Any, db_data: Any, *, split: str 
     return tasks
 
 
-def _read_json(path: Path, what: str) -> Any:
+def _read_json(path: Path, what: str) -> tuple[Any, bytes]:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        content = path.read_bytes()
+        return json.loads(content), content
     except FileNotFoundError:
         raise Tau2ImportError(f"{what} {path} does not exist.") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise Tau2ImportError(f"{what} {path} cannot be read: {exc}") from None
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise Tau2ImportError(f"{what} {path} is not valid JSON: {exc}") from None
 
 
 def import_tau2_files(
     env_id: str, tasks_path: str | Path, db_path: str | Path, output: str | Path, *, split: str = "test"
 ) -> list[Task]:
-    """Import tau2's ``tasks.json`` and ``db.json`` and write the tasks as JSON Lines to ``output``.
-
-    Nothing is written unless every task imports."""
-    tasks = import_tau2_tasks(
-        env_id, _read_json(Path(tasks_path), "tasks file"), _read_json(Path(db_path), "database file"), split=split
-    )
-    write_tasks(output, tasks)
-    return tasks
+    """Import tau2's ``tasks.json`` and ``db.json``; write the tasks as JSON Lines to ``output`` and the
+    database once beside it (``<output stem>.db.json``, which every task references), and return the tasks
+    as read back. Nothing is written unless every task imports."""
+    tasks_data, _ = _read_json(Path(tasks_path), "tasks file")
+    db_data, db_bytes = _read_json(Path(db_path), "database file")
+    tasks = import_tau2_tasks(env_id, tasks_data, db_data, split=split)
+    output = Path(output)
+    database = output.with_name(f"{output.stem}.db.json")
+    shared = {env_id: file_scenario(database.name, db_bytes)}
+    output.parent.mkdir(parents=True, exist_ok=True)
+    database.write_bytes(db_bytes)
+    write_tasks(output, [task.model_copy(update={"scenario": shared}) for task in tasks])
+    return read_tasks(output)

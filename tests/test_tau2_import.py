@@ -101,9 +101,35 @@ def test_a_failing_gold_action_is_skipped_and_recorded_as_tau2_does() -> None:
 def test_imported_tasks_round_trip_and_other_tasks_are_written_as_before(tmp_path: Path) -> None:
     tasks = import_tau2_files("airline", TASKS_PATH, DB_PATH, tmp_path / "tau2.jsonl")
     assert read_tasks(tmp_path / "tau2.jsonl") == tasks
+    assert tasks == [
+        t.model_copy(update={"scenario": tasks[0].scenario}) for t in import_tau2_tasks("airline", TAU2_TASKS, DB)
+    ]
     plain = tasks[0].model_copy(update={"checks": None})
     write_tasks(tmp_path / "plain.jsonl", [plain])
     assert '"checks"' not in (tmp_path / "plain.jsonl").read_text()
+
+
+def test_the_database_is_written_once_beside_the_tasks_and_checked_by_its_hash(tmp_path: Path) -> None:
+    output = tmp_path / "out" / "tau2.jsonl"
+    import_tau2_files("airline", TASKS_PATH, DB_PATH, output)
+    database = tmp_path / "out" / "tau2.db.json"
+    assert database.read_bytes() == DB_PATH.read_bytes()
+    text = output.read_text()
+    assert (
+        "mara.lindqvist7310@example.com" not in text and text.count('"path": "tau2.db.json"') == 6
+    )  # a relative reference each
+    moved = tmp_path / "moved"
+    (tmp_path / "out").rename(moved)
+    (task,) = [t for t in read_tasks(moved / "tau2.jsonl") if t.metadata["tau2"]["id"] == "add_checked_bags"]
+    update = (task.gold_calls[-1].tool, task.gold_calls[-1].arguments)
+    assert _episode(task, [_message("", [update]), _message("Done.")])["reward"] == 1.0
+    edited = tmp_path / "edited"  # another folder: a state not built (and cached) before
+    edited.mkdir()
+    (edited / "tau2.jsonl").write_bytes((moved / "tau2.jsonl").read_bytes())
+    (edited / "tau2.db.json").write_text(json.dumps({**DB, "users": {}}))
+    changed = read_tasks(edited / "tau2.jsonl")[0]
+    with pytest.raises(ValueError, match="has changed since the tasks were written"):
+        _episode(changed, [_message("Done.")])
 
 
 def _malformed(mutate: Any) -> list[dict[str, Any]]:
