@@ -323,3 +323,29 @@ def test_final_database_matches_in_fidelity_mode_not_always_in_enforcing_mode(
         "correct_passenger_birth_date",
         "refuse_basic_economy_cancellation",
     ]
+
+
+def test_tau2s_accounting_edge_cases(tasks: dict[str, Task], fidelity_env: ToolUseEnv) -> None:
+    """Cross-checked against tau2-bench's own airline tools on the same database (see the report)."""
+    task = tasks["refuse_basic_economy_cancellation"]
+    same = {
+        "reservation_id": "P2HZ6W",
+        "cabin": "business",
+        "flights": [{"flight_number": "HAT104", "date": "2024-05-17"}],
+        "payment_id": "certificate_1190233",
+    }
+    calls = [
+        ("cancel_reservation", {"reservation_id": "M4BE7K"}),
+        ("cancel_reservation", {"reservation_id": "M4BE7K"}),  # tau2 refunds the whole history again
+        ("update_reservation_flights", same),  # a certificate is refused even for a zero difference
+        ("update_reservation_flights", {**same, "payment_id": "gift_card_6600419"}),  # zero: no payment entry
+        ("update_reservation_flights", {**same, "cabin": "economy", "payment_id": "gift_card_6600419"}),
+    ]
+    final, _, results = play(fidelity_env, task, calls)
+    assert [r["ok"] for r in results] == [True, True, False, True, True]
+    assert [p["amount"] for p in final["reservations"]["M4BE7K"]["payment_history"]] == [80, -80, -80, 80]
+    downgraded = final["reservations"]["P2HZ6W"]
+    assert downgraded["cabin"] == "economy" and downgraded["flights"][0]["price"] == 170
+    assert downgraded["payment_history"][-1] == {"payment_id": "gift_card_6600419", "amount": -520}
+    assert final["users"][PRIYA]["payment_methods"]["gift_card_6600419"]["amount"] == 25.0 + 520
+    assert final["flights"] == DB["flights"]  # neither a cancellation nor a change moves seats
