@@ -70,7 +70,7 @@ DEPARTMENTS: tuple[tuple[str, str, tuple[Leaf, ...]], ...] = (
     ("541966", "Computers", (
         ("565108", "Laptops", (250, 2400),
          ("Dell", "HP", "Lenovo", "ASUS", "Acer", "Microsoft", "MSI", "Razer"),
-         ("Laptop", "Gaming Laptop", "2-in-1 Laptop", "Chromebook", "Ultrabook"),
+         ("Laptop", "Gaming Laptop", "2-in-1 Laptop", "Chromebook", "Thin and Light Laptop"),
          ("16GB RAM 512GB SSD", "8GB RAM 256GB SSD", "14-inch FHD", "15.6-inch Touchscreen", "Backlit Keyboard"), ""),
         ("1292115011", "Monitors", (90, 1100),
          ("Dell", "LG", "Samsung", "ASUS", "BenQ", "Acer", "ViewSonic"),
@@ -391,6 +391,7 @@ def seed(db: Session, data: SeedData) -> None:
     db.execute(insert(Customer), customers)
 
     buyable = [i for i in items if i["availability_type"] != "Unavailable"]
+    cheap = [i for i in buyable if i["price"] < 1500 and i["stock"] >= 1]
     cart: list[dict[str, Any]] = []
     lists: list[dict[str, Any]] = []
     listed: list[dict[str, Any]] = []
@@ -401,7 +402,12 @@ def seed(db: Session, data: SeedData) -> None:
     list_ids: set[str] = set()
     for person in customers:
         who = person["customer_id"]
-        if rng.random() < 0.45:
+        small_cart = not person["prime_member"] and rng.random() < 0.3
+        if small_cart:  # a few inexpensive things, short of free shipping
+            for item in rng.sample(cheap, rng.randint(1, 2)):
+                cart.append({"customer_id": who, "asin": item["asin"], "quantity": 1,
+                             "added_at": _stamp(NOW - dt.timedelta(hours=rng.randint(1, 400)))})  # fmt: skip
+        elif rng.random() < 0.45:
             for item in rng.sample(buyable, rng.randint(1, 4)):
                 most = min(item["max_order_quantity"], item["stock"] or item["max_order_quantity"])
                 cart.append({"customer_id": who, "asin": item["asin"], "quantity": rng.randint(1, min(2, most)),
@@ -418,9 +424,11 @@ def seed(db: Session, data: SeedData) -> None:
                 listed.append({"list_id": list_id, "asin": item["asin"],
                                "added_at": _stamp(created + dt.timedelta(days=rng.randint(0, 19)))})  # fmt: skip
         for item in rng.sample(items, rng.choice((0, 0, 1, 1, 2))):
-            target = int(item["price"] * rng.uniform(0.7, 0.95)) // 100 * 100
+            # Some prices have fallen since the alert was set, a few of them to the target or below.
+            was = item["price"] if rng.random() < 0.6 else _cents(item["price"] / 100 * rng.uniform(1.1, 1.4))
+            target = int(was * rng.uniform(0.7, 0.95)) // 100 * 100
             alerts.append({"alert_id": f"PA{len(alerts) + 1:06d}", "customer_id": who, "asin": item["asin"],
-                           "target_price": max(100, target), "price_when_set": item["price"],
+                           "target_price": max(100, target), "price_when_set": was,
                            "created_at": _stamp(NOW - dt.timedelta(days=rng.randint(1, 120)))})  # fmt: skip
         for _ in range(rng.choice((0, 1, 1, 2, 3))):
             while True:
@@ -428,7 +436,9 @@ def seed(db: Session, data: SeedData) -> None:
                 if order_id not in order_ids:
                     order_ids.add(order_id)
                     break
-            placed = NOW - dt.timedelta(days=rng.choice((0, 1, *range(3, 200))), hours=rng.randint(1, 12))
+            roll = rng.random()
+            age = 0 if roll < 0.12 else rng.randint(1, 4) if roll < 0.3 else rng.randint(5, 200)
+            placed = NOW - dt.timedelta(days=age, hours=rng.randint(1, 12))
             bought = rng.sample(buyable, rng.randint(1, 3))
             speed = "two_day" if person["prime_member"] and all(i["prime_eligible"] for i in bought) else "standard"
             subtotal = 0
