@@ -164,8 +164,8 @@ DEPARTMENTS: tuple[tuple[str, str, tuple[Leaf, ...]], ...] = (
     ("165793011", "Toys & Games", (
         ("166092011", "Building Sets", (10, 500),
          ("LEGO", "Mega Bloks", "Magna-Tiles", "K'NEX", "PicassoTiles"),
-         ("Creative Building Set", "Star Wars Building Kit", "Technic Race Car Set", "Magnetic Tiles 100-Piece Set",
-          "City Fire Station Set"),
+         ("Creative Building Set", "Space Station Building Kit", "Race Car Building Set",
+          "Magnetic Tiles 100-Piece Set", "City Fire Station Set"),
          ("Ages 6+", "Ages 8+", "Ages 3+", "Gift for Kids"), ""),
         ("166220011", "Board Games", (12, 80),
          ("Hasbro Gaming", "Catan Studio", "Ravensburger", "Days of Wonder", "Stonemaier Games", "Exploding Kittens"),
@@ -207,7 +207,7 @@ DEPARTMENTS: tuple[tuple[str, str, tuple[Leaf, ...]], ...] = (
 )  # fmt: skip
 
 SERIES = ("Pro", "Max", "Lite", "Plus", "Elite", "Essential", "Classic", "Ultra", "Air", "Go", "2nd Gen", "X2",
-          "Studio", "Flex", "Core", "Prime", "One", "Sport", "Evo", "Neo")  # fmt: skip
+          "Studio", "Flex", "Core", "Vibe", "One", "Sport", "Evo", "Neo")  # fmt: skip
 COLORS = ("Black", "White", "Navy", "Charcoal Grey", "Olive Green", "Burgundy", "Sky Blue", "Blush Pink", "Sand",
           "Red")  # fmt: skip
 SIZES = {

@@ -153,7 +153,7 @@ def open_family(s: StoryContext, title: str, parent_asin: str) -> dict[str, Any]
     return s.call("get_variations", asin=child["asin"])
 
 
-@story(ENV, weight=1.3)
+@story(ENV, weight=1.5)
 def pick_the_right_variation(s: StoryContext) -> str:
     """A shopper names a product, its colour and size, and how many; the agent finds that child ASIN."""
     quantity = s.rng.choice((1, 1, 2))
@@ -185,13 +185,13 @@ def pick_the_right_variation(s: StoryContext) -> str:
         speech.choose(
             s.rng,
             f"Please add {count} of the {target['family_title']} in {variant_words(target)} to my cart.",
-            f"I'd like {count} {target['family_title']} in {variant_words(target)}; put that in my cart.",
+            f"Could you put the {target['family_title']} in {variant_words(target)} in my cart? I need {count}.",
         ),
         "How much is it each?",
     )
 
 
-@story(ENV, weight=1.2)
+@story(ENV, weight=1.4)
 def second_colour_if_the_first_is_unavailable(s: StoryContext) -> str:
     """A shopper wants a size in a first-choice colour, or a second colour if the first is unavailable:
     the family's availability decides which goes in the cart."""
@@ -338,7 +338,7 @@ def is_the_lightning_deal_still_on(s: StoryContext) -> str:
     )
 
 
-@story(ENV, implicit=True, weight=0.7)
+@story(ENV, implicit=True, weight=0.5)
 def grab_the_deal_of_the_day(s: StoryContext) -> str:
     """A shopper puts today's deal of the day in the cart and asks what it is and what it costs."""
     shopper = customer(
@@ -439,7 +439,7 @@ def lightning_deals_ending_soonest(s: StoryContext) -> str:
 # -- the cart --------------------------------------------------------------------------------------------
 
 
-@story(ENV, weight=1.2)
+@story(ENV, weight=1.4)
 def as_many_as_allowed(s: StoryContext) -> str:
     """A shopper wants several of an item; past its maximum order quantity the agent adds the maximum."""
     over = s.rng.random() < 0.7
@@ -513,7 +513,7 @@ def only_need_one(s: StoryContext) -> str:
     )
 
 
-@story(ENV, implicit=True)
+@story(ENV, implicit=True, weight=1.2)
 def save_it_for_later(s: StoryContext) -> str:
     """A shopper takes an item out of the cart but keeps it on their default wish list."""
     row = cart_line(
@@ -610,7 +610,7 @@ def order_the_cart(s: StoryContext) -> str:
 # -- lists and alerts ------------------------------------------------------------------------------------
 
 
-@story(ENV, weight=1.1)
+@story(ENV, weight=1.3)
 def start_a_gift_list(s: StoryContext) -> str:
     """A shopper starts a named list and saves the best-rated item of a brand in a category to it."""
     row = s.pick(
