@@ -300,7 +300,9 @@ def tell_me_when_it_drops(s: StoryContext) -> str:
             f"I'd buy the {name} if it came down to {money(target)}.",
         ),
         speech.choose(
-            s.rng, "Let me know if it ever gets down to that.", "Can you make sure I hear about it if it does?"
+            s.rng,
+            "Let me know if the price ever gets down to that.",
+            "Can you make sure I hear about it if the price gets there?",
         ),
         "What does it cost right now?",
     )
