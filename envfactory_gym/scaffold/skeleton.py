@@ -24,10 +24,11 @@ def template(name: str) -> str:
     return resources.files("envfactory_gym.scaffold").joinpath("templates", f"{name}.tmpl").read_text(encoding="utf-8")
 
 
-def render(text: str, values: dict[str, str]) -> str:
+def render(text: str, values: dict[str, str], *, strict: bool = True) -> str:
+    """Fill ``{{name}}`` placeholders; ``strict``: every placeholder must be filled."""
     for key, value in values.items():
         text = text.replace("{{" + key + "}}", value)
-    if "{{" in text and "}}" in text.split("{{", 1)[1]:
+    if strict and "{{" in text and "}}" in text.split("{{", 1)[1]:
         raise ValueError(f"template placeholder left unfilled: {text.split('{{', 1)[1].split('}}', 1)[0]!r}")
     return text
 
