@@ -83,10 +83,11 @@ def load_project(start: Path | None = None) -> list[str]:
     directory = find_project(start)
     if directory is None:
         return []
+    packages = read_packages(directory)
     if str(directory) not in sys.path:
         sys.path.insert(0, str(directory))
     env_ids = []
-    for package in read_packages(directory):
+    for package in packages:
         try:
             module = importlib.import_module(package)
         except Exception as exc:  # any import failure of the author's code is reported as such

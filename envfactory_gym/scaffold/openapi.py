@@ -66,12 +66,12 @@ def load_spec(path: Path) -> dict[str, Any]:
         raise OpenAPIError(
             "reading OpenAPI specs needs the openapi extra: pip install 'envfactory-gym[openapi]'"
         ) from None
+    _check_refs(data, data, [])  # first: the validator would try to fetch a reference to another file
     validator = (OpenAPIV30SpecValidator if version.startswith("3.0") else OpenAPIV31SpecValidator)(data)
     error = next(iter(validator.iter_errors()), None)
     if error is not None:
         message = error.message if len(error.message) <= 200 else error.message[:200] + "…"
         raise OpenAPIError(f"at {pointer(error.absolute_path)}: {message}")
-    _check_refs(data, data, [])
     return data
 
 
