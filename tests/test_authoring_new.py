@@ -81,7 +81,7 @@ def test_new_project_then_verify_passes_without_touching_the_repository(tmp_path
 
     verified = envfactory("verify", "parcel_lockers", "--fuzz", "200", cwd=tmp_path)
     assert verified.returncode == 0, verified.stdout + verified.stderr
-    assert "verify parcel_lockers: PASSED" in verified.stdout
+    assert "verify parcel_lockers: PASSED" in verified.stdout and "yours: 1 / 1 verified" in verified.stdout
     for check in CHECKS:  # every check ran, none was skipped
         assert f"│ {check} " in verified.stdout
 
