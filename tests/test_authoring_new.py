@@ -72,12 +72,12 @@ def test_new_project_then_verify_passes_without_touching_the_repository(tmp_path
     before = repository_state()
     created = envfactory("new", "demo/parcel_lockers", cwd=tmp_path)
     assert created.returncode == 0, created.stdout + created.stderr
-    assert "project mode" in created.stdout and "40 tasks" in created.stdout
+    assert "project mode" in created.stdout and "120 tasks" in created.stdout
     assert read_packages(tmp_path) == ["parcel_lockers"]
     package = tmp_path / "parcel_lockers"
     for module in ("__init__", "definition", "models", "seed", "tools", "synthesis", "stories"):
         assert (package / f"{module}.py").is_file()
-    assert len((package / "tasks" / "parcel_lockers.jsonl").read_text().splitlines()) == 40
+    assert len((package / "tasks" / "parcel_lockers.jsonl").read_text().splitlines()) == 120
 
     verified = envfactory("verify", "parcel_lockers", "--fuzz", "200", cwd=tmp_path)
     assert verified.returncode == 0, verified.stdout + verified.stderr
@@ -142,7 +142,7 @@ def test_new_in_the_repository_writes_package_tests_and_wiring(tmp_path: Path) -
     assert "repository mode" in created.stdout
     package = copy / "domains" / "shopping" / "my_store"
     assert (package / "stories.py").is_file() and (copy / "tests" / "domains" / "test_my_store.py").is_file()
-    assert len((copy / "domains" / "shopping" / "tasks" / "my_store.jsonl").read_text().splitlines()) == 40
+    assert len((copy / "domains" / "shopping" / "tasks" / "my_store.jsonl").read_text().splitlines()) == 120
     assert '    "envfactory_gym.domains.shopping.my_store",\n' in (copy / "pyproject.toml").read_text()
     catalog = json.loads((copy / "envfactory_gym" / "catalog.json").read_text())
     entry = next(e for e in catalog["environments"] if e["id"] == "my_store")

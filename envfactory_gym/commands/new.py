@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 
 from envfactory_gym.commands import fail
+from envfactory_gym.scaffold.first_tasks import FIRST_TASKS
 
 console = Console()
 
@@ -21,7 +22,7 @@ def new(
     ),
     directory: Path = typer.Option(Path("."), "--dir", help="Where to run from (default: the working directory)."),
     tasks: int = typer.Option(
-        40, "--tasks", min=0, help="Tasks to synthesize into the new package's task file (0: none)."
+        FIRST_TASKS, "--tasks", min=0, help="Tasks to synthesize into the new package's task file (0: none)."
     ),
 ) -> None:
     """Write a working environment package (models, seed, tools, synthesis hints, stories, tests, wiring).
@@ -65,7 +66,7 @@ def new(
         if not made:
             console.print(
                 "[yellow]No task could be synthesized yet: write stories in stories.py, then "
-                f"`envfactory synth {target.env_id} --n 40 --write-packaged`.[/yellow]",
+                f"`envfactory synth {target.env_id} --n {FIRST_TASKS} --write-packaged`.[/yellow]",
                 highlight=False,
             )
     console.print(
