@@ -174,7 +174,11 @@ def test_new_in_the_repository_writes_package_tests_and_wiring(tmp_path: Path) -
 
 
 # -- from an OpenAPI spec --------------------------------------------------------------------------------------
-@pytest.mark.parametrize("spec", ["pet_clinic.yaml", "library_loans.json", "parcel_tracking.yaml"])
+# awkward_names.yaml: names the generated code defines itself, reserved attributes, braces in a summary.
+SPEC_FILES = ["pet_clinic.yaml", "library_loans.json", "parcel_tracking.yaml", "awkward_names.yaml"]
+
+
+@pytest.mark.parametrize("spec", SPEC_FILES)
 def test_each_fixture_spec_makes_an_environment_that_passes_check_env_fuzz_and_isolation(
     spec: str, tmp_path: Path
 ) -> None:

@@ -61,8 +61,13 @@ def new(
         console.print(f"[yellow]{exc}[/yellow]", highlight=False, soft_wrap=True)
         return
     if tasks:
-        path, made = write_first_tasks(target, tasks)
-        console.print(f"{made} tasks → {_shown(path, target.root)}", highlight=False, soft_wrap=True)
+        try:
+            path, made = write_first_tasks(target, tasks)
+        except Exception as exc:  # noqa: BLE001 - the package is written; synthesis is the author's next step
+            made, path = 0, target.tasks_path
+            console.print(f"[yellow]Synthesis failed: {type(exc).__name__}: {exc}[/yellow]", highlight=False)
+        else:
+            console.print(f"{made} tasks → {_shown(path, target.root)}", highlight=False, soft_wrap=True)
         if not made:
             console.print(
                 "[yellow]No task could be synthesized yet: write stories in stories.py, then "

@@ -29,6 +29,12 @@ from envfactory_gym.scaffold.skeleton import package_files, render, template, te
 from envfactory_gym.scaffold.target import Target
 
 ROWS_PER_MODEL = 60
+# Names the generated modules define or import: a schema's model takes another.
+RESERVED_CLASS_NAMES = frozenset(
+    {"Any", "Base", "DomainError", "Literal", "SeedData", "ServiceClock", "Session", "ToolContext", "TypedDict"}
+)
+# Attribute names SQLAlchemy's declarative classes keep for themselves.
+RESERVED_COLUMN_NAMES = frozenset({"metadata", "registry"})
 MAX_PAGE = 20
 METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -275,7 +281,14 @@ class Mapper:
             key.kind = "str"
         key.enum = ()
         description = _one_line(schema.get("description", ""))
-        model = Model(name, camel(name), plural(base), key, columns, description, synthetic)
+        class_name = camel(name)
+        taken = {m.class_name for m in self.models.values()} | {f"{m.class_name}View" for m in self.models.values()}
+        while class_name in RESERVED_CLASS_NAMES or class_name in taken or f"{class_name}View" in taken:
+            class_name += "Record"
+        table = plural(base)
+        while table == "service_clock" or table in {m.table for m in self.models.values()}:
+            table += "_records"
+        model = Model(name, class_name, table, key, columns, description, synthetic)
         self.models[name] = model
         return model
 
@@ -288,8 +301,9 @@ class Mapper:
             kind or "", "dict"
         )
         enum = tuple(v for v in prop.get("enum", ()) if isinstance(v, str | int) and not isinstance(v, bool))
+        name = snake(source)
         return Column(
-            name=snake(source),
+            name=name + "_" if name in RESERVED_COLUMN_NAMES else name,
             kind=mapped,
             required=required and not prop.get("nullable", False),
             description=_one_line(prop.get("description", "")),
@@ -434,7 +448,7 @@ def _one_line(text: Any) -> str:
 
 
 def _spoken_description(name: str) -> str:
-    return f"The {name.replace('_', ' ')}."
+    return f"The {name.strip('_').replace('_', ' ')}."
 
 
 # -- writing the package -------------------------------------------------------------------------------------
@@ -724,7 +738,8 @@ def _signature(argument: Argument) -> str:
 def _tool(operation: Operation) -> list[str]:
     kind = "read" if operation.method == "get" else "write"
     arguments = sorted(operation.arguments, key=lambda a: not a.required or a.default is not None)
-    words = _first_words(operation.summary.rstrip(".").lower(), 60) or operation.tool.replace("_", " ")
+    summary = re.sub(r"[{}]", "", operation.summary).rstrip(".").lower()  # braces would be placeholders
+    words = _first_words(summary, 60) or operation.tool.replace("_", " ")
     required = [a.name for a in arguments if a.required]
     intent = " ".join([words, *(f"{{{name}}}" for name in required[:2])])
     lines = ["# TODO(author): intents say how a person asks for this, with {placeholders} for the arguments."]
@@ -792,30 +807,30 @@ def _body(operation: Operation) -> list[str]:
     if operation.action == "get":
         lines += [
             "# TODO(author): who may see it.",
-            f"row = {rows}.require({key}, {missing})",
-            "return row  # type: ignore[return-value]",
+            f"_row = {rows}.require({key}, {missing})",
+            "return _row  # type: ignore[return-value]",
         ]
     elif operation.action == "list":
         limit = next((a.name for a in operation.arguments if a.name in ("limit", "page_size", "per_page")), None)
         offset = next((a.name for a in operation.arguments if a.name in ("offset", "skip")), None)
         filters = [a for a in columns if a.name not in (limit, offset)]
-        lines.append("where: dict[str, Any] = {}")
+        lines.append("_where: dict[str, Any] = {}")
         for argument in filters:
             if argument.required:
-                lines.append(f"where[{json.dumps(argument.column)}] = {argument.name}")
+                lines.append(f"_where[{json.dumps(argument.column)}] = {argument.name}")
             else:
                 lines += [
                     f"if {argument.name} is not None:",
-                    f"    where[{json.dumps(argument.column)}] = {argument.name}",
+                    f"    _where[{json.dumps(argument.column)}] = {argument.name}",
                 ]
         if limit:
             lines += [
-                f"size = MAX_PAGE if {limit} is None else {limit}",
-                "if not 1 <= size <= MAX_PAGE:",
+                f"_size = MAX_PAGE if {limit} is None else {limit}",
+                "if not 1 <= _size <= MAX_PAGE:",
                 f'    raise DomainError(f"{limit} must be between 1 and {{MAX_PAGE}}.")',
             ]
         else:
-            lines.append("size = MAX_PAGE  # lists stay bounded")
+            lines.append("_size = MAX_PAGE  # lists stay bounded")
         start = "0"
         if offset:
             lines += [
@@ -823,42 +838,42 @@ def _body(operation: Operation) -> list[str]:
                 f'    raise DomainError("{offset} must be at least 0.")',
             ]
             start = f"{offset} or 0"
-        lines.append(f"found = {rows}.find(where, order_by={json.dumps(key)}, limit=size, offset={start})")
-        lines.append("return found  # type: ignore[return-value]")
+        lines.append(f"_found = {rows}.find(_where, order_by={json.dumps(key)}, limit=_size, offset={start})")
+        lines.append("return _found  # type: ignore[return-value]")
     elif operation.action == "create":
         lines.append("# TODO(author): the rules a new one must meet (uniqueness, limits, permissions).")
         if model.key.kind == "int":
             lines.append(
-                f'new_key = int(ctx.query("SELECT COALESCE(MAX({key}), 0) + 1 AS n FROM {model.table}")[0]["n"])'
+                f'_new_key = int(ctx.query("SELECT COALESCE(MAX({key}), 0) + 1 AS n FROM {model.table}")[0]["n"])'
             )
         else:
-            lines.append("new_key = ctx.new_id(8)")
-        values = ", ".join([f"{key}=new_key", *(f"{a.column}={a.name}" for a in columns)])
+            lines.append("_new_key = ctx.new_id(8)")
+        values = ", ".join([f"{key}=_new_key", *(f"{a.column}={a.name}" for a in columns)])
         missing_required = [c.name for c in model.columns if c.required and c.name not in {a.column for a in columns}]
         if missing_required:
             lines.append(
                 f"# TODO(author): the spec's body leaves these required columns unset: {', '.join(missing_required)}."
             )
             values += ", " + ", ".join(f"{name}={_placeholder(model, name)}" for name in missing_required)
-        lines += [f"row = {rows}.insert(", *(f"    {v}," for v in values.split(", ")), ")"]
-        lines.append("return row  # type: ignore[return-value]")
+        lines += [f"_row = {rows}.insert(", *(f"    {v}," for v in values.split(", ")), ")"]
+        lines.append("return _row  # type: ignore[return-value]")
     elif operation.action == "update":
-        lines.append(f"current = {rows}.require({key}, {missing})")
+        lines.append(f"_current = {rows}.require({key}, {missing})")
         lines.append("# TODO(author): which changes are allowed, and when.")
-        lines.append("changes: dict[str, Any] = {}")
+        lines.append("_changes: dict[str, Any] = {}")
         for argument in columns:
             if argument.required:
-                lines.append(f"changes[{json.dumps(argument.column)}] = {argument.name}")
+                lines.append(f"_changes[{json.dumps(argument.column)}] = {argument.name}")
             else:  # left out: unchanged (a required column is never set to null)
                 lines += [
                     f"if {argument.name} is not None:",
-                    f"    changes[{json.dumps(argument.column)}] = {argument.name}",
+                    f"    _changes[{json.dumps(argument.column)}] = {argument.name}",
                 ]
         lines += [
-            "if not changes:",
+            "if not _changes:",
             '    raise DomainError("Nothing to change: give at least one new value.")',
-            f"{rows}.update({key}, **changes)",
-            "return {**current, **changes}  # type: ignore[return-value]",
+            f"{rows}.update({key}, **_changes)",
+            "return {**_current, **_changes}  # type: ignore[return-value]",
         ]
     elif operation.action == "delete":
         lines += [
