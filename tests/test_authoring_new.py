@@ -113,6 +113,11 @@ def test_a_broken_project_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "envfactory.toml").write_text('[envfactory]\npackage = ["x"]\n')
     with pytest.raises(ProjectError, match="unknown key"):
         load_project(tmp_path)
+    files = tree(tmp_path)
+    refused = runner.invoke(app, ["new", "demo/lockers", "--dir", str(tmp_path)])
+    assert refused.exit_code == 2 and "unknown key(s) package" in refused.output
+    assert "nothing was written" in refused.output
+    assert tree(tmp_path) == files
 
 
 # -- from scratch, in the repository -------------------------------------------------------------------------

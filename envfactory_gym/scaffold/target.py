@@ -165,7 +165,10 @@ def _project_target(directory: Path, domain: str, env_id: str) -> Target:
 def plan_wiring(target: Target, tool_names: list[str], modeled_on: str) -> None:
     """Fill ``target.edits`` with the new text of the files that register the environment."""
     if target.mode == "project":
-        packages = read_packages(target.root) if (target.root / PROJECT_FILE).is_file() else []
+        try:
+            packages = read_packages(target.root) if (target.root / PROJECT_FILE).is_file() else []
+        except ProjectError as exc:
+            raise ScaffoldError(f"{exc} Fix the project file first; nothing was written.") from None
         if target.env_id in packages:
             raise ScaffoldError(f"{target.root / PROJECT_FILE} already lists {target.env_id!r}.")
         target.edits[target.root / PROJECT_FILE] = project_text([*packages, target.env_id])
