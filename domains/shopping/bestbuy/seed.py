@@ -43,7 +43,18 @@ from .models import (
 # (manufacturer, series, model code, price in dollars for the first variant); the variant axis names the
 # variants and their price factors. Best Buy's own category ids.
 Line = tuple[str, str, str, int]
-TV_SIZES = ((32, 0.4), (43, 0.6), (50, 0.8), (55, 1.0), (58, 1.1), (65, 1.45), (70, 1.7), (75, 2.1), (85, 3.0), (98, 5.5))
+TV_SIZES = (
+    (32, 0.4),
+    (43, 0.6),
+    (50, 0.8),
+    (55, 1.0),
+    (58, 1.1),
+    (65, 1.45),
+    (70, 1.7),
+    (75, 2.1),
+    (85, 3.0),
+    (98, 5.5),
+)
 COLORS = (("Black", 1.0), ("White", 1.0), ("Midnight Blue", 1.0), ("Sandstone", 1.0))
 PHONE_COLORS = ("Black", "Silver", "Blue")
 
@@ -55,7 +66,8 @@ def _cross(first: tuple[tuple[str, float], ...], colors: tuple[str, ...]) -> tup
 PHONE_VARIANTS = _cross((("128GB", 1.0), ("256GB", 1.15), ("512GB", 1.4)), PHONE_COLORS)
 TABLET_VARIANTS = _cross((("128GB", 1.0), ("256GB", 1.15), ("512GB", 1.4)), ("Space Gray", "Silver"))
 LAPTOP_VARIANTS = _cross(
-    (("16GB Memory 512GB SSD", 1.0), ("16GB Memory 1TB SSD", 1.2), ("32GB Memory 1TB SSD", 1.45)), ("Silver", "Graphite")
+    (("16GB Memory 512GB SSD", 1.0), ("16GB Memory 1TB SSD", 1.2), ("32GB Memory 1TB SSD", 1.45)),
+    ("Silver", "Graphite"),
 )
 FINISHES = (("Stainless Steel", 1.0), ("Fingerprint Resistant Black Stainless", 1.1), ("White", 0.92))
 PLATFORMS = (("PlayStation 5", 1.0), ("Xbox Series X", 1.0), ("Nintendo Switch", 1.0))
@@ -520,7 +532,10 @@ def _products(rng: random.Random) -> tuple[list[dict[str, Any]], list[dict[str, 
                 if variants is TV_SIZES:
                     name, code = f'{manufacturer} - {variant}" {series}', str(variant)
                 elif variant:
-                    name, code = f"{manufacturer} - {series} - {variant}", "".join(w[0] for w in variant.replace("-", " ").split())
+                    name, code = (
+                        f"{manufacturer} - {series} - {variant}",
+                        "".join(w[0] for w in variant.replace("-", " ").split()),
+                    )
                 else:
                     name, code = f"{manufacturer} - {series}", ""
                 model_number = model.replace("{v}", code) if "{v}" in model else model + (f"-{code}" if code else "")
@@ -564,7 +579,10 @@ def _products(rng: random.Random) -> tuple[list[dict[str, Any]], list[dict[str, 
 
 
 def _new_zip(
-    rng: random.Random, metro: tuple[str, str, str, float, float], used: set[str], out: list[dict[str, Any]],
+    rng: random.Random,
+    metro: tuple[str, str, str, float, float],
+    used: set[str],
+    out: list[dict[str, Any]],
     spread: float,
 ) -> dict[str, Any]:
     """A ZIP code of the metro not used yet, placed within ``spread`` degrees of its centre."""
