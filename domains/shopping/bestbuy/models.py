@@ -133,7 +133,7 @@ class Store(Base):
 class StoreStock(Base):
     __tablename__ = "store_stock"
     store_id: Mapped[str] = mapped_column(ForeignKey("stores.store_id"), primary_key=True)
-    sku: Mapped[str] = mapped_column(ForeignKey("products.sku"), primary_key=True, index=True)
+    sku: Mapped[str] = mapped_column(ForeignKey("products.sku"), primary_key=True)
     quantity: Mapped[int] = mapped_column(Integer)
 
 
@@ -155,7 +155,7 @@ class Review(Base):
     review_id: Mapped[str] = mapped_column(String(9), primary_key=True, info={"generated": True})
     sku: Mapped[str] = mapped_column(ForeignKey("products.sku"), index=True)
     reviewer: Mapped[str] = mapped_column(String(30))
-    customer_id: Mapped[str | None] = mapped_column(ForeignKey("customers.customer_id"), index=True)
+    customer_id: Mapped[str | None] = mapped_column(ForeignKey("customers.customer_id"))
     rating: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(100))
     comment: Mapped[str] = mapped_column(String(1000))

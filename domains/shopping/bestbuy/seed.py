@@ -69,6 +69,27 @@ LAPTOP_VARIANTS = _cross(
     (("16GB Memory 512GB SSD", 1.0), ("16GB Memory 1TB SSD", 1.2), ("32GB Memory 1TB SSD", 1.45)),
     ("Silver", "Graphite"),
 )
+CABLE_LENGTHS = (("4 ft.", 1.0), ("6 ft.", 1.2), ("10 ft.", 1.5), ("15 ft.", 2.0), ("25 ft.", 3.0))
+MOUNT_RANGES = (('For Most TVs 19"-39"', 0.7), ('For Most TVs 32"-70"', 1.0), ('For Most TVs 47"-90"', 1.4))
+PACK_SIZES = (("1-Pack", 1.0), ("2-Pack", 1.8), ("4-Pack", 3.2))
+CAPACITIES = (("64GB", 1.0), ("128GB", 1.5), ("256GB", 2.4), ("512GB", 4.0), ("1TB", 7.0))
+WATCH_VARIANTS = _cross((("41mm", 1.0), ("45mm", 1.08)), ("Black", "Silver", "Rose Gold"))
+CASE_FITS = _cross(
+    tuple(
+        (f"for {phone}", 1.0)
+        for phone in (
+            "iPhone 16 Pro",
+            "iPhone 16 Pro Max",
+            "iPhone 16",
+            "iPhone 15",
+            "Galaxy S25 Ultra",
+            "Galaxy S25",
+            "Pixel 9 Pro",
+            "Pixel 9",
+        )
+    ),
+    ("Black", "Clear", "Blue"),
+)
 FINISHES = (("Stainless Steel", 1.0), ("Fingerprint Resistant Black Stainless", 1.1), ("White", 0.92))
 PLATFORMS = (("PlayStation 5", 1.0), ("Xbox Series X", 1.0), ("Nintendo Switch", 1.0))
 ONE = (("", 1.0),)
@@ -389,6 +410,16 @@ LEAVES: tuple[tuple[str, str, str, bool, bool, tuple[tuple[Any, float], ...], tu
             ("Capcom", "Monster Hunter Wilds", "CAP55041", 70),
             ("Bethesda", "Indiana Jones and the Great Circle", "BET12204", 70),
             ("Sega", "Sonic X Shadow Generations", "SEG64115", 50),
+            ("Electronic Arts", "EA SPORTS College Football 25", "74871", 70),
+            ("2K Games", "WWE 2K24 Standard Edition", "58913", 60),
+            ("Activision", "Crash Bandicoot N. Sane Trilogy", "88612", 40),
+            ("Ubisoft", "Star Wars Outlaws", "UBP30503", 70),
+            ("Warner Bros.", "Mortal Kombat 1", "1000803464", 50),
+            ("Capcom", "Resident Evil 4", "CAP55042", 40),
+            ("Square Enix", "Final Fantasy VII Rebirth", "SQE91101", 70),
+            ("Bandai Namco", "Tekken 8", "BNE03072", 60),
+            ("Take-Two", "Borderlands 4", "TTI41001", 70),
+            ("Sega", "Like a Dragon: Infinite Wealth", "SEG64116", 60),
         ),
     ),
     (
@@ -430,11 +461,170 @@ LEAVES: tuple[tuple[str, str, str, bool, bool, tuple[tuple[Any, float], ...], tu
             ("Anker", "USB-C Docking Station 13-in-1", "A83950A1", 200),
         ),
     ),
+    (
+        "abcat0800000",
+        "abcat0811006",
+        "Cell Phone Cases",
+        False,
+        False,
+        CASE_FITS,
+        (
+            ("OtterBox", "Commuter Series Case", "77-9", 50),
+            ("OtterBox", "Defender Series Pro Case", "77-8", 65),
+            ("Speck", "Presidio2 Grip Case", "1504", 45),
+            ("Insignia", "Hard Shell Case", "NS-MAHS", 25),
+            ("ZAGG", "Crystal Palace Snap Case", "7020", 40),
+            ("Spigen", "Tough Armor MagFit Case", "ACS0", 35),
+            ("Casetify", "Impact Case", "CTF-", 70),
+            ("Belkin", "SheerForce Magnetic Case", "MSA0", 40),
+        ),
+    ),
+    (
+        "abcat0100000",
+        "abcat0107000",
+        "TV Mounts & Cables",
+        False,
+        False,
+        CABLE_LENGTHS,
+        (
+            ("Insignia", "4K Ultra High Speed HDMI Cable", "NS-HG", 15),
+            ("Insignia", "High Speed HDMI Cable with Ethernet", "NS-HHE", 12),
+            ("Rocketfish", "8K Ultra High Speed HDMI 2.1 Cable", "RF-G11", 30),
+            ("Rocketfish", "Fiber Optic HDMI 2.1 Cable", "RF-GF1", 45),
+            ("Monster", "Ultra High Speed 8K HDMI Cable", "MNS-8K", 35),
+            ("Insignia", "Optical Digital Audio Cable", "NS-HZ", 12),
+            ("Insignia", "USB-C to USB-C Charge Cable", "NS-MC2C", 15),
+            ("Belkin", "BoostCharge USB-C to Lightning Cable", "CAA003", 20),
+        ),
+    ),
+    (
+        "abcat0100000",
+        "abcat0107040",
+        "TV Wall Mounts",
+        False,
+        False,
+        MOUNT_RANGES,
+        (
+            ("Insignia", "Fixed TV Wall Mount", "NS-HTVMF", 40),
+            ("Insignia", "Tilting TV Wall Mount", "NS-HTVMT", 55),
+            ("Insignia", "Full-Motion TV Wall Mount", "NS-HTVMM", 90),
+            ("Sanus", "Premium Series Full-Motion TV Wall Mount", "VLF7", 250),
+            ("Sanus", "Advanced Tilt 4D TV Wall Mount", "VLT7", 180),
+            ("Rocketfish", "Full-Motion TV Wall Mount", "RF-TVMFM", 150),
+        ),
+    ),
+    (
+        "pcmcat254000050002",
+        "pcmcat748301695371",
+        "Smart Lighting & Plugs",
+        False,
+        False,
+        PACK_SIZES,
+        (
+            ("Philips", "Hue White and Color Ambiance A19 Smart LED Bulb", "563338", 50),
+            ("Philips", 'Hue Lightstrip Plus 80" Base Kit', "555334", 90),
+            ("Wyze", "Color Bulb A19 Smart LED", "WLPA19C", 13),
+            ("TP-Link", "Kasa Smart Wi-Fi Plug Mini", "EP10", 13),
+            ("Govee", "Smart LED Light Bulbs RGBWW", "H6008", 15),
+            ("Insignia", "Smart Wi-Fi Plug", "NS-SPWF", 12),
+            ("Lutron", "Caseta Smart Dimmer Switch", "PD-6WCL", 60),
+        ),
+    ),
+    (
+        "pcmcat254000050002",
+        "pcmcat1487699707553",
+        "Smart Home Security",
+        True,
+        False,
+        COLORS,
+        (
+            ("Ring", "Battery Video Doorbell Plus", "B09WZBVWL4", 150),
+            ("Ring", "Stick Up Cam Battery", "B0C5QRZ4SR", 100),
+            ("Google", "Nest Doorbell (Battery)", "GA01318-US", 180),
+            ("Google", "Nest Cam Indoor Wired", "GA01998-US", 100),
+            ("Arlo", "Pro 5S 2K Spotlight Camera", "VMC4060P", 250),
+            ("Blink", "Outdoor 4 Wireless Camera", "B0B1N5FK48", 100),
+            ("SimpliSafe", "Home Security System 8-Piece", "SS3-08", 250),
+            ("Wyze", "Cam v4 Indoor/Outdoor 2.5K Camera", "WYZEC4", 36),
+        ),
+    ),
+    (
+        "pcmcat254000050002",
+        "pcmcat748302046351",
+        "Smart Speakers & Displays",
+        True,
+        False,
+        COLORS,
+        (
+            ("Google", "Nest Hub (2nd Gen) Smart Display", "GA01892-US", 100),
+            ("Google", "Nest Mini (2nd Gen) Smart Speaker", "GA00781-US", 49),
+            ("Amazon", "Echo Dot (5th Gen) Smart Speaker with Alexa", "B09B8V1LZ3", 50),
+            ("Amazon", "Echo Show 8 (3rd Gen) Smart Display", "B0BLS3Y632", 150),
+            ("Sonos", "Era 100 Smart Speaker", "E10G1US1BLK", 249),
+            ("Apple", "HomePod mini", "MY5G2LL/A", 99),
+        ),
+    ),
+    (
+        "pcmcat332000050000",
+        "pcmcat321000050004",
+        "Smartwatches",
+        True,
+        False,
+        WATCH_VARIANTS,
+        (
+            ("Apple", "Watch Series 10 GPS Aluminum Case with Sport Band", "MWWE3LL/A", 399),
+            ("Apple", "Watch SE (2nd Gen) GPS Aluminum Case with Sport Band", "MXEC3LL/A", 249),
+            ("Apple", "Watch Ultra 2 GPS + Cellular Titanium Case", "MX4D3LL/A", 799),
+            ("Samsung", "Galaxy Watch7 Aluminum Smartwatch", "SM-L310NZGAXAA", 299),
+            ("Samsung", "Galaxy Watch Ultra LTE Smartwatch", "SM-L705UZTAXAA", 649),
+            ("Google", "Pixel Watch 3 Aluminum Case with Active Band", "GA05757-US", 349),
+            ("Garmin", "Forerunner 265 GPS Running Smartwatch", "010-02810-00", 449),
+            ("Garmin", "Venu 3 GPS Smartwatch", "010-02784-01", 449),
+            ("Fitbit", "Charge 6 Fitness Tracker", "GA05183-US", 159),
+        ),
+    ),
+    (
+        "abcat0500000",
+        "pcmcat186400050003",
+        "Memory Cards & Flash Drives",
+        False,
+        False,
+        CAPACITIES,
+        (
+            ("SanDisk", "Extreme microSDXC UHS-I Memory Card", "SDSQXAV", 20),
+            ("SanDisk", "Ultra USB 3.0 Flash Drive", "SDCZ48", 10),
+            ("Samsung", "PRO Plus microSDXC Memory Card", "MB-MD", 18),
+            ("Samsung", "EVO Select microSDXC Memory Card", "MB-ME", 15),
+            ("Lexar", "Professional 1800x SDXC UHS-II Card", "LSD1800", 45),
+            ("PNY", "Elite-X Fit USB 3.2 Flash Drive", "P-FDI", 12),
+            ("Kingston", "DataTraveler Exodia USB 3.2 Flash Drive", "KC-U2G", 9),
+        ),
+    ),
+    (
+        "abcat0700000",
+        "pcmcat230800050019",
+        "Gaming Headsets & Controllers",
+        True,
+        False,
+        COLORS,
+        (
+            ("Sony", "DualSense Wireless Controller for PlayStation 5", "CFI-ZCT1W", 75),
+            ("Microsoft", "Xbox Wireless Controller", "QAT-00001", 60),
+            ("Nintendo", "Switch Pro Controller", "HACAFSSKA", 70),
+            ("SteelSeries", "Arctis Nova 7 Wireless Gaming Headset", "61553", 180),
+            ("Razer", "BlackShark V2 Pro Wireless Gaming Headset", "RZ04-04530100", 200),
+            ("Logitech", "G PRO X 2 LIGHTSPEED Wireless Gaming Headset", "981-001262", 250),
+            ("Turtle Beach", "Stealth 600 Gen 3 Wireless Gaming Headset", "TBS-3102-05", 100),
+            ("HyperX", "Cloud III Wired Gaming Headset", "727A8AA", 100),
+            ("PowerA", "Enhanced Wired Controller for Xbox Series X|S", "1519365-01", 25),
+        ),
+    ),
 )
 TOP_CATEGORIES = (
     ("abcat0100000", "TV & Home Theater"), ("abcat0200000", "Audio"), ("abcat0400000", "Cameras & Camcorders"),
     ("abcat0500000", "Computers & Tablets"), ("abcat0700000", "Video Games"), ("abcat0800000", "Cell Phones"),
-    ("abcat0900000", "Appliances"),
+    ("abcat0900000", "Appliances"), ("pcmcat254000050002", "Smart Home, Security & Wi-Fi"),
+    ("pcmcat332000050000", "Wearable Technology"),
 )  # fmt: skip
 
 # Metro areas: (city, state, ZIP prefix, latitude, longitude, store names).
@@ -476,6 +666,7 @@ METROS: tuple[tuple[str, str, str, float, float, tuple[str, ...]], ...] = (
     ("Las Vegas", "NV", "891", 36.170, -115.140, ("Henderson", "Summerlin", "Rainbow Boulevard")),
 )  # fmt: skip
 
+OPEN_BOX_GRADES = (("Excellent", 0.88), ("Good", 0.8), ("Fair", 0.7))
 SERVICES = ("Geek Squad", "Apple Shop", "Samsung Experience", "Magnolia Design Center", "Pacific Kitchen & Home",
             "Trade-In", "Curbside Pickup", "Mobile Activation", "Car & GPS Installation")  # fmt: skip
 HOURS = ("Mon-Sat 10am-8pm; Sun 11am-6pm", "Mon-Sat 10am-9pm; Sun 11am-7pm", "Mon-Sun 10am-8pm",
@@ -565,10 +756,12 @@ def _products(rng: random.Random) -> tuple[list[dict[str, Any]], list[dict[str, 
                 if product["condition"] == "clearance":
                     product["sale_price"] = _price(regular / 100 * 0.7)
                 products.append(product)
-                if rng.random() < 0.12:  # an open-box copy, sold under its own SKU
+                # Open-box units of pricier products are sold under their own SKUs, one per condition grade.
+                grades = OPEN_BOX_GRADES if regular >= 10000 and rng.random() < 0.3 else ()
+                for grade, discount in grades[: rng.randint(1, len(grades))] if grades else ():
                     products.append({
-                        **product, "sku": str(next(skus)), "name": f"{name} - Open-Box Excellent",
-                        "condition": "open_box", "sale_price": _price(product["sale_price"] / 100 * 0.85),
+                        **product, "sku": str(next(skus)), "name": f"{name} - Open-Box {grade}",
+                        "condition": "open_box", "sale_price": _price(product["sale_price"] / 100 * discount),
                         "online_availability": False, "popularity": product["popularity"] * 0.3,
                     })  # fmt: skip
     ranked = sorted(products, key=lambda p: -p["popularity"])
@@ -663,9 +856,9 @@ def seed(db: Session, data: SeedData) -> None:
     reviews: list[dict[str, Any]] = []
     review_ids = iter(rng.sample(range(10_000_000, 99_999_999), 6000))
     for product in products:
-        if not product["customer_review_count"] or rng.random() < 0.35:
+        if not product["customer_review_count"] or product["condition"] == "open_box" or rng.random() < 0.4:
             continue
-        for _ in range(min(product["customer_review_count"], rng.randint(1, 4))):
+        for _ in range(min(product["customer_review_count"], rng.randint(1, 3))):
             rating = max(1, min(5, round(rng.gauss(product["customer_review_average"], 0.9))))
             title, comment = rng.choice(REVIEW_TEXTS[rating])
             reviews.append({

@@ -101,15 +101,22 @@ def best_rated_tv_for_pickup_today(s: StoryContext) -> str:
     """The best-rated new TV of a size on sale under a budget, held at the nearest store that has it."""
     size = s.rng.choice((43, 50, 55, 65, 65, 75, 85))
     budget = s.rng.choice((40000, 50000, 60000, 80000, 100000, 150000, 200000, 300000))
-    search = {"query": "TV", "screen_size_in": size, "on_sale": True, "condition": "new", "max_price": budget,
-              "sort": "rating"}  # fmt: skip
+    search = {
+        "query": "TV",
+        "screen_size_in": size,
+        "on_sale": True,
+        "condition": "new",
+        "max_price": budget,
+        "sort": "rating",
+    }
     planned = s.peek("search_products", **search)["products"]
     if not planned:
         s.reject("nothing under the budget")
     tv = planned[0]
     customer = s.pick(
         "SELECT c.* FROM customers c JOIN postal_codes z ON z.postal_code = c.postal_code WHERE z.city IN "
-        "(SELECT s.city FROM store_stock k JOIN stores s ON s.store_id = k.store_id WHERE k.sku = ? AND k.quantity > 0) "
+        "(SELECT s.city FROM store_stock k JOIN stores s ON s.store_id = k.store_id WHERE k.sku = ? "
+        "AND k.quantity > 0) "
         "AND NOT EXISTS (SELECT 1 FROM pickup_reservations r WHERE r.customer_id = c.customer_id AND r.sku = ? "
         "AND r.status = 'RESERVED')",
         (tv["sku"], tv["sku"]),
@@ -275,8 +282,12 @@ def ship_a_small_order(s: StoryContext) -> str:
     )["customer_id"]
     quantity = 1 if product["sale_price"] > 1700 else s.rng.choice((1, 2))
     intro = me(s, customer)
-    s.call("add_to_cart", customer_id=customer, sku=s.say(product["sku"]),
-           quantity=s.say(quantity, speech.spelled(quantity)))  # fmt: skip
+    s.call(
+        "add_to_cart",
+        customer_id=customer,
+        sku=s.say(product["sku"]),
+        quantity=s.say(quantity, speech.spelled(quantity)),
+    )
     order = s.call("checkout", customer_id=customer, fulfillment=s.imply("shipping"))
     s.fact(dollars(order["total"]), derived=True)
     s.fact(dollars(order["shipping_cost"]), derived=True)
@@ -365,8 +376,13 @@ def protect_the_appliance(s: StoryContext) -> str:
     orders = s.call("get_orders", customer_id=row["customer_id"])
     line = find_line(orders, row["order_id"], row["sku"])
     s.call("get_protection_plans", sku=line["sku"])
-    order = s.call("add_protection_plan", customer_id=row["customer_id"], order_id=row["order_id"], sku=row["sku"],
-                   term_years=s.say(term, "three-year" if term == 3 else "two-year"))  # fmt: skip
+    order = s.call(
+        "add_protection_plan",
+        customer_id=row["customer_id"],
+        order_id=row["order_id"],
+        sku=row["sku"],
+        term_years=s.say(term, "three-year" if term == 3 else "two-year"),
+    )
     s.fact(dollars(find_line(order, row["order_id"], row["sku"])["protection_price"]), derived=True)
     s.context(short(row["name"]))
     cover = (
@@ -399,8 +415,14 @@ def _headphone_return(s: StoryContext, member: bool) -> str:
     orders = s.call("get_orders", customer_id=row["customer_id"])
     line = find_line(orders, row["order_id"], row["sku"])
     if member:
-        result = s.call("start_return", customer_id=row["customer_id"], order_id=row["order_id"], sku=row["sku"],
-                        reason=s.imply("changed_mind"), quantity=line["quantity"])  # fmt: skip
+        result = s.call(
+            "start_return",
+            customer_id=row["customer_id"],
+            order_id=row["order_id"],
+            sku=row["sku"],
+            reason=s.imply("changed_mind"),
+            quantity=line["quantity"],
+        )
         s.fact(dollars(result["refund_amount"]), derived=True)
     else:
         s.fact(line["return_by"])
@@ -470,8 +492,9 @@ def price_match_a_purchase(s: StoryContext) -> str:
         ((TODAY - dt.timedelta(days=13)).isoformat(),),
     )
     marketplace = refuse and row["condition"] == "new"
-    competitor = s.rng.choice(("eBay", "Temu", "Facebook Marketplace") if marketplace else
-                              tuple(sorted(QUALIFYING_COMPETITORS)))  # fmt: skip
+    competitor = s.rng.choice(
+        ("eBay", "Temu", "Facebook Marketplace") if marketplace else tuple(sorted(QUALIFYING_COMPETITORS))
+    )
     price = (row["unit_price"] * s.rng.choice((0.85, 0.9, 0.95))) // 100 * 100
     intro = me(s, row["customer_id"])
     orders = s.call("get_orders", customer_id=row["customer_id"])
@@ -483,9 +506,15 @@ def price_match_a_purchase(s: StoryContext) -> str:
         s.call("get_product_details", sku=line["sku"])
         s.fact(dollars(line["unit_price"]), derived=True)
     else:
-        result = s.call("request_price_match", customer_id=row["customer_id"], order_id=row["order_id"],
-                        sku=row["sku"], competitor=competitor, competitor_price=int(price),
-                        competitor_model_number=row["model_number"])  # fmt: skip
+        result = s.call(
+            "request_price_match",
+            customer_id=row["customer_id"],
+            order_id=row["order_id"],
+            sku=row["sku"],
+            competitor=competitor,
+            competitor_price=int(price),
+            competitor_model_number=row["model_number"],
+        )
         s.fact(dollars(result["refund_amount"]), derived=True)
     s.context(short(row["name"]))
     return speech.sentence(
@@ -508,8 +537,14 @@ def review_what_i_bought(s: StoryContext) -> str:
     intro = me(s, row["customer_id"])
     orders = s.call("get_orders", customer_id=row["customer_id"])
     line = find_line(orders, row["order_id"], row["sku"])
-    s.call("write_review", customer_id=row["customer_id"], sku=line["sku"], rating=s.say(rating, f"{rating} stars"),
-           title=s.say(title), comment=s.say(comment))  # fmt: skip
+    s.call(
+        "write_review",
+        customer_id=row["customer_id"],
+        sku=line["sku"],
+        rating=s.say(rating, f"{rating} stars"),
+        title=s.say(title),
+        comment=s.say(comment),
+    )
     s.context(short(row["name"]))
     return speech.sentence(
         speech.opening(s.rng),

@@ -138,9 +138,13 @@ def _cart_view(ctx: ToolContext, customer_id: str) -> CartView:
     for item in ctx.rows(CartItem).find({"customer_id": customer_id}, order_by="sku"):
         product = ctx.rows(Product).get(item["sku"]) or {"name": "", "sale_price": 0}
         lines.append(
-            {"sku": item["sku"], "name": product["name"], "quantity": item["quantity"],
-             "unit_price": product["sale_price"]}
-        )  # fmt: skip
+            {
+                "sku": item["sku"],
+                "name": product["name"],
+                "quantity": item["quantity"],
+                "unit_price": product["sale_price"],
+            }
+        )
     return {
         "customer_id": customer_id,
         "items": lines,
@@ -333,9 +337,13 @@ def get_categories(ctx: ToolContext, category_id: str = ROOT_CATEGORY) -> Catego
             f"SELECT COUNT(*) AS n FROM products WHERE category_id IN ({','.join('?' for _ in ids)})", ids
         )[0]["n"]
         subcategories.append(
-            {"category_id": child["category_id"], "name": child["name"], "path": child["path"],
-             "product_count": int(count)}
-        )  # fmt: skip
+            {
+                "category_id": child["category_id"],
+                "name": child["name"],
+                "path": child["path"],
+                "product_count": int(count),
+            }
+        )
     return {
         "category_id": category["category_id"],
         "name": category["name"],
@@ -515,16 +523,28 @@ def checkout(
     shipping = 0 if free else STANDARD_SHIPPING
     order_id = f"BBY01-{ctx.new_id(10, '0123456789')}"
     order = ctx.rows(Order).insert(
-        order_id=order_id, customer_id=customer["customer_id"], placed_at=stamp(ctx.now),
-        fulfillment=fulfillment, store_id=store["store_id"] if store else None, status="PROCESSING",
-        received_at=None, shipping_cost=shipping, total=subtotal + shipping,
-    )  # fmt: skip
+        order_id=order_id,
+        customer_id=customer["customer_id"],
+        placed_at=stamp(ctx.now),
+        fulfillment=fulfillment,
+        store_id=store["store_id"] if store else None,
+        status="PROCESSING",
+        received_at=None,
+        shipping_cost=shipping,
+        total=subtotal + shipping,
+    )
     for item, product in zip(cart, products, strict=True):
         ctx.rows(OrderLine).add(
-            line_id=f"L{ctx.new_id(9, '0123456789')}", order_id=order_id, sku=product["sku"], name=product["name"],
-            quantity=item["quantity"], unit_price=product["sale_price"], protection_term_years=None,
-            protection_price=0, returned_quantity=0,
-        )  # fmt: skip
+            line_id=f"L{ctx.new_id(9, '0123456789')}",
+            order_id=order_id,
+            sku=product["sku"],
+            name=product["name"],
+            quantity=item["quantity"],
+            unit_price=product["sale_price"],
+            protection_term_years=None,
+            protection_price=0,
+            returned_quantity=0,
+        )
         if store is not None:
             left = _stock(ctx, store["store_id"], product["sku"]) - int(item["quantity"])
             ctx.rows(StoreStock).update((store["store_id"], product["sku"]), quantity=left)
@@ -563,10 +583,15 @@ def reserve_for_pickup(
         raise DomainError(f"The {store['name']} store has {have} of {product['name']} today.")
     ctx.rows(StoreStock).update((store["store_id"], product["sku"]), quantity=available - quantity)
     row = ctx.rows(PickupReservation).insert(
-        reservation_id=f"RS{ctx.new_id(8, '0123456789')}", customer_id=customer["customer_id"], sku=product["sku"],
-        store_id=store["store_id"], quantity=quantity, status="RESERVED", created_at=stamp(ctx.now),
+        reservation_id=f"RS{ctx.new_id(8, '0123456789')}",
+        customer_id=customer["customer_id"],
+        sku=product["sku"],
+        store_id=store["store_id"],
+        quantity=quantity,
+        status="RESERVED",
+        created_at=stamp(ctx.now),
         hold_until=stamp(ctx.now + dt.timedelta(hours=PICKUP_HOLD_HOURS)),
-    )  # fmt: skip
+    )
     return _reservation_view(ctx, row)
 
 
@@ -611,10 +636,14 @@ def get_protection_plans(ctx: ToolContext, sku: str) -> list[ProtectionPlanView]
     if not category_of(ctx, product)["protection_eligible"]:
         raise DomainError(f"Geek Squad Protection is not offered for {product['name']}.")
     return [
-        {"term_years": years, "price": protection_price(product["sale_price"], years),
-         "covers": "mechanical and electrical failures, normal wear and tear" + (", accidental damage" if years == 3 else "")}  # noqa: E501
+        {
+            "term_years": years,
+            "price": protection_price(product["sale_price"], years),
+            "covers": "mechanical and electrical failures, normal wear and tear"
+            + (", accidental damage" if years == 3 else ""),
+        }
         for years in (2, 3)
-    ]  # fmt: skip
+    ]
 
 
 @env.write(intents=["add {term_years}-year Geek Squad Protection to {sku} on order {order_id}"])
@@ -710,14 +739,25 @@ def request_price_match(
         raise DomainError(f"{line['name']} on order {order['order_id']} was returned.")
     refund = (int(line["unit_price"]) - competitor_price) * kept
     row = ctx.rows(PriceMatch).insert(
-        price_match_id=f"PM{ctx.new_id(8, '0123456789')}", customer_id=customer["customer_id"],
-        order_id=order["order_id"], sku=line["sku"], competitor=competitor, competitor_price=competitor_price,
-        refund_amount=refund, created_at=stamp(ctx.now),
-    )  # fmt: skip
+        price_match_id=f"PM{ctx.new_id(8, '0123456789')}",
+        customer_id=customer["customer_id"],
+        order_id=order["order_id"],
+        sku=line["sku"],
+        competitor=competitor,
+        competitor_price=competitor_price,
+        refund_amount=refund,
+        created_at=stamp(ctx.now),
+    )
     ctx.rows(OrderLine).update(line["line_id"], unit_price=competitor_price)
     ctx.rows(Order).update(order["order_id"], total=int(order["total"]) - refund)
-    return {"price_match_id": row["price_match_id"], "order_id": order["order_id"], "sku": line["sku"],
-            "competitor": competitor, "matched_price": competitor_price, "refund_amount": refund}  # fmt: skip
+    return {
+        "price_match_id": row["price_match_id"],
+        "order_id": order["order_id"],
+        "sku": line["sku"],
+        "competitor": competitor,
+        "matched_price": competitor_price,
+        "refund_amount": refund,
+    }
 
 
 @env.write(intents=["return {quantity} of {sku} from order {order_id}", "I want to send back {sku}, it's {reason}"])
@@ -742,8 +782,11 @@ def start_return(
         raise DomainError(f"Order {order['order_id']} has not reached you yet; it is {order['status'].lower()}.")
     kept = int(line["quantity"]) - int(line["returned_quantity"])
     if quantity < 1 or quantity > kept:
-        raise DomainError(f"You can return between 1 and {kept} of {line['name']}." if kept else
-                          f"{line['name']} was already returned.")  # fmt: skip
+        raise DomainError(
+            f"You can return between 1 and {kept} of {line['name']}."
+            if kept
+            else f"{line['name']} was already returned."
+        )
     deadline = return_deadline(ctx, customer, order, line["sku"])
     if deadline is not None and ctx.now.date() > deadline:
         product = require_product(ctx, line["sku"])
@@ -755,11 +798,22 @@ def start_return(
     refund = int(line["unit_price"]) * quantity + (int(line["protection_price"]) if quantity == kept else 0)
     ctx.rows(OrderLine).update(line["line_id"], returned_quantity=int(line["returned_quantity"]) + quantity)
     row = ctx.rows(ReturnRecord).insert(
-        return_id=f"R{ctx.new_id(9, '0123456789')}", order_id=order["order_id"], sku=line["sku"], quantity=quantity,
-        reason=reason, refund_amount=refund, created_at=stamp(ctx.now),
-    )  # fmt: skip
-    return {"return_id": row["return_id"], "order_id": order["order_id"], "sku": line["sku"], "quantity": quantity,
-            "refund_amount": refund, "return_by": deadline.isoformat() if deadline else None}  # fmt: skip
+        return_id=f"R{ctx.new_id(9, '0123456789')}",
+        order_id=order["order_id"],
+        sku=line["sku"],
+        quantity=quantity,
+        reason=reason,
+        refund_amount=refund,
+        created_at=stamp(ctx.now),
+    )
+    return {
+        "return_id": row["return_id"],
+        "order_id": order["order_id"],
+        "sku": line["sku"],
+        "quantity": quantity,
+        "refund_amount": refund,
+        "return_by": deadline.isoformat() if deadline else None,
+    }
 
 
 @env.write(intents=["post a {rating}-star review of {sku}: {title}"])
@@ -798,8 +852,13 @@ def write_review(ctx: ToolContext, customer_id: str, sku: str, rating: int, titl
         customer_review_average=round((average * count + rating) / (count + 1), 1),
     )
     row = ctx.rows(Review).insert(
-        review_id=ctx.new_id(8, "0123456789"), sku=product["sku"],
-        reviewer=f"{customer['first_name']}{customer['last_name'][:1]}", customer_id=customer["customer_id"],
-        rating=rating, title=title.strip(), comment=comment.strip(), submission_time=stamp(ctx.now),
-    )  # fmt: skip
+        review_id=ctx.new_id(8, "0123456789"),
+        sku=product["sku"],
+        reviewer=f"{customer['first_name']}{customer['last_name'][:1]}",
+        customer_id=customer["customer_id"],
+        rating=rating,
+        title=title.strip(),
+        comment=comment.strip(),
+        submission_time=stamp(ctx.now),
+    )
     return {k: row[k] for k in ("review_id", "rating", "title", "comment", "reviewer", "submission_time")}  # type: ignore[return-value]
