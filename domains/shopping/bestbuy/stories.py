@@ -47,7 +47,7 @@ def me(s: StoryContext, customer_id: str) -> str:
     s.say(customer_id)
     return speech.choose(
         s.rng,
-        f"My My Best Buy member ID is {customer_id}.",
+        f"My member ID is {customer_id}.",
         f"I'm member {customer_id}.",
         f"My Best Buy account is {customer_id}.",
     )
@@ -395,8 +395,7 @@ def protect_the_appliance(s: StoryContext) -> str:
         intro,
         speech.choose(
             s.rng,
-            f"The {short(row['name'])} I bought from you is the most expensive thing in my kitchen and I'm nervous "
-            "it'll break.",
+            f"The {short(row['name'])} I bought from you cost me a lot and I'm nervous it'll break.",
             f"My neighbour's {short(row['name'])} broke a month after the warranty ran out, and I just bought one.",
         ),
         f"Put {cover} on mine. What does the plan cost?",
@@ -469,6 +468,7 @@ def phone_return_past_fourteen_days(s: StoryContext) -> str:
     intro = me(s, row["customer_id"])
     orders = s.call("get_orders", customer_id=row["customer_id"])
     line = find_line(orders, row["order_id"], row["sku"])
+    s.call("get_product_details", sku=line["sku"])
     s.fact(line["return_by"])
     s.context(short(row["name"]))
     return speech.sentence(
@@ -502,8 +502,8 @@ def price_match_a_purchase(s: StoryContext) -> str:
     s.say(competitor)
     s.say(int(price), money(int(price)))
     s.say(row["model_number"])
+    s.call("get_product_details", sku=line["sku"])
     if refuse:
-        s.call("get_product_details", sku=line["sku"])
         s.fact(dollars(line["unit_price"]), derived=True)
     else:
         result = s.call(
@@ -551,4 +551,66 @@ def review_what_i_bought(s: StoryContext) -> str:
         intro,
         f'I\'d like to post a review of the {short(row["name"])} I bought: {rating} stars, titled "{title}", '
         f'saying "{comment}"',
+    )
+
+
+@story(ENV, implicit=True)
+def hold_as_many_as_the_store_has(s: StoryContext) -> str:
+    """A customer wants units held at a named store in their city; the shelf decides how many can be."""
+    want = s.rng.choice((2, 3))
+    row = s.pick(
+        "SELECT k.store_id, k.sku, k.quantity, st.name AS store_name, st.city, c.customer_id FROM store_stock k "
+        "JOIN stores st ON st.store_id = k.store_id JOIN postal_codes z ON z.city = st.city JOIN customers c ON "
+        "c.postal_code = z.postal_code JOIN products p ON p.sku = k.sku WHERE k.quantity BETWEEN ? AND ? "
+        "AND p.condition = 'new' "
+        "AND p.sale_price < 30000 AND NOT EXISTS (SELECT 1 FROM pickup_reservations r WHERE r.customer_id = "
+        "c.customer_id AND r.sku = k.sku AND r.status = 'RESERVED')",
+        (1, want - 1) if s.rng.random() < 0.6 else (want, 99),
+    )
+    intro = me(s, row["customer_id"])
+    stores = s.call("get_stores", city=s.say(row["city"]), sku=s.say(row["sku"]))
+    store = next((x for x in stores if x["store_id"] == row["store_id"]), None)
+    if store is None or [x["name"] for x in stores].count(store["name"]) > 1:
+        s.reject("store not listed or names repeat")
+    s.say(store["name"])
+    units = min(want, int(store["quantity_available"]))
+    held = s.call(
+        "reserve_for_pickup",
+        customer_id=row["customer_id"],
+        sku=row["sku"],
+        store_id=store["store_id"],
+        quantity=s.imply(units) if units != want else s.say(want, speech.spelled(want)),
+    )
+    if units < want:
+        s.fact(held["quantity"])
+    s.fact(held["hold_until"][:10], derived=True)
+    s.context(store["name"], row["city"])
+    need = f"We're setting up a few rooms and I need {speech.spelled(want)} of SKU {row['sku']}."
+    ask = (
+        f"Please hold {speech.spelled(want)} for me at your {store['name']} store in {row['city']}; if they don't "
+        "have that many, hold whatever they have. How many did you manage to hold, and until what day will they "
+        "keep them?"
+    )
+    return speech.sentence(speech.opening(s.rng), intro, need, ask)
+
+
+@story(ENV)
+def where_is_my_order(s: StoryContext) -> str:
+    """A customer asks about their latest order: its status and total."""
+    customer = s.pick(
+        "SELECT o.customer_id FROM orders o GROUP BY o.customer_id HAVING SUM(o.status IN ('PROCESSING', 'SHIPPED')) "
+        "= 1 AND COUNT(*) <= 10"
+    )["customer_id"]
+    intro = me(s, customer)
+    orders = s.call("get_orders", customer_id=customer)
+    pending = [o for o in orders["orders"] if o["status"] in ("PROCESSING", "SHIPPED")]
+    order = pending[0]
+    s.fact(order["status"])
+    s.fact(dollars(order["total"]), derived=True)
+    s.context(order["order_id"], *(short(line["name"]) for line in order["lines"]))
+    return speech.sentence(
+        speech.opening(s.rng),
+        intro,
+        "I have one order from you that hasn't reached me yet.",
+        "Where does it stand right now, and what was its total?",
     )
