@@ -183,6 +183,13 @@ def test_pickup_reservations_hold_and_release_stock(h: EpisodeHarness) -> None:
         place["sku"],
     )["store_id"]
     assert "none in stock" in h.error("reserve_for_pickup", **{**args, "store_id": empty})
+    for status in ("EXPIRED", "PICKED_UP"):
+        past = one(h, "SELECT * FROM pickup_reservations WHERE status = ? ORDER BY reservation_id", status)
+        assert f"already {status.lower().replace('_', ' ')}" in h.error(
+            "cancel_pickup_reservation", customer_id=past["customer_id"], reservation_id=past["reservation_id"]
+        )
+        listed = h.ok("get_account", customer_id=past["customer_id"])["reservations"]
+        assert past["reservation_id"] not in {r["reservation_id"] for r in listed}
 
 
 def test_geek_squad_protection_rules(h: EpisodeHarness) -> None:

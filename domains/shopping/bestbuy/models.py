@@ -179,7 +179,7 @@ class PickupReservation(Base):
     sku: Mapped[str] = mapped_column(ForeignKey("products.sku"))
     store_id: Mapped[str] = mapped_column(ForeignKey("stores.store_id"))
     quantity: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(9))  # RESERVED | CANCELLED | PICKED_UP
+    status: Mapped[str] = mapped_column(String(9))  # RESERVED | CANCELLED | PICKED_UP | EXPIRED
     created_at: Mapped[str] = mapped_column(String(19), info={"generated": True})
     hold_until: Mapped[str] = mapped_column(String(19), info={"generated": True})
 

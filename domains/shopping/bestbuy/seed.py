@@ -915,11 +915,14 @@ def seed(db: Session, data: SeedData) -> None:
             if status in ("DELIVERED", "PICKED_UP") and rng.random() < 0.2:
                 line = next(x for x in lines if x["order_id"] == order_id)
                 product = next(p for p in picked if p["sku"] == line["sku"])
+                rating = rng.choice((5, 5, 4, 3))
+                title, comment = rng.choice(REVIEW_TEXTS[rating])
+                written = min(NOW - dt.timedelta(hours=1), received + dt.timedelta(days=rng.randint(1, 6)))
                 reviews.append({
                     "review_id": str(next(review_ids)), "sku": line["sku"],
                     "reviewer": f"{customer['first_name']}{customer['last_name'][0]}", "customer_id":
-                    customer["customer_id"], "rating": 5, "title": REVIEW_TEXTS[5][0][0],
-                    "comment": REVIEW_TEXTS[5][0][1], "submission_time": stamp(NOW - dt.timedelta(days=1)),
+                    customer["customer_id"], "rating": rating, "title": title, "comment": comment,
+                    "submission_time": stamp(written),
                 })  # fmt: skip
                 product["customer_review_count"] += 1
             elif status in ("DELIVERED", "PICKED_UP") and rng.random() < 0.08 and age > 5:
@@ -963,6 +966,20 @@ def seed(db: Session, data: SeedData) -> None:
             "created_at": stamp(created), "hold_until": stamp(created + dt.timedelta(hours=PICKUP_HOLD_HOURS)),
         })  # fmt: skip
         stock_at[(held["store_id"], held["sku"])]["quantity"] -= 1
+    # Holds from the past weeks: collected, cancelled, or let run out (their units went back on the shelf).
+    for customer in rng.sample(customers, 90):
+        city = postal_city[customer["postal_code"]]
+        options = [s for s in stock if store_city[s["store_id"]] == city]
+        if not options:
+            continue
+        held = rng.choice(options)
+        created = NOW - dt.timedelta(days=rng.randint(4, 40), hours=rng.randint(0, 12))
+        reservations.append({
+            "reservation_id": f"RS{len(reservations) + 1:07d}", "customer_id": customer["customer_id"],
+            "sku": held["sku"], "store_id": held["store_id"], "quantity": 1,
+            "status": rng.choice(("PICKED_UP", "PICKED_UP", "CANCELLED", "EXPIRED")),
+            "created_at": stamp(created), "hold_until": stamp(created + dt.timedelta(hours=PICKUP_HOLD_HOURS)),
+        })  # fmt: skip
 
     for model, rows in (
         (Category, categories), (Product, products), (PostalCode, postal_codes), (Store, stores),
