@@ -122,6 +122,7 @@ def best_rated_tv_for_pickup_today(s: StoryContext) -> str:
         (tv["sku"], tv["sku"]),
     )
     intro = me(s, customer["customer_id"])
+    spend = s.detail("budget", budget, money(budget), vague="not a fortune", synonyms=["price", "spend", "maximum"])
     account = s.call("get_account", customer_id=customer["customer_id"])
     page = s.call(
         "search_products",
@@ -129,7 +130,7 @@ def best_rated_tv_for_pickup_today(s: StoryContext) -> str:
         screen_size_in=s.say(size, f"{size}-inch"),
         on_sale=True,
         condition=s.imply("new"),
-        max_price=s.say(budget, money(budget)),
+        max_price=budget,
         sort=s.imply("rating"),
     )
     top = page["products"]
@@ -150,8 +151,8 @@ def best_rated_tv_for_pickup_today(s: StoryContext) -> str:
         intro,
         speech.choose(
             s.rng,
-            f"I want a new {size}-inch TV that's on sale right now, and I can spend at most {money(budget)}.",
-            f"Our old TV died. I'm after a {size}-inch TV on sale, brand new, no more than {money(budget)}.",
+            f"I want a new {size}-inch TV that's on sale right now, and I can spend at most {spend}.",
+            f"Our old TV died. I'm after a {size}-inch TV on sale, brand new, no more than {spend}.",
         ),
         "Pick the one with the best customer rating and hold it for me at the closest store to my home that has "
         "it in stock today; I'll pick it up.",
@@ -500,7 +501,9 @@ def price_match_a_purchase(s: StoryContext) -> str:
     orders = s.call("get_orders", customer_id=row["customer_id"])
     line = find_line(orders, row["order_id"], row["sku"])
     s.say(competitor)
-    s.say(int(price), money(int(price)))
+    quoted = s.detail(
+        "competitor price", int(price), money(int(price)), vague="a lower price", synonyms=["price", "how much"]
+    )
     s.say(row["model_number"])
     s.call("get_product_details", sku=line["sku"])
     if refuse:
@@ -521,7 +524,7 @@ def price_match_a_purchase(s: StoryContext) -> str:
         speech.opening(s.rng),
         intro,
         f"I just bought the {short(row['name'])} from you and now I see {competitor} selling the exact same model, "
-        f"{row['model_number']}, for {money(int(price))}, in stock.",
+        f"{row['model_number']}, for {quoted}, in stock.",
         "Can you match that and refund me the difference? If you won't, tell me what I paid for it.",
     )
 
@@ -537,20 +540,21 @@ def review_what_i_bought(s: StoryContext) -> str:
     intro = me(s, row["customer_id"])
     orders = s.call("get_orders", customer_id=row["customer_id"])
     line = find_line(orders, row["order_id"], row["sku"])
+    said = s.detail("review text", comment, comment, phrase=f'"{comment}"', vague="a few words about it")
     s.call(
         "write_review",
         customer_id=row["customer_id"],
         sku=line["sku"],
         rating=s.say(rating, f"{rating} stars"),
         title=s.say(title),
-        comment=s.say(comment),
+        comment=comment,
     )
     s.context(short(row["name"]))
     return speech.sentence(
         speech.opening(s.rng),
         intro,
         f'I\'d like to post a review of the {short(row["name"])} I bought: {rating} stars, titled "{title}", '
-        f'saying "{comment}"',
+        f"saying {said}",
     )
 
 
