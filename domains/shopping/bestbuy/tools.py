@@ -260,7 +260,7 @@ def search_products(
         "total": total,
         "page": page,
         "total_pages": max(1, math.ceil(total / size)),
-        "products": [summary(ctx.rows(Product).get(r["sku"]) or r) for r in rows],
+        "products": [summary(r) for r in rows],
     }
 
 
