@@ -27,6 +27,13 @@ HEADPHONES = "pcmcat144700050004"
 PHONES = "pcmcat156400050037"
 APPLIANCES = "abcat0900000"
 RECEIVED = "o.status IN ('DELIVERED', 'PICKED_UP')"
+# How a person asks for a store service.
+SERVICE_WORDS = (
+    ("Apple Shop", "an Apple Shop"),
+    ("Samsung Experience", "a Samsung Experience shop"),
+    ("Magnolia Design Center", "a Magnolia Design Center"),
+    ("Trade-In", "trade-ins"),
+)
 REVIEWS = (
     (5, "Exactly what I needed", "Easy to set up and it has worked flawlessly every day since I got it."),
     (4, "Great, with one quirk", "Really happy overall, though the setup app took a couple of tries."),
@@ -252,7 +259,7 @@ def harshest_review_before_buying(s: StoryContext) -> str:
 @story(ENV)
 def stores_with_services(s: StoryContext) -> str:
     """Which stores in a city offer two services, and their hours."""
-    service = s.rng.choice(("Apple Shop", "Samsung Experience", "Magnolia Design Center", "Trade-In"))
+    service, spoken = s.rng.choice(SERVICE_WORDS)
     city = s.pick(
         "SELECT city FROM stores GROUP BY city HAVING SUM(services LIKE '%Geek Squad%' AND services LIKE ?) "
         "BETWEEN 1 AND 2 AND COUNT(*) >= 3",
@@ -265,7 +272,7 @@ def stores_with_services(s: StoryContext) -> str:
         s.fact(store["hours"])
     return speech.sentence(
         speech.opening(s.rng),
-        f"Which Best Buy stores in {city} have both Geek Squad and a {service}?",
+        f"Which Best Buy stores in {city} have both Geek Squad and {spoken}?",
         "I'd like their names and opening hours.",
     )
 
