@@ -396,14 +396,14 @@ def protect_the_appliance(s: StoryContext) -> str:
     cover = (
         "the three-year Geek Squad plan that also covers accidents"
         if term == 3
-        else "the two-year Geek Squad plan, the cheaper one"
+        else "the cheaper two-year Geek Squad plan"
     )
     return speech.sentence(
         speech.opening(s.rng),
         intro,
         speech.choose(
             s.rng,
-            f"The {short(row['name'])} I bought from you cost me a lot and I'm nervous it'll break.",
+            f"The {short(row['name'])} I bought from you gets used every day and I'm nervous it'll break.",
             f"My neighbour's {short(row['name'])} broke a month after the warranty ran out, and I just bought one.",
         ),
         f"Put {cover} on mine. What does the plan cost?",
