@@ -42,42 +42,162 @@ COLORS = ("Black", "Charcoal", "Forest Green", "Navy", "Rust", "Sand", "Slate Bl
 # Each product type: its SKU code, option names and the values to draw from (colors: how many per product),
 # the price range in dollars and the tags it carries.
 PRODUCT_TYPES: tuple[dict[str, Any], ...] = (
-    {"type": "T-Shirts", "noun": ("Tee", "Merino Tee", "Trail Tee"), "code": "TEE", "sizes": SIZES[1:5], "colors": 2,
-     "price": (24, 48), "tags": ("apparel", "tops", "merino")},
-    {"type": "Hoodies", "noun": ("Hoodie", "Fleece Hoodie", "Pullover"), "code": "HOD", "sizes": SIZES[1:6],
-     "colors": 2, "price": (58, 98), "tags": ("apparel", "layers", "fleece")},
-    {"type": "Jackets", "noun": ("Rain Jacket", "Puffer Jacket", "Softshell", "Wind Shell"), "code": "JKT",
-     "sizes": SIZES[:5], "colors": 2, "price": (110, 320), "tags": ("apparel", "outerwear", "waterproof")},
-    {"type": "Pants", "noun": ("Hiking Pant", "Trail Short", "Jogger"), "code": "PNT",
-     "sizes": ("28", "30", "32", "34", "36"), "option": "Waist", "colors": 1, "price": (54, 110),
-     "tags": ("apparel", "bottoms")},
-    {"type": "Socks", "noun": ("Hiking Sock", "Crew Sock", "Liner Sock"), "code": "SCK", "sizes": ("S", "M", "L"),
-     "colors": 2, "price": (16, 26), "tags": ("apparel", "socks", "merino")},
-    {"type": "Hats", "noun": ("Beanie", "Trucker Hat", "Sun Hat"), "code": "HAT", "sizes": (), "colors": 4,
-     "price": (22, 42), "tags": ("accessories", "headwear")},
-    {"type": "Backpacks", "noun": ("Daypack", "Backpack", "Hip Pack"), "code": "BPK",
-     "sizes": ("18L", "28L", "40L"), "option": "Volume", "colors": 2, "price": (45, 220),
-     "tags": ("gear", "packs")},
-    {"type": "Water Bottles", "noun": ("Water Bottle", "Insulated Bottle"), "code": "BTL",
-     "sizes": ("18 oz", "32 oz", "40 oz"), "option": "Capacity", "colors": 3, "price": (24, 48),
-     "tags": ("gear", "hydration")},
-    {"type": "Tents", "noun": ("Tent", "Backpacking Tent"), "code": "TNT",
-     "sizes": ("1-Person", "2-Person", "4-Person"), "option": "Capacity", "colors": 0, "price": (180, 520),
-     "tags": ("gear", "camping", "shelter")},
-    {"type": "Sleeping Bags", "noun": ("Sleeping Bag", "Down Quilt"), "code": "SLP",
-     "sizes": ("20°F", "35°F"), "option": "Temperature Rating", "colors": 0, "price": (130, 380),
-     "tags": ("gear", "camping", "sleep")},
-    {"type": "Camp Kitchen", "noun": ("Camp Mug", "Enamel Mug", "Spork Set", "Pour-Over Kit"), "code": "KIT",
-     "sizes": (), "colors": 3, "price": (12, 45), "tags": ("gear", "camp kitchen")},
-    {"type": "Headlamps", "noun": ("Headlamp",), "code": "LMP", "sizes": ("200 Lumen", "400 Lumen"),
-     "option": "Brightness", "colors": 0, "price": (28, 70), "tags": ("gear", "lighting")},
+    {
+        "type": "T-Shirts",
+        "noun": ("Tee", "Merino Tee", "Trail Tee"),
+        "code": "TEE",
+        "sizes": SIZES[1:5],
+        "colors": 2,
+        "price": (24, 48),
+        "tags": ("apparel", "tops", "merino"),
+    },
+    {
+        "type": "Hoodies",
+        "noun": ("Hoodie", "Fleece Hoodie", "Pullover"),
+        "code": "HOD",
+        "sizes": SIZES[1:6],
+        "colors": 2,
+        "price": (58, 98),
+        "tags": ("apparel", "layers", "fleece"),
+    },
+    {
+        "type": "Jackets",
+        "noun": ("Rain Jacket", "Puffer Jacket", "Softshell", "Wind Shell"),
+        "code": "JKT",
+        "sizes": SIZES[:5],
+        "colors": 2,
+        "price": (110, 320),
+        "tags": ("apparel", "outerwear", "waterproof"),
+    },
+    {
+        "type": "Pants",
+        "noun": ("Hiking Pant", "Trail Short", "Jogger"),
+        "code": "PNT",
+        "sizes": ("28", "30", "32", "34", "36"),
+        "option": "Waist",
+        "colors": 1,
+        "price": (54, 110),
+        "tags": ("apparel", "bottoms"),
+    },
+    {
+        "type": "Socks",
+        "noun": ("Hiking Sock", "Crew Sock", "Liner Sock"),
+        "code": "SCK",
+        "sizes": ("S", "M", "L"),
+        "colors": 2,
+        "price": (16, 26),
+        "tags": ("apparel", "socks", "merino"),
+    },
+    {
+        "type": "Hats",
+        "noun": ("Beanie", "Trucker Hat", "Sun Hat"),
+        "code": "HAT",
+        "sizes": (),
+        "colors": 4,
+        "price": (22, 42),
+        "tags": ("accessories", "headwear"),
+    },
+    {
+        "type": "Backpacks",
+        "noun": ("Daypack", "Backpack", "Hip Pack"),
+        "code": "BPK",
+        "sizes": ("18L", "28L", "40L"),
+        "option": "Volume",
+        "colors": 2,
+        "price": (45, 220),
+        "tags": ("gear", "packs"),
+    },
+    {
+        "type": "Water Bottles",
+        "noun": ("Water Bottle", "Insulated Bottle"),
+        "code": "BTL",
+        "sizes": ("18 oz", "32 oz", "40 oz"),
+        "option": "Capacity",
+        "colors": 3,
+        "price": (24, 48),
+        "tags": ("gear", "hydration"),
+    },
+    {
+        "type": "Tents",
+        "noun": ("Tent", "Backpacking Tent"),
+        "code": "TNT",
+        "sizes": ("1-Person", "2-Person", "4-Person"),
+        "option": "Capacity",
+        "colors": 0,
+        "price": (180, 520),
+        "tags": ("gear", "camping", "shelter"),
+    },
+    {
+        "type": "Sleeping Bags",
+        "noun": ("Sleeping Bag", "Down Quilt"),
+        "code": "SLP",
+        "sizes": ("20°F", "35°F"),
+        "option": "Temperature Rating",
+        "colors": 0,
+        "price": (130, 380),
+        "tags": ("gear", "camping", "sleep"),
+    },
+    {
+        "type": "Camp Kitchen",
+        "noun": ("Camp Mug", "Enamel Mug", "Spork Set", "Pour-Over Kit"),
+        "code": "KIT",
+        "sizes": (),
+        "colors": 3,
+        "price": (12, 45),
+        "tags": ("gear", "camp kitchen"),
+    },
+    {
+        "type": "Headlamps",
+        "noun": ("Headlamp",),
+        "code": "LMP",
+        "sizes": ("200 Lumen", "400 Lumen"),
+        "option": "Brightness",
+        "colors": 0,
+        "price": (28, 70),
+        "tags": ("gear", "lighting"),
+    },
 )
 NAMES = (
-    "Basalt", "Cedar", "Timberline", "Ponderosa", "Sawtooth", "Cascade", "Juniper", "Tamarack", "Alpine",
-    "Granite", "Ridgeback", "Aspen", "Sequoia", "Switchback", "Kestrel", "Larkspur", "Boulder", "Talus",
-    "Fireweed", "Huckleberry", "Manzanita", "Summit", "Glacier", "Canyon", "Sagebrush", "Whitebark", "Ptarmigan",
-    "Osprey Ridge", "Driftwood", "Saddleback", "Bristlecone", "Wildflower", "Redwood", "Cirque", "Meadowlark",
-    "Tundra", "Pika", "Ironwood", "Lupine", "Morraine",
+    "Basalt",
+    "Cedar",
+    "Timberline",
+    "Ponderosa",
+    "Sawtooth",
+    "Cascade",
+    "Juniper",
+    "Tamarack",
+    "Alpine",
+    "Granite",
+    "Ridgeback",
+    "Aspen",
+    "Sequoia",
+    "Switchback",
+    "Kestrel",
+    "Larkspur",
+    "Boulder",
+    "Talus",
+    "Fireweed",
+    "Huckleberry",
+    "Manzanita",
+    "Summit",
+    "Glacier",
+    "Canyon",
+    "Sagebrush",
+    "Whitebark",
+    "Ptarmigan",
+    "Osprey Ridge",
+    "Driftwood",
+    "Saddleback",
+    "Bristlecone",
+    "Wildflower",
+    "Redwood",
+    "Cirque",
+    "Meadowlark",
+    "Tundra",
+    "Pika",
+    "Ironwood",
+    "Lupine",
+    "Morraine",
 )
 VENDORS = ("Juniper & Pine", "Ridgeline Supply", "Northfork", "Trailborn", "Alder & Ash", "Cascade Works")
 EXTRA_TAGS = ("new arrival", "bestseller", "organic cotton", "recycled", "gift idea", "clearance", "holiday")
@@ -95,9 +215,22 @@ STAFF = (
     (76, "Sam", "Whitfield", False, ("inventory",)),
 )
 CUSTOMER_TAGS = ("VIP", "wholesale", "newsletter", "returning", "local pickup", "trail club")
-PROVINCES = (("OR", "Portland"), ("WA", "Seattle"), ("CA", "Oakland"), ("CO", "Boulder"), ("TX", "Austin"),
-             ("NY", "Brooklyn"), ("IL", "Chicago"), ("MN", "Minneapolis"), ("UT", "Salt Lake City"),
-             ("MT", "Bozeman"), ("ID", "Boise"), ("MA", "Cambridge"), ("NC", "Asheville"), ("VT", "Burlington"))
+PROVINCES = (
+    ("OR", "Portland"),
+    ("WA", "Seattle"),
+    ("CA", "Oakland"),
+    ("CO", "Boulder"),
+    ("TX", "Austin"),
+    ("NY", "Brooklyn"),
+    ("IL", "Chicago"),
+    ("MN", "Minneapolis"),
+    ("UT", "Salt Lake City"),
+    ("MT", "Bozeman"),
+    ("ID", "Boise"),
+    ("MA", "Cambridge"),
+    ("NC", "Asheville"),
+    ("VT", "Burlington"),
+)
 # Discount codes: code, title, value type, value (percent or dollars), minimum subtotal in dollars, usage
 # limit, once per customer, days from now the rule starts and ends (None: no end), times used so far.
 DISCOUNTS = (
@@ -116,8 +249,16 @@ DISCOUNTS = (
 )
 EMAIL_DOMAINS = ("gmail.com", "outlook.com", "icloud.com", "yahoo.com", "proton.me", "fastmail.com")
 CANCEL_REASONS = ("customer", "customer", "customer", "inventory", "fraud", "declined")
-ORDER_NOTES = ("", "", "", "", "Gift - please leave the receipt out.", "Leave at the side door.",
-               "Please ship together with my other order.", "Birthday present, no invoice in the box.")
+ORDER_NOTES = (
+    "",
+    "",
+    "",
+    "",
+    "Gift - please leave the receipt out.",
+    "Leave at the side door.",
+    "Please ship together with my other order.",
+    "Birthday present, no invoice in the box.",
+)
 
 
 def stamp(moment: dt.datetime) -> str:
@@ -150,16 +291,31 @@ def seed_store(db: Session, data: SeedData) -> None:
     db.execute(
         insert(StaffMember),
         [
-            {"staff_id": sid, "email": f"{first.lower()}@juniperandpine.com", "first_name": first,
-             "last_name": last, "account_owner": owner, "permissions": list(perms)}
+            {
+                "staff_id": sid,
+                "email": f"{first.lower()}@juniperandpine.com",
+                "first_name": first,
+                "last_name": last,
+                "account_owner": owner,
+                "permissions": list(perms),
+            }
             for sid, first, last, owner, perms in STAFF
         ],
     )
     db.execute(
         insert(Location),
         [
-            {"location_id": lid, "name": name, "address1": street, "city": city, "province_code": prov, "zip": zip_,
-             "active": True, "fulfills_online_orders": online, "is_primary": primary}
+            {
+                "location_id": lid,
+                "name": name,
+                "address1": street,
+                "city": city,
+                "province_code": prov,
+                "zip": zip_,
+                "active": True,
+                "fulfills_online_orders": online,
+                "is_primary": primary,
+            }
             for lid, name, street, city, prov, zip_, primary, online in LOCATIONS
         ],
     )
@@ -169,9 +325,9 @@ def seed_store(db: Session, data: SeedData) -> None:
     db.execute(insert(InventoryLevel), levels)
     customers = _customers(rng, fake)
     rules, codes = _discounts()
-    db.execute(insert(PriceRule), rules)
-    db.execute(insert(DiscountCode), codes)
     history = _orders(rng, products, variants, customers, codes, rules)
+    db.execute(insert(PriceRule), rules)
+    db.execute(insert(DiscountCode), codes)  # after the orders, which count the codes' uses
     db.execute(insert(Customer), customers)
     for model, rows in history.items():
         if rows:
@@ -216,13 +372,20 @@ def _catalog(rng: random.Random) -> tuple[list[dict[str, Any]], list[dict[str, A
             product_code = f"{kind['code']}-{handle_of(name)[:3].upper()}{len(products) % 100:02d}"
             for position, combo in enumerate(combos, start=1):
                 bump = 0
-                if len(axes[0]) > 2 and combo[0] == axes[0][-1] and kind["type"] in ("Backpacks", "Tents",
-                                                                                     "Water Bottles"):
+                if (
+                    len(axes[0]) > 2
+                    and combo[0] == axes[0][-1]
+                    and kind["type"] in ("Backpacks", "Tents", "Water Bottles")
+                ):
                     bump = rng.choice((1000, 2000, 3000))
                 price = base + bump
                 inventory_item += rng.randint(1, 40)
-                sku = product_code + "-" + "-".join(
-                    "".join(ch for ch in v.upper() if ch.isalnum())[:3] for v in combo if v != "Default Title"
+                sku = (
+                    product_code
+                    + "-"
+                    + "-".join(
+                        "".join(ch for ch in v.upper() if ch.isalnum())[:3] for v in combo if v != "Default Title"
+                    )
                 )
                 variants.append(
                     {
@@ -362,13 +525,20 @@ def _orders(
     sellable = [v for v in variants if v["product_id"] in active]
     rule_of = {r["price_rule_id"]: r for r in rules}
     out: dict[type, list[dict[str, Any]]] = {
-        Order: [], LineItem: [], Fulfillment: [], FulfillmentLine: [], Refund: [], RefundLine: [],
-        DraftOrder: [], DraftOrderLine: [],
+        Order: [],
+        LineItem: [],
+        Fulfillment: [],
+        FulfillmentLine: [],
+        Refund: [],
+        RefundLine: [],
+        DraftOrder: [],
+        DraftOrderLine: [],
     }
     # Spending follows a long tail: a few regulars place many of the orders.
     weights = [rng.choice((1, 1, 1, 2, 2, 3, 5, 9)) for _ in customers]
     count = 1000
     line_id = 15_000_000_000
+    redeemed: set[tuple[int, str]] = set()  # (customer, code) pairs, for once-per-customer codes
     for index in range(count):
         age = (count - index) * 0.19 + rng.random() * 0.18  # days before now: oldest first, about six months
         created = NOW - dt.timedelta(days=age, minutes=rng.randint(0, 600))
@@ -377,13 +547,21 @@ def _orders(
         lines = [(v, rng.choice((1, 1, 1, 1, 2, 3))) for v in picks]
         subtotal = sum(v["price"] * q for v, q in lines)
         code_row = None
-        usable = [c for c in codes if rule_of[c["price_rule_id"]]["starts_at"] <= stamp(created)
-                  and (rule_of[c["price_rule_id"]]["ends_at"] or "9") >= stamp(created)
-                  and subtotal >= rule_of[c["price_rule_id"]]["prerequisite_subtotal"]
-                  and rule_of[c["price_rule_id"]]["usage_limit"] is None]
+        usable = [
+            c
+            for c in codes
+            if rule_of[c["price_rule_id"]]["starts_at"] <= stamp(created)
+            and (rule_of[c["price_rule_id"]]["ends_at"] or "9") >= stamp(created)
+            and subtotal >= rule_of[c["price_rule_id"]]["prerequisite_subtotal"]
+            and rule_of[c["price_rule_id"]]["usage_limit"] is None
+            and not (
+                rule_of[c["price_rule_id"]]["once_per_customer"] and (customer["customer_id"], c["code"]) in redeemed
+            )
+        ]
         if usable and rng.random() < 0.18:
             code_row = rng.choice(usable)
             code_row["usage_count"] += 1
+            redeemed.add((customer["customer_id"], code_row["code"]))
         discount = discount_amount(rule_of[code_row["price_rule_id"]], subtotal) if code_row else 0
         shipping = shipping_for(subtotal - discount)
         total = subtotal - discount + shipping
@@ -391,13 +569,23 @@ def _orders(
         recent = age < 12
         roll = rng.random()
         if recent:
-            state = "pending" if roll < 0.14 else ("paid_unfulfilled" if roll < 0.7 else
-                                                   ("partial" if roll < 0.8 else "fulfilled"))
+            state = (
+                "pending"
+                if roll < 0.14
+                else ("paid_unfulfilled" if roll < 0.7 else ("partial" if roll < 0.8 else "fulfilled"))
+            )
             if roll > 0.97:
                 state = "cancelled"
         else:
-            state = ("fulfilled" if roll < 0.8 else "partially_refunded" if roll < 0.88 else
-                     "refunded" if roll < 0.93 else "cancelled")
+            state = (
+                "fulfilled"
+                if roll < 0.8
+                else "partially_refunded"
+                if roll < 0.88
+                else "refunded"
+                if roll < 0.93
+                else "cancelled"
+            )
         if state == "partial" and sum(q for _, q in lines) < 2:
             state = "paid_unfulfilled"
         if state == "partially_refunded" and len(lines) < 2 and lines[0][1] < 2:
@@ -434,8 +622,9 @@ def _orders(
             if state == "partial":
                 fulfillment = "partial"
                 ship_lines = order_lines[:-1] if len(order_lines) > 1 else order_lines
-            _fulfil(rng, out, order_id, online_location, ship_lines, shipped, state == "partial" and
-                    len(order_lines) == 1)
+            _fulfil(
+                rng, out, order_id, online_location, ship_lines, shipped, state == "partial" and len(order_lines) == 1
+            )
             if state == "fulfilled" and age > 30:
                 closed_at = stamp(shipped + dt.timedelta(days=12))
         if state == "pending":
@@ -451,16 +640,25 @@ def _orders(
                 refunded += value
                 line["refunded_quantity"] = units
                 out[RefundLine].append(
-                    {"refund_id": refund_id, "line_item_id": line["line_item_id"], "quantity": units,
-                     "restock_type": rng.choice(("return", "no_restock")), "location_id": online_location,
-                     "subtotal": value}
+                    {
+                        "refund_id": refund_id,
+                        "line_item_id": line["line_item_id"],
+                        "quantity": units,
+                        "restock_type": rng.choice(("return", "no_restock")),
+                        "location_id": online_location,
+                        "subtotal": value,
+                    }
                 )
             if state == "refunded":
                 refunded += shipping
             out[Refund].append(
-                {"refund_id": refund_id, "order_id": order_id, "amount": refunded,
-                 "note": rng.choice(("Returned - wrong size", "Arrived damaged", "Didn't fit", "Changed mind")),
-                 "created_at": stamp(when)}
+                {
+                    "refund_id": refund_id,
+                    "order_id": order_id,
+                    "amount": refunded,
+                    "note": rng.choice(("Returned - wrong size", "Arrived damaged", "Didn't fit", "Changed mind")),
+                    "created_at": stamp(when),
+                }
             )
             financial = state
             customer["total_spent"] -= refunded
@@ -473,8 +671,13 @@ def _orders(
             financial = "voided" if reason == "declined" else "refunded"
             if financial == "refunded":
                 out[Refund].append(
-                    {"refund_id": order_id + 7, "order_id": order_id, "amount": total, "note": "Order cancelled",
-                     "created_at": cancelled_at}
+                    {
+                        "refund_id": order_id + 7,
+                        "order_id": order_id,
+                        "amount": total,
+                        "note": "Order cancelled",
+                        "created_at": cancelled_at,
+                    }
                 )
                 customer["total_spent"] -= total
         customer["orders_count"] += 1
@@ -576,6 +779,9 @@ def _drafts(
         )
         for variant in rng.sample(sellable, rng.choice((1, 2, 3))):
             out[DraftOrderLine].append(
-                {"draft_order_id": draft_id, "variant_id": variant["variant_id"],
-                 "quantity": rng.choice((2, 4, 6, 10, 12)) if percent else rng.choice((1, 2))}
+                {
+                    "draft_order_id": draft_id,
+                    "variant_id": variant["variant_id"],
+                    "quantity": rng.choice((2, 4, 6, 10, 12)) if percent else rng.choice((1, 2)),
+                }
             )

@@ -105,8 +105,7 @@ def pick_variant(s: StoryContext, condition: str, params: tuple[Any, ...] = ()) 
         "loc.name AS location_name FROM variants v JOIN products p ON p.product_id = v.product_id "
         "JOIN inventory_levels l ON l.inventory_item_id = v.inventory_item_id "
         "JOIN locations loc ON loc.location_id = l.location_id "
-        "WHERE p.status = 'active' AND (SELECT COUNT(*) FROM products q WHERE q.title = p.title) = 1 AND "
-        + condition,
+        "WHERE p.status = 'active' AND (SELECT COUNT(*) FROM products q WHERE q.title = p.title) = 1 AND " + condition,
         params,
     )
 
@@ -248,9 +247,7 @@ def add_a_new_product(s: StoryContext) -> str:
             for size, sku in zip(sizes, skus, strict=True)
         ]
         what = f"It comes in {speech.listing(list(sizes))}, all at {speech.money(price)}"
-        sku_words = (
-            f"each size's SKU is {prefix}, a dash and the size without spaces or slashes (so {skus[-1]})"
-        )
+        sku_words = f"each size's SKU is {prefix}, a dash and the size without spaces or slashes (so {skus[-1]})"
     else:
         arguments["variants"] = [{"price": float(price), "sku": s.say(prefix)}]
         what = f"It's one size, {speech.money(price)}"
@@ -409,8 +406,7 @@ def take_a_phone_order(s: StoryContext) -> str:
     it applies, and the order goes through without it when it doesn't."""
     row = pick_variant(
         s,
-        "l.location_id = 61001 AND l.available >= 3 AND v.price BETWEEN 2000 AND 30000 "
-        "AND v.inventory_policy = 'deny'",
+        "l.location_id = 61001 AND l.available >= 3 AND v.price BETWEEN 2000 AND 30000 AND v.inventory_policy = 'deny'",
     )
     customer = s.pick("SELECT * FROM customers")
     code = s.pick("SELECT * FROM discount_codes")
@@ -533,8 +529,7 @@ def shipped_line(s: StoryContext, extra: str = "") -> dict[str, Any]:
         "SELECT li.*, o.name AS order_name, o.email AS customer_email FROM line_items li JOIN orders o ON "
         "o.order_id = li.order_id WHERE o.financial_status = 'paid' AND o.fulfillment_status = 'fulfilled' "
         "AND o.cancelled_at IS NULL AND li.refunded_quantity = 0 AND li.fulfilled_quantity = li.quantity "
-        "AND (SELECT COUNT(*) FROM line_items x WHERE x.order_id = o.order_id AND x.title = li.title) = 1 "
-        + extra
+        "AND (SELECT COUNT(*) FROM line_items x WHERE x.order_id = o.order_id AND x.title = li.title) = 1 " + extra
     )
 
 

@@ -82,6 +82,7 @@ from .views import (
 
 _CODE = re.compile(r"^[A-Za-z0-9_-]{3,40}$")
 _TRACKING = re.compile(r"^[A-Za-z0-9]{6,40}$")
+MAX_PRODUCT_PAGE = 15  # a page of products carries every variant: this keeps it well inside one observation
 TrackingCompany = Literal["UPS", "USPS", "FedEx", "DHL Express"]
 OrdersSort = Literal["created_at desc", "created_at asc", "total_price desc"]
 CustomersSort = Literal["total_spent desc", "orders_count desc", "created_at desc", "last_name asc"]
@@ -113,9 +114,9 @@ class RefundLineInput(TypedDict):
     restock_type: NotRequired[RestockType]
 
 
-def _page(limit: int, offset: int) -> tuple[int, int]:
-    if not 1 <= limit <= MAX_PAGE:
-        raise DomainError(f"limit must be between 1 and {MAX_PAGE}.")
+def _page(limit: int, offset: int, most: int = MAX_PAGE) -> tuple[int, int]:
+    if not 1 <= limit <= most:
+        raise DomainError(f"limit must be between 1 and {most}.")
     if offset < 0:
         raise DomainError("offset can't be negative.")
     return limit, offset
@@ -242,7 +243,7 @@ def get_products(
     status: ProductStatus | None = None,
     tag: str | None = None,
     sku: str | None = None,
-    limit: int = 20,
+    limit: int = 10,
     offset: int = 0,
 ) -> ProductsPage:
     """Search the store's products, alphabetical by title, with each variant's SKU, price and stock across
@@ -255,10 +256,10 @@ def get_products(
         status: Only products in this status: active (on sale), draft (not yet published) or archived.
         tag: Only products carrying this tag.
         sku: Only the product that has a variant with this SKU.
-        limit: Maximum number of products to return (1-50).
+        limit: Maximum number of products to return (1-15; each comes with all its variants).
         offset: Number of products to skip, for paging.
     """
-    limit, offset = _page(limit, offset)
+    limit, offset = _page(limit, offset, MAX_PRODUCT_PAGE)
     clauses, params = [], []
     if title:
         for word in title.split():
@@ -305,8 +306,13 @@ def get_products(
                 "status": product["status"],
                 "tags": product["tags"],
                 "variants": [
-                    {"variant_id": s["variant_id"], "title": s["title"], "sku": s["sku"],
-                     "price": dollars(s["price"]) or 0.0, "inventory_quantity": int(s["qty"])}
+                    {
+                        "variant_id": s["variant_id"],
+                        "title": s["title"],
+                        "sku": s["sku"],
+                        "price": dollars(s["price"]) or 0.0,
+                        "inventory_quantity": int(s["qty"]),
+                    }
                     for s in stock
                 ],
             }
@@ -731,8 +737,11 @@ def get_orders(
         clauses.append("o.created_at <= ?")
         params.append(_moment(created_at_max, "created_at_max", end_of_day=True))
     where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-    sort = {"created_at desc": "o.created_at DESC", "created_at asc": "o.created_at ASC",
-            "total_price desc": "o.total_price DESC"}[order]
+    sort = {
+        "created_at desc": "o.created_at DESC",
+        "created_at asc": "o.created_at ASC",
+        "total_price desc": "o.total_price DESC",
+    }[order]
     total = ctx.query(f"SELECT COUNT(*) AS n FROM orders o{where}", params)[0]["n"]
     rows = ctx.query(
         f"SELECT o.*, (SELECT SUM(quantity) FROM line_items l WHERE l.order_id = o.order_id) AS items "
@@ -802,8 +811,14 @@ def create_order(
         raise DomainError("An order note is at most 500 characters.")
     lines = [(require_variant(ctx, line["variant_id"]), line["quantity"]) for line in line_items]
     order = place_order(
-        ctx, customer, lines, code=discount_code, percent_off=0, financial_status=financial_status,
-        source_name="admin", note=note,
+        ctx,
+        customer,
+        lines,
+        code=discount_code,
+        percent_off=0,
+        financial_status=financial_status,
+        source_name="admin",
+        note=note,
     )
     return order_view(ctx, order)
 
@@ -937,7 +952,10 @@ def cancel_order(
     refund_id = new_id(ctx) if refundable > 0 or restock else None
     if refund_id is not None:
         ctx.rows(Refund).add(
-            refund_id=refund_id, order_id=order_id, amount=max(refundable, 0), note=note or "Order cancelled",
+            refund_id=refund_id,
+            order_id=order_id,
+            amount=max(refundable, 0),
+            note=note or "Order cancelled",
             created_at=stamp(ctx.now),
         )
     for line in lines:
@@ -950,8 +968,11 @@ def cancel_order(
                 move_stock(ctx, variant, order["location_id"], units)
         if refund_id is not None:
             ctx.rows(RefundLine).add(
-                refund_id=refund_id, line_item_id=line["line_item_id"], quantity=units,
-                restock_type="cancel" if restock else "no_restock", location_id=order["location_id"],
+                refund_id=refund_id,
+                line_item_id=line["line_item_id"],
+                quantity=units,
+                restock_type="cancel" if restock else "no_restock",
+                location_id=order["location_id"],
                 subtotal=unit_refund(line, units),
             )
         ctx.rows(LineItem).update(
@@ -960,8 +981,12 @@ def cancel_order(
             removed_quantity=int(line["removed_quantity"]) + units,
         )
     financial = "voided" if order["financial_status"] == "pending" else "refunded"
-    changes = {"cancelled_at": stamp(ctx.now), "closed_at": stamp(ctx.now), "cancel_reason": reason,
-               "financial_status": financial}
+    changes = {
+        "cancelled_at": stamp(ctx.now),
+        "closed_at": stamp(ctx.now),
+        "cancel_reason": reason,
+        "financial_status": financial,
+    }
     ctx.rows(Order).update(order_id, **changes)
     customer = ctx.rows(Customer).get(order["customer_id"]) if order["customer_id"] else None
     if customer is not None and refundable > 0:
@@ -1003,8 +1028,10 @@ def create_refund(
     staff_with(ctx, staff_email, "orders")
     order = require_order(ctx, order_id)
     if order["financial_status"] in ("pending", "voided"):
-        raise DomainError(f"Nothing has been paid on order {order['name']} ({order['financial_status']}), so "
-                          "there is nothing to refund.")
+        raise DomainError(
+            f"Nothing has been paid on order {order['name']} ({order['financial_status']}), so "
+            "there is nothing to refund."
+        )
     remaining = paid_total(order) - refunded_total(ctx, order_id)
     if remaining <= 0:
         raise DomainError(f"Order {order['name']} has already been refunded in full.")
@@ -1059,8 +1086,12 @@ def create_refund(
     ctx.rows(Refund).add(refund_id=refund_id, order_id=order_id, amount=total, note=text, created_at=stamp(ctx.now))
     for line, units, kind, _unshipped, cents in parts:
         ctx.rows(RefundLine).add(
-            refund_id=refund_id, line_item_id=line["line_item_id"], quantity=units, restock_type=kind,
-            location_id=restock_at if kind != "no_restock" else None, subtotal=cents,
+            refund_id=refund_id,
+            line_item_id=line["line_item_id"],
+            quantity=units,
+            restock_type=kind,
+            location_id=restock_at if kind != "no_restock" else None,
+            subtotal=cents,
         )
         ctx.rows(LineItem).update(
             line["line_item_id"], refunded_quantity=line["refunded_quantity"], removed_quantity=line["removed_quantity"]
@@ -1180,7 +1211,10 @@ def create_discount_code(
         created_at=stamp(ctx.now),
     )
     row = ctx.rows(DiscountCode).insert(
-        discount_code_id=new_id(ctx), price_rule_id=rule["price_rule_id"], code=code, usage_count=0,
+        discount_code_id=new_id(ctx),
+        price_rule_id=rule["price_rule_id"],
+        code=code,
+        usage_count=0,
         created_at=stamp(ctx.now),
     )
     return discount_view(rule, row, ctx.now)
@@ -1198,8 +1232,13 @@ def _draft_view(ctx: ToolContext, draft: Row) -> DraftOrderView:
         product = ctx.rows(Product).get(variant["product_id"]) or {"title": "?"}
         subtotal += int(variant["price"]) * int(item["quantity"])
         lines.append(
-            {"variant_id": item["variant_id"], "title": f"{product['title']} - {variant['title']}",
-             "sku": variant["sku"], "quantity": item["quantity"], "price": dollars(variant["price"]) or 0.0}
+            {
+                "variant_id": item["variant_id"],
+                "title": f"{product['title']} - {variant['title']}",
+                "sku": variant["sku"],
+                "quantity": item["quantity"],
+                "price": dollars(variant["price"]) or 0.0,
+            }
         )
     return {
         "draft_order_id": draft["draft_order_id"],
@@ -1260,8 +1299,13 @@ def complete_draft_order(
     items = ctx.rows(DraftOrderLine).find({"draft_order_id": draft_order_id}, order_by="variant_id")
     lines = [(require_variant(ctx, i["variant_id"]), int(i["quantity"])) for i in items]
     order = place_order(
-        ctx, customer, lines, code=None, percent_off=int(draft["applied_discount_percent"]),
-        financial_status="pending" if payment_pending else "paid", source_name="shopify_draft_order",
+        ctx,
+        customer,
+        lines,
+        code=None,
+        percent_off=int(draft["applied_discount_percent"]),
+        financial_status="pending" if payment_pending else "paid",
+        source_name="shopify_draft_order",
         note=draft["note"],
     )
     ctx.rows(DraftOrder).update(
