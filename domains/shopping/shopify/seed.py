@@ -566,7 +566,7 @@ def _orders(
         shipping = shipping_for(subtotal - discount)
         total = subtotal - discount + shipping
         order_id = 5_800_000_000 + index * 1931 + rng.randint(0, 1900)
-        recent = age < 12
+        recent = age < 14
         roll = rng.random()
         if recent:
             state = (

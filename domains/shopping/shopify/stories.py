@@ -556,7 +556,10 @@ def refund_a_damaged_or_returned_item(s: StoryContext) -> str:
         )
         ask = "Refund them for it; it's going in the bin, not back on the shelf."
     else:
-        story_text = f"One {line['title']} from order {line['order_name']} came back to us unused, tags still on."
+        story_text = (
+            f"One {line['title']} from order {line['order_name']} came back to us unused, still in its original "
+            "packaging."
+        )
         ask = "Refund it and put it back in stock where it shipped from."
     return speech.sentence(speech.opening(s.rng), intro, story_text, ask, "How much does the customer get back?")
 
