@@ -123,6 +123,7 @@ def restock_a_variant(s: StoryContext) -> str:
     row = pick_variant(s, "l.available <= 6")
     units = s.rng.choice((6, 10, 12, 18, 24, 36, 48))
     email, intro = me(s, "inventory")
+    delivered = s.detail("units received", units, str(units), vague="a delivery", synonyms=["how many", "quantity"])
     product = find_product(s, row["product_title"])
     variant = next(v for v in product["variants"] if v["variant_id"] == row["variant_id"])
     location_id = location_named(s, row["location_name"])
@@ -131,7 +132,7 @@ def restock_a_variant(s: StoryContext) -> str:
         staff_email=email,
         inventory_item_id=variant["inventory_item_id"],
         location_id=location_id,
-        available_adjustment=s.say(units),
+        available_adjustment=units,
     )
     s.fact(level["available"])
     s.context(row["product_title"], row["location_name"])
@@ -141,8 +142,8 @@ def restock_a_variant(s: StoryContext) -> str:
         intro,
         speech.choose(
             s.rng,
-            f"A delivery of {units} {row['product_title']} {what} just came in at the {row['location_name']}.",
-            f"We received {units} more of the {row['product_title']} {what} at the {row['location_name']} today.",
+            f"A delivery of {delivered} {row['product_title']} {what} just came in at the {row['location_name']}.",
+            f"We received {delivered} more of the {row['product_title']} {what} at the {row['location_name']} today.",
         ),
         "Please add them to stock there and tell me how many that location has now.",
     )
@@ -338,7 +339,8 @@ def ship_the_oldest_waiting_order(s: StoryContext) -> str:
     for_customer = s.rng.random() < 0.5
     email, intro = me(s, "orders")
     company = s.rng.choice(TRACKING_COMPANIES)
-    number = s.say(tracking_number(s.rng, company))
+    number = tracking_number(s.rng, company)
+    s.detail("tracking number", number, number, vague="the tracking number on the label", synonyms=["tracking"])
     arguments: dict[str, Any] = {
         "financial_status": s.imply("paid"),
         "fulfillment_status": s.imply("unfulfilled"),
@@ -379,7 +381,8 @@ def bank_transfer_arrived(s: StoryContext) -> str:
     order = s.pick("SELECT * FROM orders WHERE financial_status = 'pending' AND cancelled_at IS NULL")
     email, intro = me(s, "orders")
     company = s.rng.choice(TRACKING_COMPANIES)
-    number = s.say(tracking_number(s.rng, company))
+    number = tracking_number(s.rng, company)
+    s.detail("tracking number", number, number, vague="the tracking number on the label", synonyms=["tracking"])
     details = order_by_name(s, order["name"])
     s.call("mark_order_as_paid", staff_email=email, order_id=details["order_id"])
     s.call(
@@ -576,7 +579,7 @@ def make_up_for_a_late_parcel(s: StoryContext) -> str:
     details = order_by_name(s, order["name"], status="any")
     remaining = round(details["total_price"] * 100) - round(details["total_refunded"] * 100)
     credit = s.rng.choice((500, 1000, 1500))
-    s.say(dollars(credit), money(credit))
+    offered = s.detail("credit", dollars(credit), money(credit), vague="a little money back", synonyms=["amount"])
     if remaining < credit:
         s.fact(dollars(remaining), derived=True)
     else:
@@ -587,7 +590,7 @@ def make_up_for_a_late_parcel(s: StoryContext) -> str:
         speech.opening(s.rng),
         intro,
         f"Order {order['name']} took two weeks to arrive and the customer is upset.",
-        f"Give them {money(credit)} back as an apology; they keep everything.",
+        f"Give them {offered} back as an apology; they keep everything.",
         "How much of what they paid is still refundable after that? If the credit is more than we could "
         "refund, don't do it, just tell me what's refundable.",
     )
