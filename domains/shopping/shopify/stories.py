@@ -735,7 +735,6 @@ def why_was_the_code_refused(s: StoryContext) -> str:
         s.fact(terms["usage_limit"])
     elif terms["status"] == "expired":
         s.fact(speech.date(terms["ends_at"]), derived=True)
-        s.hold("iso_dates")
     elif terms["status"] == "scheduled":
         s.fact(speech.date(terms["starts_at"]), derived=True)
     elif terms["minimum_subtotal"] >= 40:
