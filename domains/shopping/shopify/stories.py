@@ -536,7 +536,7 @@ def shipped_line(s: StoryContext, extra: str = "") -> dict[str, Any]:
     )
 
 
-@story(ENV, implicit=True, weight=1.3)
+@story(ENV, weight=1.3)
 def refund_a_damaged_or_returned_item(s: StoryContext) -> str:
     """One unit of a shipped line is refunded: it arrived damaged (not restocked), or it came back unused
     and goes back into stock."""
@@ -751,4 +751,100 @@ def why_was_the_code_refused(s: StoryContext) -> str:
             f"Someone emailed that the code {code['code']} won't work for them{basket}.",
         ),
         "Why would that be? Give me the specific reason from the code's terms.",
+    )
+
+
+@story(ENV, implicit=True)
+def move_stock_to_the_warehouse(s: StoryContext) -> str:
+    """Units move from a store to the warehouse that ships online orders: taken at one location, added at
+    the other; a store holding fewer than that (for a variant that stops at zero) can't send them, and the
+    person hears how many it has."""
+    short = s.rng.random() < 0.3
+    condition = "l.location_id != 61001 AND v.inventory_policy = 'deny' AND " + (
+        "l.available BETWEEN 1 AND 4" if short else "l.available >= 6"
+    )
+    row = pick_variant(s, condition)
+    units = int(row["available"]) + s.rng.choice((2, 3)) if short else s.rng.choice((2, 3, 4, 5, int(row["available"])))
+    # A refusal needs no account: the staff email is only said when a change uses it.
+    email, intro = ("", "") if short else me(s, "inventory")
+    product = find_product(s, row["product_title"])
+    variant = next(v for v in product["variants"] if v["variant_id"] == row["variant_id"])
+    locations = s.call("get_locations")
+    s.say(row["location_name"])
+    primary = next(loc for loc in locations if loc["is_primary"])
+    source = next(loc for loc in locations if loc["name"] == row["location_name"])
+    s.say(units, speech.number(units))
+    held = next(lv["available"] for lv in variant["inventory_levels"] if lv["location_id"] == source["location_id"])
+    if short:
+        s.fact(held)
+    else:
+        s.imply(-units)  # units leaving the store are taken off its count
+        for location_id, change in ((source["location_id"], -units), (primary["location_id"], units)):
+            s.call(
+                "adjust_inventory_level",
+                staff_email=email,
+                inventory_item_id=variant["inventory_item_id"],
+                location_id=location_id,
+                available_adjustment=change,
+            )
+        s.fact(held - units, derived=True)
+    s.context(row["product_title"], row["location_name"], primary["name"])
+    what = variant_words(product_row(row), row)
+    return speech.sentence(
+        speech.opening(s.rng),
+        intro,
+        f"The warehouse that ships our online orders is running low on the {row['product_title']} {what}.",
+        f"The {row['location_name']} is boxing up {speech.number(units)} of them to send over today; update both "
+        "locations' counts to match.",
+        "How many will the store have left? If it doesn't actually have that many, change nothing and tell me "
+        "how many it does have.",
+    )
+
+
+@story(ENV, weight=0.6)
+def codes_running_now(s: StoryContext) -> str:
+    """Which discount codes are running today, and which of them ends soonest."""
+    codes = s.call("get_discount_codes", status=s.imply("active"))
+    ending = sorted((c for c in codes if c["ends_at"]), key=lambda c: c["ends_at"])
+    if len(ending) < 2 or ending[0]["ends_at"][:10] == ending[1]["ends_at"][:10]:
+        s.reject("no single soonest end")
+    for code in codes:
+        s.fact(code["code"])
+    s.fact(ending[0]["code"])
+    s.fact(speech.date(ending[0]["ends_at"]), derived=True)
+    return speech.sentence(
+        speech.opening(s.rng),
+        speech.choose(
+            s.rng,
+            "I'm planning next week's newsletter and don't want to advertise a dead code.",
+            "Before I set up anything new for the holidays I want to see what's already out there.",
+        ),
+        "Which discount codes can customers use right now, and which of those runs out first, on what day?",
+    )
+
+
+@story(ENV, implicit=True, weight=0.6)
+def shipping_backlog(s: StoryContext) -> str:
+    """How many paid orders are still waiting to ship, and how long the oldest has waited."""
+    page = s.call(
+        "get_orders",
+        financial_status=s.imply("paid"),
+        fulfillment_status=s.imply("unfulfilled"),
+        order=s.imply("created_at asc"),
+    )
+    if not page["orders"]:
+        s.reject("no backlog")
+    oldest = page["orders"][0]
+    waited = (TODAY - dt.date.fromisoformat(oldest["created_at"][:10])).days
+    s.fact(page["total"])
+    s.fact(oldest["name"])
+    s.fact(waited, derived=True)
+    return speech.sentence(
+        speech.opening(s.rng),
+        speech.choose(
+            s.rng,
+            "I'm deciding whether to bring in extra packing help this week.",
+            "Our shipping feels behind and I want numbers before the team meeting.",
+        ),
+        "How many paid orders haven't shipped at all yet, which one has waited longest, and for how many days?",
     )
