@@ -592,3 +592,32 @@ def test_gym_episode_oracle_succeeds_and_noop_fails() -> None:
     task = restock_task()
     assert {(c.table, c.op) for c in task.gold_changes} == {("inventory_levels", "update")}
     assert oracle_and_noop_rewards(task) == (1.0, 0.0)
+
+
+def test_shipping_is_refunded_once(h: EpisodeHarness) -> None:
+    small = one(
+        h,
+        "SELECT v.* FROM variants v JOIN products p ON p.product_id = v.product_id JOIN inventory_levels l ON "
+        "l.inventory_item_id = v.inventory_item_id AND l.location_id = ? WHERE p.status = 'active' AND "
+        "l.available >= 1 AND v.price < 7500 ORDER BY v.variant_id",
+        WAREHOUSE,
+    )
+    order = place(h, small, 1)
+    refund = h.ok("create_refund", staff_email=ORDERS_ONLY, order_id=order["order_id"], refund_shipping=True)
+    assert refund["refunds"][-1]["amount"] == refund["refunds"][-1]["shipping"] == 8.0
+    assert refund["financial_status"] == "partially_refunded"
+    assert "no shipping charge left" in h.error(
+        "create_refund", staff_email=ORDERS_ONLY, order_id=order["order_id"], refund_shipping=True
+    )
+    # Cancelling refunds the rest: the items, not the shipping twice.
+    cancelled = h.ok("cancel_order", staff_email=ORDERS_ONLY, order_id=order["order_id"], reason="customer")
+    assert cancelled["total_refunded"] == order["total_price"]
+    assert cancelled["refunds"][-1]["shipping"] == 0
+
+
+def test_a_voided_order_records_no_refund_but_is_restocked(h: EpisodeHarness) -> None:
+    variant = sellable(h)
+    before = stock(h, variant)
+    order = place(h, variant, 2, financial_status="pending")
+    voided = h.ok("cancel_order", staff_email=ORDERS_ONLY, order_id=order["order_id"], reason="declined")
+    assert voided["financial_status"] == "voided" and voided["refunds"] == [] and stock(h, variant) == before

@@ -199,6 +199,7 @@ class Refund(Base):
     refund_id: Mapped[int] = mapped_column(Integer, primary_key=True, info={"generated": True})
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.order_id"), index=True)
     amount: Mapped[int] = mapped_column(Integer)  # cents returned to the customer
+    shipping: Mapped[int] = mapped_column(Integer, default=0)  # cents of that which refund the shipping charge
     note: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[str] = mapped_column(String(19), info={"generated": True})
 

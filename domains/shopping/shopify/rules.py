@@ -334,6 +334,7 @@ def order_view(ctx: ToolContext, order: Row) -> OrderView:
             {
                 "refund_id": r["refund_id"],
                 "amount": dollars(r["amount"]) or 0.0,
+                "shipping": dollars(r["shipping"]) or 0.0,
                 "note": r["note"],
                 "created_at": r["created_at"],
                 "line_items": [

@@ -656,6 +656,7 @@ def _orders(
                     "refund_id": refund_id,
                     "order_id": order_id,
                     "amount": refunded,
+                    "shipping": shipping if state == "refunded" else 0,
                     "note": rng.choice(("Returned - wrong size", "Arrived damaged", "Didn't fit", "Changed mind")),
                     "created_at": stamp(when),
                 }
@@ -675,6 +676,7 @@ def _orders(
                         "refund_id": order_id + 7,
                         "order_id": order_id,
                         "amount": total,
+                        "shipping": shipping,
                         "note": "Order cancelled",
                         "created_at": cancelled_at,
                     }

@@ -949,12 +949,17 @@ def cancel_order(
     if len(note) > 300:
         raise DomainError("A note is at most 300 characters.")
     refundable = paid_total(order) - refunded_total(ctx, order_id)
-    refund_id = new_id(ctx) if refundable > 0 or restock else None
+    # A voided payment leaves nothing to refund: the cancellation then records no refund.
+    refund_id = new_id(ctx) if refundable > 0 else None
     if refund_id is not None:
+        shipping_left = int(order["shipping_price"]) - int(
+            ctx.query("SELECT COALESCE(SUM(shipping), 0) AS n FROM refunds WHERE order_id = ?", [order_id])[0]["n"]
+        )
         ctx.rows(Refund).add(
             refund_id=refund_id,
             order_id=order_id,
-            amount=max(refundable, 0),
+            amount=refundable,
+            shipping=max(0, min(shipping_left, refundable)),
             note=note or "Order cancelled",
             created_at=stamp(ctx.now),
         )
@@ -1064,13 +1069,14 @@ def create_refund(
         line["refunded_quantity"] = int(line["refunded_quantity"]) + units
         line["removed_quantity"] = int(line["removed_quantity"]) + unshipped
     calculated = sum(p[4] for p in parts)
+    shipping = 0
     if refund_shipping:
-        shipping_refunded = ctx.query(
-            "SELECT COUNT(*) AS n FROM refunds WHERE order_id = ? AND note LIKE '%shipping%'", [order_id]
-        )[0]["n"]
-        if not order["shipping_price"] or shipping_refunded:
+        shipping = int(order["shipping_price"]) - int(
+            ctx.query("SELECT COALESCE(SUM(shipping), 0) AS n FROM refunds WHERE order_id = ?", [order_id])[0]["n"]
+        )
+        if shipping <= 0:
             raise DomainError(f"Order {order['name']} has no shipping charge left to refund.")
-        calculated += int(order["shipping_price"])
+        calculated += shipping
     total = calculated if amount is None else to_cents(amount, "refund amount")
     if total <= 0:
         raise DomainError("Say what to refund: line items, the shipping, or an amount above $0.")
@@ -1080,10 +1086,14 @@ def create_refund(
             f"refund, and this refund would be ${total / 100:.2f}."
         )
     refund_id = new_id(ctx)
-    text = note.strip()
-    if refund_shipping and "shipping" not in text.lower():
-        text = (text + " (incl. shipping)").strip()
-    ctx.rows(Refund).add(refund_id=refund_id, order_id=order_id, amount=total, note=text, created_at=stamp(ctx.now))
+    ctx.rows(Refund).add(
+        refund_id=refund_id,
+        order_id=order_id,
+        amount=total,
+        shipping=min(shipping, total),
+        note=note.strip(),
+        created_at=stamp(ctx.now),
+    )
     for line, units, kind, _unshipped, cents in parts:
         ctx.rows(RefundLine).add(
             refund_id=refund_id,

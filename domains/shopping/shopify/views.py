@@ -155,6 +155,7 @@ class FulfillmentView(TypedDict):
 class RefundView(TypedDict):
     refund_id: int
     amount: float
+    shipping: float  # the part of the amount that refunds the shipping charge
     note: str
     created_at: str
     line_items: list[dict[str, object]]
