@@ -291,9 +291,15 @@ def _parse_docstring(doc: str) -> tuple[str, dict[str, str]]:
     return description, args
 
 
-def _strip_titles(schema: Any) -> Any:
+def _strip_titles(schema: Any, names: bool = False) -> Any:
+    """Drop pydantic's generated "title" annotations; ``names`` marks a "properties" mapping, whose keys are
+    parameter names (a parameter may be called "title") and whose values are schemas."""
     if isinstance(schema, dict):
-        return {k: _strip_titles(v) for k, v in schema.items() if k != "title"}
+        return {
+            k: _strip_titles(v, names=not names and k == "properties")
+            for k, v in schema.items()
+            if names or k != "title"
+        }
     if isinstance(schema, list):
         return [_strip_titles(v) for v in schema]
     return schema
