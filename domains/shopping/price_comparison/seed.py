@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from envfactory_gym.authoring import SeedData
 
+from . import pricing
 from .catalog_data import (
     CATALOG,
     COLOURS,
@@ -126,7 +127,19 @@ def _history(rng: random.Random, usual: float) -> list[tuple[dt.date, int]]:
     late = max(points[-1][0] + dt.timedelta(days=1), TODAY - dt.timedelta(days=rng.randint(1, 6)))
     if rng.random() < 0.35 and late <= TODAY:  # a pre-Double 12 move in the last few days
         set_price(late, level * rng.choice((0.88, 0.92, 1.06)))
+    if rng.random() < 0.3:
+        points = _flash_sale(rng, points, usual)
     return points
+
+
+def _flash_sale(rng: random.Random, points: list[tuple[dt.date, int]], usual: float) -> list[tuple[dt.date, int]]:
+    """A shop's one- to four-day flash sale between the summer and Double 11, sometimes deeper than Double 11."""
+    first = TODAY - dt.timedelta(days=rng.randint(40, 85))
+    last = first + dt.timedelta(days=rng.randint(0, 3))
+    sale = _fen(nice_price(usual * rng.uniform(0.7, 0.86)))
+    daily = pricing.daily_prices([{"day": d.isoformat(), "price_fen": p} for d, p in points], FIRST_DAY, TODAY)
+    moved = [(day, sale if first <= day <= last else price) for day, price in daily]
+    return [(start, price) for start, _end, price in pricing.segments(moved)]
 
 
 def _listing_id(rng: random.Random, platform: str) -> str:
@@ -253,13 +266,12 @@ def _seed_users(db: Session, rng: random.Random, fake: Any, products: list[dict[
                 "triggered_at": (NOW - dt.timedelta(days=rng.randint(1, 2))).isoformat(sep=" ", timespec="seconds")
                 if triggered else None,
             })  # fmt: skip
-        for number in range(rng.choice((0, 0, 1, 1, 2))):
+        for label in rng.sample(COMPARISON_NAMES, rng.choice((0, 0, 1, 1, 2))):
             group = rng.choice([g for g in by_subcategory.values() if len(g) >= 3])
             chosen = rng.sample(group, rng.randint(2, 3))
             comparison_id = f"CMP{rng.randrange(10**6, 10**7)}"
             comparisons.append({
-                "comparison_id": comparison_id, "user_id": user["user_id"],
-                "name": f"{rng.choice(COMPARISON_NAMES)} {number + 1}",
+                "comparison_id": comparison_id, "user_id": user["user_id"], "name": label,
                 "created_at": (NOW - dt.timedelta(days=rng.randint(1, 60))).isoformat(sep=" ", timespec="seconds"),
             })  # fmt: skip
             items.extend({"comparison_id": comparison_id, "pid": p["pid"], "position": i} for i, p in enumerate(chosen))

@@ -50,13 +50,16 @@ def sample_alert(ctx: ToolContext, rng: random.Random) -> dict[str, Any] | None:
 @env.arguments("update_price_alert")
 def sample_update(ctx: ToolContext, rng: random.Random) -> dict[str, Any] | None:
     rows = ctx.query(
-        "SELECT a.user_id, a.alert_id, l.price_fen FROM price_alerts a JOIN listings l ON l.pos_id = a.pos_id "
-        "WHERE a.status = 'active' AND l.price_fen >= 200 ORDER BY a.alert_id"
+        "SELECT a.user_id, a.alert_id, a.target_price_fen, l.price_fen FROM price_alerts a JOIN listings l ON "
+        "l.pos_id = a.pos_id WHERE a.status = 'active' AND l.price_fen >= 200 ORDER BY a.alert_id"
     )
     if not rows:
         return None
     row = rng.choice(rows)
-    return {"user_id": row["user_id"], "alert_id": row["alert_id"], "target_price": _below(rng, row["price_fen"])}
+    target = _below(rng, row["price_fen"])
+    if round(target * 100) == row["target_price_fen"]:
+        return None
+    return {"user_id": row["user_id"], "alert_id": row["alert_id"], "target_price": target}
 
 
 @env.arguments("delete_price_alert")
