@@ -193,7 +193,16 @@ COLOURS: dict[str, tuple[str, ...]] = {
     "wearable": ("Black", "Silver", "Pink"),
     "air fryer": ("White", "Black"),
     "kettle": ("White", "Grey"),
-    "hair dryer": ("Fuchsia", "Blue", "White"),
+    "hair dryer": ("White", "Grey", "Pink"),
+}
+# Models sold in their own colours.
+MODEL_COLOURS: dict[str, tuple[str, ...]] = {
+    "iPhone 15": ("Black", "Blue", "Pink", "Yellow", "Green"),
+    "iPhone 15 Pro": ("Natural Titanium", "Blue Titanium", "White Titanium", "Black Titanium"),
+    "Huawei Mate 60 Pro": ("Yadan Black", "Nanli Purple", "Baihui Silver", "Yaochuan Green"),
+    "iPad 10th generation": ("Silver", "Blue", "Pink", "Yellow"),
+    "Dyson Supersonic HD15": ("Fuchsia/Nickel", "Blue/Blush", "Nickel/Copper"),
+    "AirPods Pro 2": ("White",),
 }
 COLOURS_PER_MODEL = {
     "phone": 3, "tablet": 2, "headphones": 2, "wearable": 2, "air fryer": 2, "kettle": 2, "hair dryer": 2,

@@ -17,6 +17,7 @@ from .catalog_data import (
     CATALOG,
     COLOURS,
     COLOURS_PER_MODEL,
+    MODEL_COLOURS,
     PLATFORM_COUPONS,
     PLATFORMS_BY_CATEGORY,
     SHOP_KINDS,
@@ -65,8 +66,9 @@ def _products(rng: random.Random) -> list[dict[str, Any]]:
     for category, subcategories in CATALOG.items():
         for subcategory, models in subcategories.items():
             for brand, model, variants in models:
-                colours = COLOURS.get(subcategory)
-                chosen = sorted(rng.sample(colours, COLOURS_PER_MODEL[subcategory])) if colours else [""]
+                colours = MODEL_COLOURS.get(model, COLOURS.get(subcategory))
+                count = min(len(colours), COLOURS_PER_MODEL[subcategory]) if colours else 0
+                chosen = sorted(rng.sample(colours, count)) if colours else [""]
                 for variant, list_price in variants:
                     for colour in chosen:
                         name = " ".join(part for part in (model, variant, colour) if part)

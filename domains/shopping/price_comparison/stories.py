@@ -188,6 +188,25 @@ def lower_in_last_90_days(s: StoryContext) -> str:
     )
 
 
+@story(ENV, implicit=True, weight=0.7)
+def lowest_in_a_year(s: StoryContext) -> str:
+    """Asked about a whole year: the tracker keeps 180 days, so the answer is the half-year low and when it was."""
+    row = s.pick(LISTED)
+    name, listing = _listing(s, row)
+    history = s.call("get_price_history", pos_id=listing["pos_id"], days=s.imply(180))
+    if len(history["lowest_periods"]) != 1:
+        s.reject("several lowest periods")
+    period = history["lowest_periods"][0]
+    s.fact(history["lowest_price"])
+    s.fact(period["from_date"])
+    s.context(row["name"], name, period["to_date"], history["from_date"])
+    return speech.sentence(
+        speech.opening(s.rng),
+        f"Before I buy the {row['name']} on {name}, I'd like to know the lowest price it has sold for there over the "
+        "past year, and when that was.",
+    )
+
+
 @story(ENV)
 def is_the_price_falling(s: StoryContext) -> str:
     """Is a listing's price rising, falling or stable over a recent period, and from what price."""

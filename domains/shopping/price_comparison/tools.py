@@ -361,7 +361,7 @@ def _own_alert(ctx: ToolContext, user_id: str, alert_id: str) -> tuple[dict[str,
 def search_products(
     ctx: ToolContext, keyword: str, category: Category | None = None, limit: int = 20, offset: int = 0
 ) -> ProductPage:
-    """Search tracked products by words in their name or brand, best-known (most listings) first, then by name.
+    """Search tracked products by words in their name, brand or kind, in name order, with each one's lowest price.
 
     Args:
         keyword: Words to look for, such as 'Xiaomi 14' or 'air fryer'; every word must appear.
@@ -382,10 +382,13 @@ def search_products(
         sql += " AND p.category = ?"
         params.append(category)
     rows = ctx.query(sql + " ORDER BY p.name", params)
+    shown = rows[offset : offset + limit]
+    pids = [r["pid"] for r in shown]
     platforms: dict[str, list[str]] = {}
-    for row in ctx.query("SELECT pid, platform FROM listings ORDER BY platform"):
+    marks = ",".join("?" * len(pids))
+    for row in ctx.query(f"SELECT pid, platform FROM listings WHERE pid IN ({marks}) ORDER BY platform", pids):
         platforms.setdefault(row["pid"], []).append(row["platform"])
-    lows = _lowest_prices(ctx, [r["pid"] for r in rows])
+    lows = _lowest_prices(ctx, pids)
     found: list[ProductSummary] = [
         {
             "pid": r["pid"],
@@ -396,9 +399,9 @@ def search_products(
             "lowest_price": pricing.yuan(lows[r["pid"]]),
             "platforms": platforms.get(r["pid"], []),
         }
-        for r in rows
+        for r in shown
     ]
-    return {"total": len(found), "products": found[offset : offset + limit]}
+    return {"total": len(rows), "products": found}
 
 
 @env.read(intents=["where is the {pid} sold and for how much?", "show me every listing of {pid}"])
