@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from envfactory_gym.authoring import SeedData
 
-from . import pricing
 from .catalog_data import (
     CATALOG,
     COLOURS,
@@ -39,7 +38,7 @@ from .models import (
     ServiceClock,
     TrackerUser,
 )
-from .pricing import nice_price
+from .pricing import daily_prices, nice_price, segments
 
 TODAY = NOW.date()
 FIRST_DAY = TODAY - dt.timedelta(days=HISTORY_DAYS - 1)
@@ -139,9 +138,9 @@ def _flash_sale(rng: random.Random, points: list[tuple[dt.date, int]], usual: fl
     first = TODAY - dt.timedelta(days=rng.randint(40, 85))
     last = first + dt.timedelta(days=rng.randint(0, 3))
     sale = _fen(nice_price(usual * rng.uniform(0.7, 0.86)))
-    daily = pricing.daily_prices([{"day": d.isoformat(), "price_fen": p} for d, p in points], FIRST_DAY, TODAY)
+    daily = daily_prices([{"day": d.isoformat(), "price_fen": p} for d, p in points], FIRST_DAY, TODAY)
     moved = [(day, sale if first <= day <= last else price) for day, price in daily]
-    return [(start, price) for start, _end, price in pricing.segments(moved)]
+    return [(start, price) for start, _end, price in segments(moved)]
 
 
 def _listing_id(rng: random.Random, platform: str) -> str:

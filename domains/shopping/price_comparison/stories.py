@@ -44,7 +44,9 @@ def _platform(s: StoryContext, code: str) -> str:
 
 def _account(s: StoryContext, user_id: str) -> str:
     s.person(ENV, s.say(user_id))
-    return speech.choose(s.rng, f"My tracker account is {user_id}.", f"(account {user_id})", f"I'm {user_id} on here.")
+    return speech.choose(
+        s.rng, f"My tracker account is {user_id}.", f"My account number is {user_id}.", f"I'm {user_id} on here."
+    )
 
 
 def _find(s: StoryContext, name: str) -> dict[str, Any]:

@@ -10,7 +10,6 @@ from typing_extensions import TypedDict
 from envfactory_gym.authoring import ToolContext
 from envfactory_gym.errors import DomainError
 
-from . import pricing
 from .definition import env
 from .models import (
     ALERT_LIMITS,
@@ -31,6 +30,16 @@ from .models import (
     PriceReport,
     Product,
     TrackerUser,
+)
+from .pricing import (
+    GOOD_DEAL_MARGIN,
+    best_coupon,
+    coupon_state,
+    daily_prices,
+    effective_fen,
+    segments,
+    trend,
+    yuan,
 )
 
 MEMBER_PROGRAMS = {"jd": "JD PLUS", "tmall": "88VIP", "taobao": "88VIP", "pdd": "Super member", "suning": "SUPER"}
@@ -253,7 +262,7 @@ def _days(days: int) -> int:
 def _series(ctx: ToolContext, pos_id: str, days: int) -> list[tuple[dt.date, int]]:
     today = ctx.now.date()
     points = ctx.query("SELECT day, price_fen FROM price_points WHERE pos_id = ? ORDER BY day", [pos_id])
-    return pricing.daily_prices(points, today - dt.timedelta(days=days - 1), today)
+    return daily_prices(points, today - dt.timedelta(days=days - 1), today)
 
 
 def _coupons(ctx: ToolContext, listing: dict[str, Any], category: str) -> list[dict[str, Any]]:
@@ -272,9 +281,9 @@ def _position(listing: dict[str, Any]) -> Position:
         "platform_name": PLATFORMS[listing["platform"]],
         "seller": listing["seller"],
         "official_store": bool(listing["official_store"]),
-        "price": pricing.yuan(listing["price_fen"]),
-        "member_price": pricing.yuan(member) if member is not None else None,
-        "shipping": pricing.yuan(listing["shipping_fen"]),
+        "price": yuan(listing["price_fen"]),
+        "member_price": yuan(member) if member is not None else None,
+        "shipping": yuan(listing["shipping_fen"]),
         "in_stock": bool(listing["in_stock"]),
         "monthly_sales": listing["monthly_sales"],
     }
@@ -297,8 +306,8 @@ def _alert_view(ctx: ToolContext, alert: dict[str, Any]) -> AlertView:
         "pid": product["pid"],
         "product_name": product["name"],
         "platform": listing["platform"],
-        "target_price": pricing.yuan(alert["target_price_fen"]),
-        "current_price": pricing.yuan(listing["price_fen"]),
+        "target_price": yuan(alert["target_price_fen"]),
+        "current_price": yuan(listing["price_fen"]),
         "channel": alert["channel"],
         "status": alert["status"],
         "created_at": alert["created_at"],
@@ -317,7 +326,7 @@ def _comparison_view(ctx: ToolContext, comparison: dict[str, Any]) -> Comparison
         "comparison_id": comparison["comparison_id"],
         "name": comparison["name"],
         "created_at": comparison["created_at"],
-        "products": [{"pid": i["pid"], "name": i["name"], "lowest_price": pricing.yuan(lows[i["pid"]])} for i in items],
+        "products": [{"pid": i["pid"], "name": i["name"], "lowest_price": yuan(lows[i["pid"]])} for i in items],
     }
 
 
@@ -331,8 +340,8 @@ def _check_channel(user: dict[str, Any], channel: str) -> None:
 def _check_target(listing: dict[str, Any], target_fen: int) -> None:
     if target_fen >= listing["price_fen"]:
         raise DomainError(
-            f"The {PLATFORMS[listing['platform']]} listing is already ¥{pricing.yuan(listing['price_fen']):,g}, at or "
-            f"below the target ¥{pricing.yuan(target_fen):,g}: an alert needs a target below today's price."
+            f"The {PLATFORMS[listing['platform']]} listing is already ¥{yuan(listing['price_fen']):,g}, at or "
+            f"below the target ¥{yuan(target_fen):,g}: an alert needs a target below today's price."
         )
 
 
@@ -396,7 +405,7 @@ def search_products(
             "brand": r["brand"],
             "category": r["category"],
             "subcategory": r["subcategory"],
-            "lowest_price": pricing.yuan(lows[r["pid"]]),
+            "lowest_price": yuan(lows[r["pid"]]),
             "platforms": platforms.get(r["pid"], []),
         }
         for r in shown
@@ -445,7 +454,7 @@ def compare_price(
         price = listing["price_fen"]
         if member and listing["member_price_fen"] is not None:
             price = min(price, listing["member_price_fen"])
-        coupon = pricing.best_coupon(_coupons(ctx, listing, product["category"]), price, today)
+        coupon = best_coupon(_coupons(ctx, listing, product["category"]), price, today)
         offers.append({
             "pos_id": listing["pos_id"],
             "platform": listing["platform"],
@@ -453,11 +462,11 @@ def compare_price(
             "seller": listing["seller"],
             "official_store": bool(listing["official_store"]),
             "in_stock": bool(listing["in_stock"]),
-            "price": pricing.yuan(price),
-            "shipping": pricing.yuan(listing["shipping_fen"]),
+            "price": yuan(price),
+            "shipping": yuan(listing["shipping_fen"]),
             "coupon": str(coupon["title"]) if coupon else None,
-            "coupon_discount": pricing.yuan(int(coupon["discount_fen"])) if coupon else 0.0,
-            "effective_price": pricing.yuan(pricing.effective_fen(price, listing["shipping_fen"], coupon)),
+            "coupon_discount": yuan(int(coupon["discount_fen"])) if coupon else 0.0,
+            "effective_price": yuan(effective_fen(price, listing["shipping_fen"], coupon)),
         })  # fmt: skip
     offers.sort(key=lambda o: (not o["in_stock"], o["effective_price"], o["pos_id"]))
     best = offers[0] if offers[0]["in_stock"] else None
@@ -491,18 +500,18 @@ def price_trend(ctx: ToolContext, pos_id: str, days: int = 30) -> TrendView:
         raise DomainError("A trend needs a period of at least 2 days.")
     series = _series(ctx, listing["pos_id"], _days(days))
     start_day, start = series[0]
-    label, change = pricing.trend(start, listing["price_fen"])
+    label, change = trend(start, listing["price_fen"])
     return {
         "pos_id": listing["pos_id"],
         "platform": listing["platform"],
         "days": days,
         "start_date": start_day.isoformat(),
-        "start_price": pricing.yuan(start),
-        "current_price": pricing.yuan(listing["price_fen"]),
+        "start_price": yuan(start),
+        "current_price": yuan(listing["price_fen"]),
         "change_percent": change,
         "trend": label,
-        "lowest_price": pricing.yuan(min(p for _, p in series)),
-        "highest_price": pricing.yuan(max(p for _, p in series)),
+        "lowest_price": yuan(min(p for _, p in series)),
+        "highest_price": yuan(max(p for _, p in series)),
     }
 
 
@@ -517,21 +526,21 @@ def get_price_history(ctx: ToolContext, pos_id: str, days: int = 90) -> PriceHis
     """
     listing = _listing(ctx, pos_id)
     series = _series(ctx, listing["pos_id"], _days(days))
-    runs = pricing.segments(series)
+    runs = segments(series)
     low = min(p for _, p in series)
 
     def run(first: dt.date, last: dt.date, price: int) -> PriceRun:
-        return {"from_date": first.isoformat(), "to_date": last.isoformat(), "price": pricing.yuan(price)}
+        return {"from_date": first.isoformat(), "to_date": last.isoformat(), "price": yuan(price)}
 
     return {
         "pos_id": listing["pos_id"],
         "platform": listing["platform"],
         "from_date": series[0][0].isoformat(),
         "to_date": series[-1][0].isoformat(),
-        "current_price": pricing.yuan(listing["price_fen"]),
-        "lowest_price": pricing.yuan(low),
+        "current_price": yuan(listing["price_fen"]),
+        "lowest_price": yuan(low),
         "lowest_periods": [run(*r) for r in runs if r[2] == low],
-        "highest_price": pricing.yuan(max(p for _, p in series)),
+        "highest_price": yuan(max(p for _, p in series)),
         "average_price": round(sum(p for _, p in series) / len(series) / 100, 2),
         "changes": [run(*r) for r in runs],
     }
@@ -550,7 +559,7 @@ def get_buy_advice(ctx: ToolContext, pos_id: str) -> BuyAdvice:
     average = sum(p for _, p in series) / len(series)
     current = listing["price_fen"]
     last_low = max(day for day, p in series if p == low)
-    if current <= low * (1 + pricing.GOOD_DEAL_MARGIN):
+    if current <= low * (1 + GOOD_DEAL_MARGIN):
         verdict, reason = "good_time", "Today's price is at or within 3% of its 90-day low."
     elif current > average:
         verdict, reason = "wait", "Today's price is above its 90-day average; it has been much lower."
@@ -559,8 +568,8 @@ def get_buy_advice(ctx: ToolContext, pos_id: str) -> BuyAdvice:
     return {
         "pos_id": listing["pos_id"],
         "platform": listing["platform"],
-        "current_price": pricing.yuan(current),
-        "low_90_days": pricing.yuan(low),
+        "current_price": yuan(current),
+        "low_90_days": yuan(low),
         "last_at_low_on": last_low.isoformat(),
         "average_90_days": round(average / 100, 2),
         "verdict": verdict,
@@ -580,10 +589,10 @@ def get_discount_info(ctx: ToolContext, pos_id: str) -> DiscountInfo:
     product = _product(ctx, listing["pid"])
     today = ctx.now.date()
     coupons = _coupons(ctx, listing, product["category"])
-    best = pricing.best_coupon(coupons, listing["price_fen"], today)
+    best = best_coupon(coupons, listing["price_fen"], today)
     views: list[CouponView] = []
     for coupon in coupons:
-        state = pricing.coupon_state(coupon, today)
+        state = coupon_state(coupon, today)
         if coupon["pos_id"] is not None:
             scope = "this listing"
         else:
@@ -592,8 +601,8 @@ def get_discount_info(ctx: ToolContext, pos_id: str) -> DiscountInfo:
             "coupon_id": coupon["coupon_id"],
             "title": coupon["title"],
             "scope": scope,
-            "threshold": pricing.yuan(coupon["threshold_fen"]),
-            "discount": pricing.yuan(coupon["discount_fen"]),
+            "threshold": yuan(coupon["threshold_fen"]),
+            "discount": yuan(coupon["discount_fen"]),
             "starts_on": coupon["starts_on"],
             "ends_on": coupon["ends_on"],
             "status": state,
@@ -603,13 +612,13 @@ def get_discount_info(ctx: ToolContext, pos_id: str) -> DiscountInfo:
     return {
         "pos_id": listing["pos_id"],
         "platform": listing["platform"],
-        "price": pricing.yuan(listing["price_fen"]),
-        "member_price": pricing.yuan(member) if member is not None else None,
+        "price": yuan(listing["price_fen"]),
+        "member_price": yuan(member) if member is not None else None,
         "member_program": MEMBER_PROGRAMS[listing["platform"]] if member is not None else None,
-        "shipping": pricing.yuan(listing["shipping_fen"]),
+        "shipping": yuan(listing["shipping_fen"]),
         "coupons": views,
         "best_coupon_id": str(best["coupon_id"]) if best else None,
-        "effective_price": pricing.yuan(pricing.effective_fen(listing["price_fen"], listing["shipping_fen"], best)),
+        "effective_price": yuan(effective_fen(listing["price_fen"], listing["shipping_fen"], best)),
     }
 
 
@@ -654,7 +663,7 @@ def create_price_alert(
     if existing is not None:
         raise DomainError(
             f"You already have alert {existing['alert_id']} on this listing (target "
-            f"¥{pricing.yuan(existing['target_price_fen']):,g}); update it instead."
+            f"¥{yuan(existing['target_price_fen']):,g}); update it instead."
         )
     _check_target(listing, target)
     _check_alert_room(ctx, user)
@@ -811,7 +820,7 @@ def report_wrong_price(ctx: ToolContext, user_id: str, pos_id: str, seen_price: 
         raise DomainError("A note is limited to 200 characters.")
     if seen == listing["price_fen"]:
         raise DomainError(
-            f"The tracked price is already ¥{pricing.yuan(seen):,g}, the same as the one you saw: nothing to correct."
+            f"The tracked price is already ¥{yuan(seen):,g}, the same as the one you saw: nothing to correct."
         )
     mine = {"user_id": user["user_id"], "pos_id": listing["pos_id"], "status": "pending"}
     pending = ctx.rows(PriceReport).first(mine)
@@ -825,8 +834,8 @@ def report_wrong_price(ctx: ToolContext, user_id: str, pos_id: str, seen_price: 
     return {
         "report_id": report["report_id"],
         "pos_id": report["pos_id"],
-        "tracked_price": pricing.yuan(report["tracked_price_fen"]),
-        "seen_price": pricing.yuan(report["seen_price_fen"]),
+        "tracked_price": yuan(report["tracked_price_fen"]),
+        "seen_price": yuan(report["seen_price_fen"]),
         "note": report["note"],
         "status": report["status"],
         "created_at": report["created_at"],
