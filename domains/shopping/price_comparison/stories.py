@@ -1,12 +1,13 @@
 """Price-tracker stories: one shopper, one storyline each.
 
 They cover what people use a price tracker for: where a product is cheapest once coupons and shipping are
-counted (and with their member prices), whether it was cheaper in the last 90 days and when, whether the
-price is rising or falling, whether now is a good time to buy, which coupon to use, which of two models is
-cheaper, saving a comparison, setting a price alert (refused when the target is not below today's price or the
-free plan is full), lowering, re-arming and re-routing alerts, clearing alerts that went off, deleting a
-comparison and reporting a wrong price. People name products and platforms ("JD", "Pinduoduo") and speak
-amounts in yuan ("¥2,499"), never product or listing ids.
+counted (and with their member prices), whether it was cheaper in the last 90 days and when, the lowest price
+over "the past year" (the tracker keeps 180 days), whether the price is rising or falling, whether now is a
+good time to buy, which coupon to use and which one is coming, which of two models is cheaper, saving a
+comparison, setting a price alert (refused when the target is not below today's price or the free plan is
+full) or one on whichever shop is cheapest, lowering, re-arming and re-routing alerts, asking which alerts
+went off and clearing them, deleting a comparison and reporting a wrong price. People name products and
+platforms ("JD", "Pinduoduo") and speak amounts in yuan ("¥2,499"), never product or listing ids.
 """
 
 from __future__ import annotations
@@ -27,7 +28,12 @@ PLATFORM_WORDS = {
     "suning": ("Suning",),
 }
 MEMBERSHIPS = "I'm a JD PLUS member and I have 88VIP, so member prices count for me."
-COMPARISON_NAMES = ("Phones for Dad", "Gift ideas", "Kitchen shortlist", "Before Double 12", "New flat", "Skincare")
+COMPARISON_NAMES = {
+    "electronics": ("Gift for Dad", "Tech upgrade", "Before Double 12"),
+    "appliances": ("Kitchen shortlist", "New flat", "Before Double 12"),
+    "beauty": ("Skincare", "Gift for Mum"),
+    "groceries": ("Pantry", "Office snacks", "New Year stock-up"),
+}
 LISTED = (
     "SELECT l.*, p.name, p.category, p.subcategory FROM listings l JOIN products p ON p.pid = l.pid "
     "WHERE (SELECT COUNT(*) FROM listings x WHERE x.pid = l.pid) >= 2"
@@ -131,7 +137,7 @@ def cheapest_for_a_member(s: StoryContext) -> str:
     )
 
 
-@story(ENV)
+@story(ENV, weight=0.8)
 def which_model_is_cheaper(s: StoryContext) -> str:
     """Two models of the same kind: which one costs less today at its cheapest shop, and both prices."""
     group = s.pick("SELECT subcategory FROM products GROUP BY subcategory HAVING COUNT(*) >= 3")["subcategory"]
@@ -190,7 +196,7 @@ def lower_in_last_90_days(s: StoryContext) -> str:
     )
 
 
-@story(ENV, implicit=True, weight=0.7)
+@story(ENV, implicit=True, weight=0.6)
 def lowest_in_a_year(s: StoryContext) -> str:
     """Asked about a whole year: the tracker keeps 180 days, so the answer is the half-year low and when it was."""
     row = s.pick(LISTED)
@@ -209,7 +215,7 @@ def lowest_in_a_year(s: StoryContext) -> str:
     )
 
 
-@story(ENV)
+@story(ENV, weight=0.8)
 def is_the_price_falling(s: StoryContext) -> str:
     """Is a listing's price rising, falling or stable over a recent period, and from what price."""
     row = s.pick(LISTED)
@@ -274,12 +280,36 @@ def which_coupon_to_use(s: StoryContext) -> str:
     )
 
 
+@story(ENV, weight=0.5)
+def coupon_coming_up(s: StoryContext) -> str:
+    """Someone who can wait a few days: a coupon that has not started yet but will apply, and from when."""
+    row = s.pick(
+        LISTED + " AND EXISTS (SELECT 1 FROM coupons c WHERE c.starts_on > ? AND c.threshold_fen <= l.price_fen AND "
+        "(c.pos_id = l.pos_id OR (c.pos_id IS NULL AND c.platform = l.platform AND (c.category IS NULL OR "
+        "c.category = p.category))))",
+        (s.now().date().isoformat(),),
+    )
+    name, listing = _listing(s, row)
+    info = s.call("get_discount_info", pos_id=listing["pos_id"])
+    coming = [c for c in info["coupons"] if c["status"] == "upcoming" and c["threshold"] <= info["price"]]
+    if len(coming) != 1:
+        s.reject("not exactly one coupon coming")
+    s.fact(coming[0]["discount"])
+    s.fact(coming[0]["starts_on"])
+    s.context(row["name"], name, coming[0]["title"], coming[0]["threshold"], coming[0]["ends_on"])
+    return speech.sentence(
+        speech.opening(s.rng),
+        f"I'm not in a rush for the {row['name']} on {name}.",
+        "Is there a coupon for it that hasn't started yet? How much would it take off, and from what day can I use it?",
+    )
+
+
 # --------------------------------------------------------------------------------------------------
 # Price alerts
 # --------------------------------------------------------------------------------------------------
 
 
-@story(ENV)
+@story(ENV, weight=1.5)
 def alert_me_at_a_price(s: StoryContext) -> str:
     """An alert on a listing at the person's price: set, unless the price is already there or the plan is full."""
     user = s.pick("SELECT * FROM users")
@@ -319,7 +349,7 @@ def alert_me_at_a_price(s: StoryContext) -> str:
     )
 
 
-@story(ENV, implicit=True)
+@story(ENV, implicit=True, weight=1.4)
 def watch_the_cheapest_shop(s: StoryContext) -> str:
     """Not at today's prices: an alert on whichever listing is cheapest after coupons, at the person's price."""
     user = s.pick("SELECT * FROM users WHERE plan = 'premium' OR (SELECT COUNT(*) FROM price_alerts a WHERE "
@@ -335,7 +365,7 @@ def watch_the_cheapest_shop(s: StoryContext) -> str:
         s.reject("tie for the cheapest")
     if s.rows("SELECT 1 FROM price_alerts WHERE user_id = ? AND pos_id = ?", (user["user_id"], offers[0]["pos_id"])):
         s.reject("already watched")
-    target = _target_below(s, offers[0]["price"])
+    target = _target_below(s, min(offers[0]["price"], offers[0]["effective_price"]))
     s.call("create_price_alert", user_id=user["user_id"], pos_id=offers[0]["pos_id"],
            target_price=s.say(target, _yuan(target)))  # fmt: skip
     s.fact(offers[0]["platform_name"])
@@ -371,7 +401,7 @@ def _own_alert(s: StoryContext, status: str) -> dict[str, Any]:
     )
 
 
-@story(ENV)
+@story(ENV, weight=1.3)
 def lower_an_alert(s: StoryContext) -> str:
     """A lower target on an existing alert (the person has decided to wait for a better deal)."""
     alert = _own_alert(s, "active")
@@ -437,6 +467,7 @@ def clear_alerts_that_went_off(s: StoryContext) -> str:
             s.rng,
             "I've already bought everything whose price alert went off. Clear those out and leave the rest waiting.",
             "The alerts that already fired are done with, I got those things. Remove them, but keep the others.",
+            "Tidy up my price alerts: anything that already went off can go, the ones still waiting stay.",
         ),
     )
 
@@ -465,13 +496,13 @@ def anything_cheap_enough(s: StoryContext) -> str:
 # --------------------------------------------------------------------------------------------------
 
 
-@story(ENV)
+@story(ENV, weight=1.4)
 def save_a_comparison(s: StoryContext) -> str:
     """Two or three models side by side, saved under the person's name for the list."""
     user = s.pick("SELECT * FROM users WHERE (SELECT COUNT(*) FROM comparisons c WHERE c.user_id = users.user_id) < 10")
-    group = s.pick("SELECT subcategory FROM products GROUP BY subcategory HAVING COUNT(*) >= 4")["subcategory"]
-    chosen = s.sample("SELECT * FROM products WHERE subcategory = ?", s.rng.choice((2, 2, 3)), (group,))
-    label = s.rng.choice(COMPARISON_NAMES)
+    group = s.pick("SELECT subcategory, category FROM products GROUP BY subcategory HAVING COUNT(*) >= 4")
+    chosen = s.sample("SELECT * FROM products WHERE subcategory = ?", s.rng.choice((2, 2, 3)), (group["subcategory"],))
+    label = s.rng.choice(COMPARISON_NAMES[group["category"]])
     if s.rows("SELECT 1 FROM comparisons WHERE user_id = ? AND name = ?", (user["user_id"], label)):
         s.reject("name taken")
     account = _account(s, user["user_id"])
@@ -504,7 +535,7 @@ def delete_a_comparison(s: StoryContext) -> str:
     )
 
 
-@story(ENV)
+@story(ENV, weight=1.3)
 def report_a_wrong_price(s: StoryContext) -> str:
     """The platform shows a different price from the tracker's: the person reports what they saw."""
     user = s.pick("SELECT * FROM users")
