@@ -105,7 +105,7 @@ def _history(rng: random.Random, usual: float) -> list[tuple[dt.date, int]]:
         if not points or points[-1][1] != price:
             points.append((day, price))
 
-    level = rng.uniform(1.0, 1.06)
+    level = rng.uniform(0.98, 1.03)
     set_price(FIRST_DAY, level)
     day = FIRST_DAY
     events = {start: (end, low, high) for start, end, low, high in PROMOTIONS if rng.random() < 0.9}
@@ -117,13 +117,13 @@ def _history(rng: random.Random, usual: float) -> list[tuple[dt.date, int]]:
             end, low, high = events.pop(start)
             set_price(start, rng.uniform(low, high))
             day = end + dt.timedelta(days=1)
-            level = max(0.9, min(1.08, level * rng.uniform(0.97, 1.04)))
+            level = max(0.9, min(1.04, level * rng.uniform(0.97, 1.04)))
             set_price(day, level)
             continue
         day += step
         if day >= TODAY:
             break
-        level = max(0.88, min(1.1, level * rng.uniform(0.95, 1.05)))
+        level = max(0.88, min(1.05, level * rng.uniform(0.95, 1.05)))
         set_price(day, level)
     late = max(points[-1][0] + dt.timedelta(days=1), TODAY - dt.timedelta(days=rng.randint(1, 6)))
     if rng.random() < 0.35 and late <= TODAY:  # a pre-Double 12 move in the last few days
