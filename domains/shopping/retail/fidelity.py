@@ -106,6 +106,7 @@ names a payment method for the price difference; a gift card must cover it. The 
 
 env.fidelity(MODE, policy=POLICY)
 
+
 def _price_difference(
     ctx: ToolContext,
     items: list[dict[str, Any]],
