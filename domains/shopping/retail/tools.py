@@ -7,13 +7,13 @@ changed (its items once), only a delivered one returned or exchanged (once), an 
 stays within the same product, a gift card must cover what it pays, and a return's refund goes to the
 original payment method or a gift card.
 
-Where tau2's own code would corrupt the books or accept a meaningless request, this store does not (a
-tau2 fidelity mode may reproduce tau2 here): swapping several items of a pending order gives each its own
-new price and options (tau2 copies the last new item's onto all of them); cancelling an order whose payment
-was moved refunds what each method still holds (tau2 refunds every history entry, refunds included);
-an empty item list, an item exchanged for itself and an address without street, city, state, country or
-zip are refused. Everything else, including tau2's zero-amount 'refund' entry when a swap costs the same,
-follows tau2.
+Where tau2's own code would corrupt the books or accept a meaningless request, this store does not (the
+``tau2`` fidelity mode, :mod:`.fidelity`, reproduces tau2 here): swapping several items of a pending
+order gives each its own new price and options (tau2 copies the last new item's onto all of them);
+cancelling an order whose payment was moved refunds what each method still holds (tau2 refunds every
+history entry, refunds included); an empty item list, an item exchanged for itself and an address without
+street, city, state, country or zip are refused. Everything else, including tau2's zero-amount 'refund'
+entry when a swap costs the same, follows tau2.
 """
 
 from __future__ import annotations
