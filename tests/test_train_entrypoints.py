@@ -198,6 +198,11 @@ def test_grpo_entry_point_trains_in_the_environments(tiny_model: Path, counter_t
     result = finish(trainer, config)
     rewards = [h["rewards/Envfactory_test_counter/mean"] for h in result.log_history if "reward" in h]
     assert rewards == [pytest.approx(0.5), pytest.approx(0.5)]
+    # The rubric's parts of the same episodes are logged with each step's reward (wandb sees the same logs).
+    steps = [h for h in result.log_history if "reward" in h]
+    assert [h["diagnostics/success_rate"] for h in steps] == [pytest.approx(0.5), pytest.approx(0.5)]
+    assert all(h["diagnostics/episodes"] == 2 and h["diagnostics/reward_share_state"] == 1.0 for h in steps)
+    assert all(h["diagnostics/malformed_call_rate"] == 0.0 for h in steps)
     assert ANSWER in calls
     assert [p.name for p in result.checkpoints] == ["checkpoint-1", "checkpoint-2"]
     assert (result.output_dir / "model.safetensors").is_file()
