@@ -38,6 +38,7 @@ def plain(output: str) -> str:
         ("qwen3-8b-sft.yaml", SFTRunConfig),
         ("tiny-cpu-grpo.yaml", GRPORunConfig),
         ("qwen3-8b-grpo.yaml", GRPORunConfig),
+        ("tiny-gpu-vllm-grpo.yaml", GRPORunConfig),
     ],
 )
 def test_shipped_configs_load_and_name_real_trainer_options(name: str, cls: type) -> None:
