@@ -32,6 +32,20 @@ nvidia-smi -L >/dev/null 2>&1 || not_run "nvidia-smi finds no GPU."
     || not_run "torch sees no CUDA device (a CPU build of torch?)."
 "$PYTHON" -c 'import vllm' >/dev/null 2>&1 || not_run "vllm is not importable: pip install -e '.[train,vllm]'."
 
+# Runs the Python script on stdin (argument: OUT) under a time limit; prints its report line, or the failure.
+run_path() {
+    local name=$1 log=$2 limit=$3
+    if timeout "$limit" "$PYTHON" - "$OUT" >"$log" 2>&1; then
+        grep "^$name: " "$log" | tail -1
+        return 0
+    else
+        local rc=$?
+        echo "$name: FAILED (exit $rc; log: $log)"
+        tail -20 "$log"
+        return 1
+    fi
+}
+
 mkdir -p "$OUT" || exit 1
 nvidia-smi -L
 started=$SECONDS
@@ -61,10 +75,8 @@ print(f"model: {path}")
 PY
 
 # -- 1. the vLLM agent --------------------------------------------------------------------------------------
-agent_status=1
 rm -f "$OUT/vllm-agent.jsonl"
-timeout "$AGENT_TIMEOUT" "$PYTHON" - "$OUT" >"$OUT/vllm-agent.log" 2>&1 <<'PY'
-import json
+run_path "vLLM agent" "$OUT/vllm-agent.log" "$AGENT_TIMEOUT" <<'PY'
 import sys
 import time
 from pathlib import Path
@@ -91,16 +103,7 @@ summary = {
     "env_seconds": sum(r.seconds_env for r in episodes),
     "agent_seconds": sum(r.seconds_agent for r in episodes),
 }
-print("AGENT_SUMMARY " + json.dumps(summary))
-PY
-agent_rc=$?
-summary=$(grep '^AGENT_SUMMARY ' "$OUT/vllm-agent.log" | tail -1 | cut -d' ' -f2-)
-if [ "$agent_rc" -eq 0 ] && [ -n "$summary" ]; then
-    "$PYTHON" - "$summary" <<'PY' && agent_status=0
-import json
-import sys
-
-s = json.loads(sys.argv[1])
+s = summary
 if not s["episodes"] or s["failures"] or not s["completion_tokens"]:
     sys.exit(f"vLLM agent: episodes failed or generated nothing: {s}")
 print(
@@ -109,14 +112,10 @@ print(
     f"env share of episode time {s['env_seconds'] / max(s['env_seconds'] + s['agent_seconds'], 1e-9):.1%}"
 )
 PY
-else
-    echo "vLLM agent: FAILED (exit $agent_rc; log: $OUT/vllm-agent.log)"
-    tail -20 "$OUT/vllm-agent.log"
-fi
+agent_status=$?
 
 # -- 2. TRL GRPO with colocated vLLM rollouts --------------------------------------------------------------
-grpo_status=1
-timeout "$GRPO_TIMEOUT" "$PYTHON" - "$OUT" >"$OUT/grpo-vllm.log" 2>&1 <<'PY'
+run_path "GRPO + vLLM colocate" "$OUT/grpo-vllm.log" "$GRPO_TIMEOUT" <<'PY'
 import json
 import os
 import sys
@@ -169,16 +168,7 @@ summary = {
     "reward": [h["reward"] for h in steps],
 }
 (out / "grpo-vllm.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
-print("GRPO_SUMMARY " + json.dumps(summary))
-PY
-grpo_rc=$?
-summary=$(grep '^GRPO_SUMMARY ' "$OUT/grpo-vllm.log" | tail -1 | cut -d' ' -f2-)
-if [ "$grpo_rc" -eq 0 ] && [ -n "$summary" ]; then
-    "$PYTHON" - "$summary" <<'PY' && grpo_status=0
-import json
-import sys
-
-s = json.loads(sys.argv[1])
+s = summary
 if not (s["use_vllm"] and s["vllm_mode"] == "colocate" and s["engine"] and s["steps"]):
     sys.exit(f"GRPO + vLLM colocate: did not use a colocated vLLM engine: {s}")
 print(
@@ -187,10 +177,7 @@ print(
     f"env share of step time {s['env_seconds'] / max(s['step_seconds'], 1e-9):.1%}; reward per step {s['reward']}"
 )
 PY
-else
-    echo "GRPO + vLLM colocate: FAILED (exit $grpo_rc; log: $OUT/grpo-vllm.log)"
-    tail -20 "$OUT/grpo-vllm.log"
-fi
+grpo_status=$?
 
 echo "total: $((SECONDS - started)) s; vLLM agent: $([ $agent_status -eq 0 ] && echo ran || echo FAILED);" \
     "GRPO vLLM colocate: $([ $grpo_status -eq 0 ] && echo ran || echo FAILED)"

@@ -28,7 +28,7 @@ def test_the_script_is_valid_bash_and_its_python_parses() -> None:
     if shutil.which("shellcheck"):
         subprocess.run(["shellcheck", "-S", "warning", str(SCRIPT)], check=True)
     blocks = re.findall(r"<<'PY'.*?\n(.*?)\nPY\n", SCRIPT.read_text(encoding="utf-8"), flags=re.DOTALL)
-    assert len(blocks) == 5  # the model, the agent run and its report, the GRPO run and its report
+    assert len(blocks) == 3  # the model, the vLLM agent run, the GRPO run
     for block in blocks:
         ast.parse(block)
 
