@@ -37,12 +37,10 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 import yaml
 
 from envfactory_gym import registry
-from envfactory_gym.agents.base import Agent
 from envfactory_gym.agents.transformers_agent import build_prompt, completion_to_action
 from envfactory_gym.env import ToolUseEnv, system_prompt
 from envfactory_gym.export import environment_key, select_tasks, sft_records
 from envfactory_gym.integrations.trl import trl_tool_schemas
-from envfactory_gym.rollout import play_episode
 from envfactory_gym.tasks import Task, write_tasks
 
 DEFAULT_ENVS = ("weather", "hk_bus")  # the travel environments with the shortest prompts (fewest, smallest tools)
@@ -101,58 +99,69 @@ def tokenizer_corpus(envs: list[str], records: list[dict[str, Any]], compact: bo
 
 
 # -- evaluation: greedy episodes through the gym env ----------------------------------------------------------
-class PolicyAgent(Agent):
-    """The model being trained, in memory, as an agent: greedy, with the schemas it was trained on."""
+def generate_turns(model: Any, tokenizer: Any, prompts: list[str], max_new_tokens: int) -> list[str]:
+    """One greedy turn for each prompt, in one left-padded batch; each completion cut at its end of turn."""
+    import torch
 
-    name = "policy"
-
-    def __init__(self, model: Any, tokenizer: Any, compact: bool, max_new_tokens: int) -> None:
-        self.model, self.tokenizer = model, tokenizer
-        self.compact, self.max_new_tokens = compact, max_new_tokens
-        self.tools: list[dict[str, Any]] = []
-
-    def start(self, task: Task | None, tools: list[dict[str, Any]], seed: int | None = None) -> None:
-        assert task is not None
-        self.tools = trl_tool_schemas(environment_key(task.env_ids), self.compact)
-
-    def act(self, messages: list[dict[str, Any]]) -> str:
-        import torch
-
-        prompt = build_prompt(self.tokenizer, messages, self.tools)
-        encoded = self.tokenizer(prompt, return_tensors="pt", add_special_tokens=False).to(self.model.device)
-        with torch.no_grad():
-            output = self.model.generate(
-                **encoded,
-                max_new_tokens=self.max_new_tokens,
-                do_sample=False,
-                pad_token_id=self.tokenizer.pad_token_id,
-                eos_token_id=self.tokenizer.eos_token_id,
-            )
-        text = self.tokenizer.decode(output[0, encoded["input_ids"].shape[1] :], skip_special_tokens=False)
-        return completion_to_action(text, (self.tokenizer.eos_token, self.tokenizer.pad_token))
+    side, tokenizer.padding_side = tokenizer.padding_side, "left"
+    try:
+        encoded = tokenizer(prompts, return_tensors="pt", padding=True, add_special_tokens=False).to(model.device)
+    finally:
+        tokenizer.padding_side = side
+    with torch.no_grad():
+        output = model.generate(
+            **encoded,
+            max_new_tokens=max_new_tokens,
+            do_sample=False,
+            pad_token_id=tokenizer.pad_token_id,
+            eos_token_id=tokenizer.eos_token_id,
+        )
+    width = encoded["input_ids"].shape[1]
+    stops = (tokenizer.eos_token, tokenizer.pad_token)
+    return [completion_to_action(tokenizer.decode(row[width:], skip_special_tokens=False), stops) for row in output]
 
 
 def evaluate(model: Any, tokenizer: Any, tasks: list[Task], options: Options) -> dict[str, dict[str, float]]:
-    """Per environment: successes, episodes, mean reward and malformed calls per episode (greedy, one try)."""
+    """Per environment: successes, episodes, reward and malformed calls (greedy, one try per task).
+
+    The episodes are played in lockstep, one batched generation per turn (a tiny model on a CPU spends its time
+    per generate call, not per row); each env parses its model text and the rubric scores the final state and
+    answer, as for any agent. The prompts carry the schemas the model was trained with.
+    """
     was_training = model.training
     model.eval()
-    agent = PolicyAgent(model, tokenizer, options.tool_schemas == "compact", options.max_new_tokens)
-    scores: dict[str, dict[str, float]] = {}
+    compact = options.tool_schemas == "compact"
+    episodes = []
     for task in tasks:
         env = ToolUseEnv(env_ids=task.env_ids, tasks=[], max_steps=options.max_turns, prefix_tools=False)
-        try:
-            result = play_episode(env, agent, options={"task": task})
-        finally:
-            env.close()
-        row = scores.setdefault(
-            environment_key(task.env_ids), dict.fromkeys(("successes", "episodes", "reward", "malformed"), 0.0)
-        )
-        row["successes"] += result.success
-        row["episodes"] += 1
-        row["reward"] += result.reward
-        row["malformed"] += result.breakdown.get("malformed_calls", 0)
-    if was_training:
-        model.train()
+        _, info = env.reset(options={"task": task})
+        episodes.append([task, env, info["messages"], trl_tool_schemas(environment_key(task.env_ids), compact), {}])
+    scores: dict[str, dict[str, float]] = {}
+    active = list(episodes)
+    try:
+        while active:
+            prompts = [build_prompt(tokenizer, messages, tools) for _, _, messages, tools, _ in active]
+            texts = generate_turns(model, tokenizer, prompts, options.max_new_tokens)
+            still = []
+            for episode, text in zip(active, texts, strict=True):
+                _, _, terminated, truncated, info = episode[1].step(text)
+                episode[2], episode[4] = info["messages"], info
+                if not (terminated or truncated):
+                    still.append(episode)
+            active = still
+        for task, _, _, _, info in episodes:
+            row = scores.setdefault(
+                environment_key(task.env_ids), dict.fromkeys(("successes", "episodes", "reward", "malformed"), 0.0)
+            )
+            row["successes"] += bool(info.get("success"))
+            row["episodes"] += 1
+            row["reward"] += float(info.get("reward_breakdown", {}).get("reward", 0.0))
+            row["malformed"] += info.get("reward_breakdown", {}).get("malformed_calls", 0)
+    finally:
+        for episode in episodes:
+            episode[1].close()
+        if was_training:
+            model.train()
     return scores
 
 
