@@ -408,6 +408,7 @@ def plot(results: dict[str, Any], path: Path) -> Path:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     steps = results["grpo"]["steps"]
     x = [s["step"] for s in steps]
@@ -442,6 +443,7 @@ def plot(results: dict[str, Any], path: Path) -> Path:
     twin.plot(x, series("diagnostics/distractor_count"), marker=".", color="tab:red", label="distractors / answer")
     twin.set_ylabel("distractors")
     bottom.set_xlabel("GRPO step")
+    bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
     handles = bottom.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
     bottom.legend(handles, [h.get_label() for h in handles], loc="upper left", fontsize=7)
     figure.tight_layout()
