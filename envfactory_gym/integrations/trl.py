@@ -61,8 +61,8 @@ RESERVED_METHODS = frozenset({"reset", "get_reward"})
 DEFAULT_MAX_EPISODE_STEPS = 256
 # Compact tool rendering (``compact=True``) for small models with short contexts: a tool's description is cut to
 # its first sentence and at most this many words, a parameter's to fewer; names, types, enums and required
-# parameters are kept, so every call the full schemas allow is still described. The full travel tool set is
-# ~4k tiny-tokenizer tokens per prompt; compact, about a third of that.
+# parameters are kept, so every call the full schemas allow is still described. Only the prose shrinks (airline's
+# tools: 11.7k -> 7.1k characters; a weather prompt: 1.9k -> 1.7k tiny-tokenizer tokens): the JSON structure stays.
 COMPACT_DESCRIPTION_WORDS = 12
 COMPACT_PARAMETER_WORDS = 6
 _THINK_BLOCK = re.compile(r"<think>.*?</think>", re.DOTALL)
