@@ -390,18 +390,18 @@ def table(results: dict[str, Any]) -> str:
         held = {h["step"]: h["success"] for h in grpo["held_out"]}
         lines += [
             "",
-            "| GRPO step | mean reward | reward std | train-rollout success | state share | malformed rate | "
-            "answer length | distractors | held-out success |",
-            "|---|---|---|---|---|---|---|---|---|",
+            "| GRPO step | mean reward | reward std | train-rollout success | tool calls / rollout | state share | "
+            "malformed rate | answer length | distractors | held-out success |",
+            "|---|---|---|---|---|---|---|---|---|---|",
         ]
         if 0 in held:
-            lines.append(f"| 0 (SFT) | | | | | | | | {held[0]:.2f} |")
+            lines.append(f"| 0 (SFT) | | | | | | | | | {held[0]:.2f} |")
         for step in grpo["steps"]:
             d = {k.removeprefix("diagnostics/"): v for k, v in step.items() if k.startswith("diagnostics/")}
             held_out = f"{held[step['step']]:.2f}" if step["step"] in held else ""
             lines.append(
                 f"| {step['step']} | {step['reward']:.3f} | {step['reward_std']:.3f} | "
-                f"{d.get('success_rate', 0):.2f} | "
+                f"{d.get('success_rate', 0):.2f} | {step.get('tools/call_frequency') or 0:.2f} | "
                 f"{d.get('reward_share_state', 0):.2f} | {d.get('malformed_call_rate', 0):.2f} | "
                 f"{d.get('answer_length', 0):.0f} | {d.get('distractor_count', 0):.1f} | {held_out} |"
             )
