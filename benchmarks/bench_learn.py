@@ -1,6 +1,6 @@
 """Learning benchmark on suite tasks: SFT on the travel train split, success on the test split, then GRPO.
 
-    python benchmarks/bench_learn.py                       # defaults: 2 environments, 3 seeds (~15 min, 2 cores)
+    python benchmarks/bench_learn.py                       # defaults: 2 environments, 3 seeds (see below)
     python benchmarks/bench_learn.py --envs weather --seeds 0 --sft-steps 60 --grpo-steps 2   # a quick look
 
 For every seed a tiny Qwen3 model is built locally (random weights, a tokenizer learnt from the train split's
@@ -14,8 +14,11 @@ first seed's SFT model on the train tasks, with the mean reward, the rubric's di
 success logged per step. Results go to ``--output`` (default ``runs/bench_learn``): ``results.json`` and
 ``learning_curve.png`` (reward, held-out success and the reward's parts over GRPO steps).
 
-A model this size, trained for minutes, learns the format and the train tasks' trajectories; whether anything
-transfers to unseen tasks is what the test columns measure, and they are reported as they come out.
+A model this size, trained for minutes, learns the tool-call format first; whether anything transfers to unseen
+tasks is what the test columns measure, and they are reported as they come out (docs/TRAINING.md has a run).
+Time: the defaults are sized from a quiet-machine step time (an SFT step of 4 examples ~0.65 s on 2 cores, so
+3 x 200 steps ~7 min, plus evaluation and GRPO: an estimated 12-15 min); on a machine shared with other jobs,
+expect several times that, and pass --threads 1.
 """
 
 from __future__ import annotations
