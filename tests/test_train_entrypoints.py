@@ -175,9 +175,18 @@ def test_train_cli_rejects_bad_configs(tmp_path: Path) -> None:
     assert not (tmp_path / "o").exists()
 
 
-def test_grpo_entry_point_trains_in_the_environments(tiny_model: Path, counter_tasks: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_grpo_entry_point_trains_in_the_environments(
+    tiny_model: Path,  # noqa: F811
+    counter_tasks: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from envfactory_gym.train.common import finish
     from envfactory_gym.train.grpo import build_grpo_trainer
+
+    monkeypatch.delenv("WANDB_MODE", raising=False)
+    monkeypatch.setenv("WANDB_DIR", str(tmp_path))
+    monkeypatch.setenv("WANDB_SILENT", "true")
 
     overrides = [
         f"model.name_or_path={tiny_model}",
@@ -190,6 +199,7 @@ def test_grpo_entry_point_trains_in_the_environments(tiny_model: Path, counter_t
         "trainer.save_steps=1",
         "trainer.max_completion_length=96",
         "trainer.learning_rate=0.01",
+        "logging.report_to=[wandb]",
     ]
     config = load_config(CONFIGS / "tiny-cpu-grpo.yaml", GRPORunConfig, overrides)
     trainer = build_grpo_trainer(config)
@@ -204,6 +214,11 @@ def test_grpo_entry_point_trains_in_the_environments(tiny_model: Path, counter_t
     assert [h["diagnostics/success_rate"] for h in steps] == [pytest.approx(0.5), pytest.approx(0.5)]
     assert all(h["diagnostics/episodes"] == 2 and h["diagnostics/reward_share_state"] == 1.0 for h in steps)
     assert all(h["diagnostics/malformed_call_rate"] == 0.0 for h in steps)
+    import wandb
+
+    wandb.finish()  # flush the offline run's file
+    (run_file,) = (tmp_path / "wandb").glob("offline-run-*/run-*.wandb")  # wandb offline by default
+    assert b"diagnostics/success_rate" in run_file.read_bytes()
     assert ANSWER in calls
     assert [p.name for p in result.checkpoints] == ["checkpoint-1", "checkpoint-2"]
     assert (result.output_dir / "model.safetensors").is_file()
