@@ -216,8 +216,10 @@ def test_grpo_entry_point_trains_in_the_environments(
     assert all(h["diagnostics/malformed_call_rate"] == 0.0 for h in steps)
     import wandb
 
-    wandb.finish()  # flush the offline run's file
-    (run_file,) = (tmp_path / "wandb").glob("offline-run-*/run-*.wandb")  # wandb offline by default
+    assert wandb.run is not None and wandb.run.settings.mode == "offline"  # wandb offline by default
+    folder = Path(wandb.run.dir).parent  # wandb keeps the first test's WANDB_DIR for the whole process
+    wandb.finish()  # flush the run's file
+    (run_file,) = folder.glob("run-*.wandb")
     assert b"diagnostics/success_rate" in run_file.read_bytes()
     assert ANSWER in calls
     assert [p.name for p in result.checkpoints] == ["checkpoint-1", "checkpoint-2"]
