@@ -113,18 +113,23 @@ def counter_tasks(tmp_path: Path) -> Path:
     return path
 
 
-def test_sft_cli_checkpoints_resumes_and_logs_to_wandb_offline(
-    tiny_model: Path,  # noqa: F811
-    counter_tasks: Path,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    from transformers import AutoModelForCausalLM
-
+@pytest.fixture
+def wandb_default_mode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No WANDB_MODE or project from the caller's environment: the run's own defaults decide; files in tmp_path."""
     monkeypatch.delenv("WANDB_MODE", raising=False)
     monkeypatch.delenv("WANDB_PROJECT", raising=False)
     monkeypatch.setenv("WANDB_DIR", str(tmp_path))
     monkeypatch.setenv("WANDB_SILENT", "true")
+
+
+@pytest.mark.usefixtures("wandb_default_mode")
+def test_sft_cli_checkpoints_resumes_and_logs_to_wandb_offline(
+    tiny_model: Path,  # noqa: F811
+    counter_tasks: Path,
+    tmp_path: Path,
+) -> None:
+    from transformers import AutoModelForCausalLM
+
     output = tmp_path / "sft"
     common = [
         f"model.name_or_path={tiny_model}",
@@ -175,18 +180,10 @@ def test_train_cli_rejects_bad_configs(tmp_path: Path) -> None:
     assert not (tmp_path / "o").exists()
 
 
-def test_grpo_entry_point_trains_in_the_environments(
-    tiny_model: Path,  # noqa: F811
-    counter_tasks: Path,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+@pytest.mark.usefixtures("wandb_default_mode")
+def test_grpo_entry_point_trains_in_the_environments(tiny_model: Path, counter_tasks: Path, tmp_path: Path) -> None:  # noqa: F811
     from envfactory_gym.train.common import finish
     from envfactory_gym.train.grpo import build_grpo_trainer
-
-    monkeypatch.delenv("WANDB_MODE", raising=False)
-    monkeypatch.setenv("WANDB_DIR", str(tmp_path))
-    monkeypatch.setenv("WANDB_SILENT", "true")
 
     overrides = [
         f"model.name_or_path={tiny_model}",
