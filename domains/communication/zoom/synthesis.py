@@ -35,7 +35,7 @@ def sample_create(ctx: ToolContext, rng: random.Random) -> dict[str, Any] | None
 
 @env.arguments("update_meeting")
 def sample_update(ctx: ToolContext, rng: random.Random) -> dict[str, Any] | None:
-    meeting = _editable(ctx, rng)
+    meeting = _editable(ctx, rng, "AND mute_upon_entry = 0")
     if meeting is None:
         return None
     return {"user_id": meeting["host_id"], "meeting_id": meeting["meeting_id"], "mute_upon_entry": True}
