@@ -189,6 +189,10 @@ def test_schedule_passcode_and_recurrence_validation(h: EpisodeHarness) -> None:
                                  end_times=4, end_date_time="2025-10-30T00:00:00")  # fmt: skip
     assert "1 to 12 weeks" in h.error("create_meeting", **base, type=8, start_time=NEXT_TUESDAY, recurrence_type=2,
                                       weekly_days="3", repeat_interval=13, end_times=4)  # fmt: skip
+    assert "no occurrence on or after" in h.error(
+        "create_meeting", **base, type=8, start_time=NEXT_TUESDAY, recurrence_type=1,
+        end_date_time="2025-09-20T00:00:00",
+    )  # fmt: skip
     floating = h.ok("create_meeting", **base, type=3)
     assert floating["start_time"] is None and floating["occurrences"] == []
     mid = weekly_sync(h, host)["meeting_id"]

@@ -590,6 +590,8 @@ def create_meeting(
         local = parse_local(start_time, zone_name)
         _check_future(ctx, local, zone_name)
         start = local.strftime(STAMP)
+    if type == RECURRING_FIXED_TIME and not series_starts({"start_time": start, **recurrence}):
+        raise DomainError("That recurrence has no occurrence on or after the start time.")
     meeting_id = int("8" + ctx.new_id(10, string.digits))
     while ctx.rows(Meeting).get(meeting_id) is not None:
         meeting_id = int("8" + ctx.new_id(10, string.digits))
@@ -613,8 +615,6 @@ def create_meeting(
         created_at=_now(ctx).strftime("%Y-%m-%dT%H:%M:%SZ"),
         **recurrence,
     )
-    if type == RECURRING_FIXED_TIME and not series_starts(row):
-        raise DomainError("That recurrence has no occurrence on or after the start time.")
     return _view(ctx, row)
 
 
