@@ -175,7 +175,7 @@ def seed_amazon_ses(db: Session, data: SeedData) -> None:
     for region, domains in DOMAINS.items():
         for domain, status, dkim in domains:
             add(region, domain, "Domain", status, dkim)
-    statuses = ("Success",) * 6 + ("Pending", "Pending", "Failed", "TemporaryFailure")
+    statuses = ("Success",) * 6 + ("Pending", "Pending", "Failed", "Failed", "TemporaryFailure")
     for role in ROLE_ADDRESSES:
         add("us-east-1", f"{role}@brightcrate.com", "EmailAddress", rng.choice(statuses))
     for role in ("orders", "noreply", "hello"):

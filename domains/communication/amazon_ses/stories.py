@@ -122,26 +122,25 @@ def start_domain_verification(s: StoryContext) -> str:
 
 
 @story(ENV, implicit=True)
-def unverified_sender(s: StoryContext) -> str:
-    """A send from an address that never finished verifying, under no verified domain: where each stands."""
-    address = str(
-        s.pick(
-            "SELECT identity FROM identities a WHERE region = 'us-east-1' AND identity_type = 'EmailAddress' "
-            "AND verification_status != 'Success' AND NOT EXISTS (SELECT 1 FROM identities d WHERE d.region = a.region "
-            "AND d.identity = substr(a.identity, instr(a.identity, '@') + 1) AND d.verification_status = 'Success')"
-        )["identity"]
+def sender_verification_failed(s: StoryContext) -> str:
+    """A sender rejected because its verification failed (and no verified domain covers it): a fresh link."""
+    row = s.pick(
+        "SELECT region, identity FROM identities a WHERE identity_type = 'EmailAddress' "
+        "AND verification_status IN ('Failed', 'TemporaryFailure') AND NOT EXISTS (SELECT 1 FROM identities d "
+        "WHERE d.region = a.region AND d.identity = substr(a.identity, instr(a.identity, '@') + 1) "
+        "AND d.verification_status = 'Success')"
     )
-    domain = address.split("@")[1]
-    ours = bool(s.rows("SELECT 1 FROM identities WHERE region = 'us-east-1' AND identity = ?", (domain,)))
-    asked = [s.say(address), s.say(domain)] if ours else [s.say(address)]
-    found = s.call("get_identity_verification_attributes", identities=asked)["verification_attributes"]
-    for name in asked:
-        s.fact(found[name]["verification_status"])
-    what = f"that address and the {domain} domain stand" if ours else "that address stands"
+    address = str(row["identity"])
+    where: dict[str, Any] = {}
+    place = _region(s, where, str(row["region"]))
+    found = s.call("get_identity_verification_attributes", identities=[s.say(address)], **where)
+    s.fact(found["verification_attributes"][address]["verification_status"])
+    s.call("verify_email_identity", email_address=address, **where)
     return speech.sentence(
         speech.opening(s.rng, s.now()),
-        f"A script of ours tries to send from {address} and SES keeps rejecting the messages.",
-        f"Can you find out where {what} on verification?",
+        f"A script of ours{place} tries to send from {address} and SES keeps rejecting the messages.",
+        "Find out where that address stands on verification, and if the verification didn't go through,",
+        "get SES to send a fresh verification link so the owner can click it.",
     )
 
 
@@ -178,29 +177,23 @@ def clean_out_failed_identities(s: StoryContext) -> str:
 
 
 @story(ENV)
-def dkim_for_domain(s: StoryContext) -> str:
-    """Which of two domains has DKIM signing working."""
-    pair = s.sample(
-        "SELECT identity, dkim_verification_status FROM identities WHERE region = 'us-east-1' "
-        "AND identity_type = 'Domain' AND verification_status = 'Success'",
-        2,
-    )
-    if pair[0]["dkim_verification_status"] == pair[1]["dkim_verification_status"]:
-        s.reject("same DKIM state")
-    names = [s.say(p["identity"]) for p in pair]
-    result = s.call("get_identity_dkim_attributes", identities=names)["dkim_attributes"]
-    for name in names:
-        s.fact(result[name]["dkim_verification_status"])
-    s.context(*names)
+def domains_with_dkim(s: StoryContext) -> str:
+    """Which of the region's domains have DKIM signing fully working, among all its domains."""
+    region = s.rng.choice((DEFAULT, DEFAULT, "eu-west-1"))
+    where: dict[str, Any] = {}
+    place = _region(s, where, region) or " in us-east-1"
+    domains = s.call("list_identities", identity_type=s.imply("Domain"), **where)["identities"]
+    found = s.call("get_identity_dkim_attributes", identities=domains, **where)["dkim_attributes"]
+    working = [d for d in domains if found[d]["dkim_verification_status"] == "Success"]
+    if not working or len(working) == len(domains):
+        s.reject("no contrast")
+    for domain in working:
+        s.fact(domain)
     return speech.sentence(
         speech.opening(s.rng, s.now()),
-        f"Gmail is getting picky about authentication. Where does DKIM stand for {names[0]} and for {names[1]}?",
+        f"Gmail is getting picky about authentication. Which of our domains{place} have DKIM signing fully",
+        "working right now?",
     )
-
-
-# --------------------------------------------------------------------------------------------------
-# Sending
-# --------------------------------------------------------------------------------------------------
 
 
 @story(ENV, implicit=True, weight=1.2)
@@ -450,6 +443,8 @@ def quota_left_today(s: StoryContext) -> str:
     where: dict[str, Any] = {}
     place = _region(s, where, region) or " in us-east-1"
     quota = s.call("get_send_quota", **where)
+    if not quota["sent_last_24_hours"]:
+        s.reject("nothing sent today: the answer is the quota itself")
     s.fact(quota["max_24_hour_send"] - quota["sent_last_24_hours"], derived=True)
     s.fact(quota["max_send_rate"])
     return speech.sentence(
