@@ -19,8 +19,16 @@ from envfactory_gym.synthesis.stories import StoryContext, story
 ENV = "amazon_ses"
 DEFAULT = "us-east-1"
 NEW_DOMAINS = ("brightcrate.ca", "brightcrate.fr", "crategifts.com", "brightcrate.nz", "shop.brightcrate.io")
-CUSTOMER_NAMES = ("Ana", "Marcus", "Priya", "Tom", "Leila", "Jonas", "Grace", "Diego", "Hannah", "Kenji")
-PRODUCTS = ("Walnut Desk Organizer", "Linen Throw", "Ceramic Pour-Over Set", "Cedar Bath Caddy", "Wool Pet Bed")
+NEW_TEMPLATES = (
+    ("SpringSale", "{{name}}, our spring sale starts now",
+     "Hi {{name}}, everything in the shop is 20% off until Sunday with code {{couponCode}}."),
+    ("BackToSchool", "Desk upgrades for the new term, {{name}}",
+     "Hi {{name}}, our back-to-school picks are in. Use {{couponCode}} for free shipping this week."),
+    ("HolidayGiftGuide", "Our holiday gift guide is here",
+     "Hi {{name}}, find a gift for everyone on your list. Order by {{lastShipDate}} for delivery before the holidays."),
+    ("LoyaltyPointsReminder", "{{name}}, you have {{points}} points waiting",
+     "Hi {{name}}, your {{points}} Brightcrate points expire on {{expiryDate}}. Spend them on anything in the shop."),
+)  # fmt: skip
 CARRIERS = (("UPS", "1Z{n}"), ("FedEx", "7{n}"), ("USPS", "9400{n}"))
 
 
@@ -41,6 +49,17 @@ def _customer(s: StoryContext, region: str = DEFAULT) -> str:
         (region,),
     )
     return str(row["to_addresses"])
+
+
+def _named_customer(s: StoryContext, region: str = DEFAULT) -> tuple[str, str]:
+    """A customer whose address shows their first name ('laura.smith@...'), and that name."""
+    address = _customer(s, region)
+    local = address.split("@")[0]
+    for separator in "._":
+        first = local.split(separator)[0]
+        if separator in local and first.isalpha() and len(first) > 2:
+            return address, first.title()
+    s.reject("no first name in the address")
 
 
 def _money(s: StoryContext) -> str:
@@ -176,7 +195,7 @@ def clean_out_failed_identities(s: StoryContext) -> str:
     )
 
 
-@story(ENV)
+@story(ENV, weight=1.3)
 def domains_with_dkim(s: StoryContext) -> str:
     """Which of the region's domains have DKIM signing fully working, among all its domains."""
     region = s.rng.choice((DEFAULT, DEFAULT, "eu-west-1"))
@@ -199,8 +218,8 @@ def domains_with_dkim(s: StoryContext) -> str:
 @story(ENV, implicit=True, weight=1.2)
 def send_order_confirmation(s: StoryContext) -> str:
     """The order-confirmation template to one customer, with the values the person gives."""
-    customer = _customer(s)
-    name, order, total = s.rng.choice(CUSTOMER_NAMES), f"BC-{s.rng.randint(20000, 29999)}", _money(s)
+    customer, name = _named_customer(s)
+    order, total = f"BC-{s.rng.randint(20000, 29999)}", _money(s)
     day = speech.date(s.now().date().replace(day=min(28, s.now().day + s.rng.randint(3, 9))))
     template = s.call("get_template", template_name=s.say("OrderConfirmation"))
     values = {"name": name, "orderNumber": order, "total": total, "deliveryDate": day}
@@ -222,13 +241,13 @@ def send_order_confirmation(s: StoryContext) -> str:
 @story(ENV, implicit=True)
 def confirm_two_orders(s: StoryContext) -> str:
     """Two customers missed their order confirmations: the template read once, then one send each."""
-    first, second = _customer(s), _customer(s)
+    first, second = _named_customer(s), _named_customer(s)
     if first == second:
         s.reject("same customer")
     template = s.call("get_template", template_name=s.say("OrderConfirmation"))
     lines = []
-    for address in (first, second):
-        name, order, total = s.rng.choice(CUSTOMER_NAMES), f"BC-{s.rng.randint(20000, 29999)}", _money(s)
+    for address, name in (first, second):
+        order, total = f"BC-{s.rng.randint(20000, 29999)}", _money(s)
         day = speech.date(s.now().date().replace(day=min(28, s.now().day + s.rng.randint(3, 9))))
         values = {"name": name, "orderNumber": order, "total": total, "deliveryDate": day}
         s.call(
@@ -251,7 +270,10 @@ def unsuppress_and_resend_shipping(s: StoryContext) -> str:
     """A customer fixed their mailbox: off the suppression list, then their shipping update again."""
     row = s.pick("SELECT email_address FROM suppressed_destinations WHERE region = 'us-east-1' AND reason = 'BOUNCE'")
     address = str(row["email_address"])
-    name = s.rng.choice(CUSTOMER_NAMES)
+    local = address.split("@")[0]
+    name = next((local.split(c)[0].title() for c in "._" if c in local and local.split(c)[0].isalpha()), "")
+    if len(name) < 3:
+        s.reject("no first name in the address")
     carrier, pattern = s.rng.choice(CARRIERS)
     tracking = pattern.format(n=s.rng.randint(10**9, 10**10 - 1))
     order = f"BC-{s.rng.randint(20000, 29999)}"
@@ -394,7 +416,7 @@ def sydney_emails_stopped(s: StoryContext) -> str:
     )
 
 
-@story(ENV, weight=1.2)
+@story(ENV, weight=1.5)
 def bounce_rate_last_week(s: StoryContext) -> str:
     """Bounce or complaint rate, and the count, over the last N days."""
     days = s.rng.choice((7, 7, 3, 10, 14, 5))
@@ -411,6 +433,25 @@ def bounce_rate_last_week(s: StoryContext) -> str:
     return speech.sentence(
         speech.opening(s.rng, s.now()),
         f"What was our {noun} rate in us-east-1 over {spoken}, and how many {measure} was that?",
+    )
+
+
+@story(ENV, weight=1.3)
+def volume_sent(s: StoryContext) -> str:
+    """How many delivery attempts a non-default region made over the last N days, and how many were rejected."""
+    region = s.rng.choice(("eu-west-1", "ap-southeast-2"))
+    days = s.rng.randint(2, 14)
+    spoken = f"the last {speech.words(days)} days" if days != 7 else "the last week"
+    totals = s.call("get_send_statistics", region=s.say(region), days=s.say(days, spoken))["totals"]
+    if not totals["delivery_attempts"]:
+        s.reject("nothing sent")
+    s.fact(totals["delivery_attempts"])
+    s.fact(totals["complaints"])
+    who = "the QA team" if region == "eu-west-1" else "the Australian shop"
+    return speech.sentence(
+        speech.opening(s.rng, s.now()),
+        f"How many emails did {who} try to deliver through {region} over {spoken},",
+        "and how many complaints came back?",
     )
 
 
@@ -466,7 +507,7 @@ def remove_fixed_mailbox(s: StoryContext) -> str:
     s.fact(speech.date(entry["last_update_time"][:10]), derived=True)
     return speech.sentence(
         speech.opening(s.rng, s.now()),
-        f"{row['email_address']} fixed their mailbox and wants our emails again{place}.",
+        f"The customer at {row['email_address']} fixed their mailbox and wants our emails again{place}.",
         "Take them off the suppression list, and tell me why they were on it and since when.",
     )
 
@@ -533,7 +574,7 @@ PURPOSES = {
 }
 
 
-@story(ENV)
+@story(ENV, weight=1.4)
 def template_for_purpose(s: StoryContext) -> str:
     """Finding the template for a purpose among the region's templates, and reading its subject."""
     row = s.pick(
@@ -558,11 +599,9 @@ def template_for_purpose(s: StoryContext) -> str:
 @story(ENV)
 def create_sale_template(s: StoryContext) -> str:
     """A new template with a placeholder, in the person's words."""
-    name = s.rng.choice(("SpringSale", "BackToSchool", "HolidayGiftGuide", "LoyaltyPointsReminder"))
+    name, subject, text = s.rng.choice(NEW_TEMPLATES)
     if s.rows("SELECT 1 FROM templates WHERE region = 'us-east-1' AND template_name = ?", (name,)):
         s.reject("exists")
-    subject = s.rng.choice(("{{name}}, our spring sale starts now", "A little something for you, {{name}}"))
-    text = "Hi {{name}}, everything in the shop is 20% off until Sunday with code {{couponCode}}."
     s.call("create_template", template_name=s.say(name), subject_part=s.say(subject), text_part=s.say(text))
     return speech.sentence(
         f'Create an email template called {name}. Subject: "{subject}". Plain-text body: "{text}"',

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 from email import message_from_string
-from email.utils import getaddresses
+from email.message import Message
+from email.utils import formataddr, getaddresses, parseaddr
 from typing import Any
 
 from typing_extensions import TypedDict
@@ -313,7 +314,7 @@ def _deliver(
     ctx.rows(SentMessage).add(
         message_id=message_id,
         region=region,
-        source=source.strip(),
+        source=formataddr(parseaddr(source.strip())),
         to_addresses=",".join(to),
         cc_addresses=",".join(cc),
         bcc_addresses=",".join(bcc),
@@ -378,7 +379,8 @@ def verify_domain_identity(ctx: ToolContext, domain: str, region: str = DEFAULT_
     """Add a domain to the region's identities (SES VerifyDomainIdentity) and return the TXT record's token.
 
     Publish the token as a TXT record at _amazonses.<domain>; the domain stays Pending until SES finds it.
-    Asking again for a domain already added returns its existing token.
+    Asking again for a domain already added returns its existing token, and a domain whose verification
+    Failed (or hit a TemporaryFailure) goes back to Pending while SES looks for the record again.
 
     Args:
         domain: The domain, such as 'brightcrate.com' (no address, no scheme).
@@ -390,7 +392,11 @@ def verify_domain_identity(ctx: ToolContext, domain: str, region: str = DEFAULT_
         raise DomainError(f"InvalidParameterValue: {domain!r} is an email address; use verify_email_identity.")
     existing = _identity(ctx, region, name)
     if existing is not None:
-        return {"identity": name, "verification_status": existing["verification_status"],
+        status = existing["verification_status"]
+        if status in ("Failed", "TemporaryFailure"):
+            status = "Pending"  # SES looks for the TXT record again
+            ctx.rows(Identity).update((region, name), verification_status=status)
+        return {"identity": name, "verification_status": status,
                 "verification_token": existing["verification_token"] or ""}  # fmt: skip
     token = ctx.new_id(44, TOKEN_ALPHABET)
     ctx.rows(Identity).add(
@@ -664,6 +670,14 @@ def send_email(
     return _deliver(ctx, region, source, recipients, reply_to_addresses, content, None, configuration_set_name, tags)
 
 
+def _payload(part: Message) -> str:
+    """A MIME part's text, its transfer encoding undone (quoted-printable, base64) and decoded from its charset."""
+    raw = part.get_payload(decode=True)
+    if not isinstance(raw, bytes):
+        return str(part.get_payload()).strip()
+    return raw.decode(part.get_content_charset() or "utf-8", "replace").strip()
+
+
 @env.write(intents=["send this raw MIME message: {raw_message}"])
 def send_raw_email(
     ctx: ToolContext,
@@ -700,14 +714,9 @@ def send_raw_email(
         groups = tuple(  # type: ignore[assignment]
             [a for _n, a in getaddresses(parsed.get_all(h, []))] for h in ("To", "Cc", "Bcc")
         )
-    if parsed.is_multipart():
-        parts = [p for p in parsed.walk() if not p.is_multipart()]
-        text = next((str(p.get_payload()).strip() for p in parts if p.get_content_type() == "text/plain"), None)
-        html = next((str(p.get_payload()).strip() for p in parts if p.get_content_type() == "text/html"), None)
-    else:
-        body = str(parsed.get_payload())
-        html_type = parsed.get_content_type() == "text/html"
-        text, html = (None, body.strip()) if html_type else (body.strip(), None)
+    parts = [p for p in parsed.walk() if not p.is_multipart()]
+    text = next((_payload(p) for p in parts if p.get_content_type() == "text/plain"), None)
+    html = next((_payload(p) for p in parts if p.get_content_type() == "text/html"), None)
     reply_to = [a for _n, a in getaddresses(parsed.get_all("Reply-To", []))]
     return _deliver(ctx, region, str(sender), groups, reply_to, (subject, text, html), None, configuration_set_name,
                     None)  # fmt: skip
