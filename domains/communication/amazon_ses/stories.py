@@ -238,7 +238,7 @@ def send_order_confirmation(s: StoryContext) -> str:
     )
 
 
-@story(ENV, implicit=True)
+@story(ENV, implicit=True, weight=1.6)
 def confirm_two_orders(s: StoryContext) -> str:
     """Two customers missed their order confirmations: the template read once, then one send each."""
     first, second = _named_customer(s), _named_customer(s)
@@ -265,7 +265,7 @@ def confirm_two_orders(s: StoryContext) -> str:
     )
 
 
-@story(ENV, implicit=True, weight=1.2)
+@story(ENV, implicit=True, weight=1.6)
 def unsuppress_and_resend_shipping(s: StoryContext) -> str:
     """A customer fixed their mailbox: off the suppression list, then their shipping update again."""
     row = s.pick("SELECT email_address FROM suppressed_destinations WHERE region = 'us-east-1' AND reason = 'BOUNCE'")
@@ -372,7 +372,7 @@ def qa_test_in_sandbox(s: StoryContext) -> str:
     )
 
 
-@story(ENV, implicit=True, weight=1.3)
+@story(ENV, implicit=True, weight=1.6)
 def sandbox_recipient_not_verified(s: StoryContext) -> str:
     """Sending keeps failing in eu-west-1: the region is in the sandbox and the recipient is not verified."""
     recipient = s.pick(
@@ -455,10 +455,11 @@ def volume_sent(s: StoryContext) -> str:
     )
 
 
-@story(ENV, weight=1.2)
+@story(ENV, weight=1.6)
 def weekly_health_check(s: StoryContext) -> str:
     """The Monday check: last week's bounce rate, today's quota headroom and the complaint suppressions."""
-    region = s.rng.choice((DEFAULT, "eu-west-1", "ap-southeast-2"))
+    # Not ap-southeast-2: with sending paused there, its quota headroom would mislead.
+    region = s.rng.choice((DEFAULT, DEFAULT, "eu-west-1"))
     where: dict[str, Any] = {}
     place = _region(s, where, region) or " in us-east-1"
     totals = s.call("get_send_statistics", days=s.say(7, "the last week"), **where)["totals"]
@@ -512,7 +513,7 @@ def remove_fixed_mailbox(s: StoryContext) -> str:
     )
 
 
-@story(ENV, implicit=True, weight=1.2)
+@story(ENV, implicit=True, weight=1.6)
 def mailboxes_fixed_in_bulk(s: StoryContext) -> str:
     """Three bounced customers whose mailboxes work again, all taken off the suppression list."""
     rows = s.sample(
@@ -535,7 +536,7 @@ def never_email_again(s: StoryContext) -> str:
     s.call("put_suppressed_destination", email_address=s.say(customer), reason=s.imply("COMPLAINT"))
     return speech.sentence(
         speech.opening(s.rng, s.now()),
-        f"{customer} wrote in furious that we keep emailing them and reported us as spam.",
+        f"The customer at {customer} wrote in furious that we keep emailing them and reported us as spam.",
         "Make sure SES never delivers anything to them again.",
     )
 
@@ -639,7 +640,7 @@ def delete_unused_template(s: StoryContext) -> str:
     )
 
 
-@story(ENV, weight=1.2)
+@story(ENV, weight=1.6)
 def copy_templates_to_europe(s: StoryContext) -> str:
     """Two us-east-1 templates copied, part for part, into eu-west-1 where they are missing."""
     pair = s.sample(
