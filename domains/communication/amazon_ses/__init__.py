@@ -5,7 +5,7 @@ GetSendStatistics, GetSendQuota, VerifyEmailIdentity, VerifyDomainIdentity, GetI
 GetIdentityDkimAttributes, ListIdentities, DeleteIdentity, the template operations, GetAccountSendingEnabled)
 and the account-level suppression list of SES v2 (Put/Get/Delete/ListSuppressedDestinations). The seeded world is
 one retailer's account (Brightcrate) in three regions: us-east-1 in production, eu-west-1 still in the sandbox
-and used by QA, ap-southeast-2 with sending paused; about 70 identities, 19 templates, configuration sets,
+and used by QA, ap-southeast-2 with sending paused; 54 identities, 19 templates, 6 configuration sets,
 about 130 suppressed addresses and some 2,700 messages over two weeks with their outcomes, from which the send
 statistics are counted.
 """
