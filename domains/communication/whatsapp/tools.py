@@ -1045,7 +1045,7 @@ def whatsapp_leave_group(ctx: ToolContext, chat_jid: str) -> GroupInfo:
         "SELECT phone, role FROM group_participants WHERE chat_jid = ? ORDER BY joined_at, phone", [chat_jid]
     )
     if role != "member" and rest and all(r["role"] == "member" for r in rest):
-        ctx.rows(GroupParticipant).update(chat_jid, rest[0]["phone"], role="admin")
+        ctx.rows(GroupParticipant).update((chat_jid, rest[0]["phone"]), role="admin")
     ctx.rows(Group).update(chat_jid, left=1)
     return _group_info(ctx, chat_jid)
 
