@@ -357,7 +357,8 @@ def who_runs_the_group(s: StoryContext) -> str:
         s.reject("unnamed admin")
     for person in admins:
         s.fact(person["name"])
-    return speech.sentence(_open(s), f"Who are the admins of the {group['name']} group, apart from me?")
+    besides = ", apart from me" if info["my_role"] != "member" else ""
+    return speech.sentence(_open(s), f"Who are the admins of the {group['name']} group{besides}?")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -620,7 +621,7 @@ def which_numbers_are_on_whatsapp(s: StoryContext) -> str:
     return speech.sentence(
         _open(s),
         f"The dog walker flyer lists two numbers, {spoken[0]} and {spoken[1]}.",
-        f'Whichever of them is on WhatsApp, send it "{text}"',
+        f'Whichever of them is on WhatsApp, send them "{text}"',
     )
 
 
