@@ -274,7 +274,7 @@ def test_delete_for_everyone_only_own_messages_within_60_hours(h: EpisodeHarness
     )
     h.error("whatsapp_delete_message", message_id=young["message_id"])
     h.ok("whatsapp_delete_message", message_id=old["message_id"])
-    page = h.ok("whatsapp_get_chat_messages", chat_jid=young["chat_jid"], limit=50)
+    page = h.ok("whatsapp_get_chat_messages", chat_jid=young["chat_jid"], limit=50, since=young["timestamp"])
     revoked = [m for m in page["messages"] if m["message_id"] == young["message_id"]]
     assert revoked and revoked[0]["type"] == "revoked" and revoked[0]["text"] == "This message was deleted"
     everything = h.ok("whatsapp_get_chat_messages", chat_jid=old["chat_jid"], limit=50, since=old["timestamp"])

@@ -241,6 +241,9 @@ DOCUMENTS = (
     ("Quarterly_Report_Q1.pptx", "application/vnd.ms-powerpoint", 12_800_000),
 )
 
+# What friends send each other; the owner's own papers (her resume, her tax return) stay on her phone.
+SHARED_DOCUMENTS = tuple(d for d in DOCUMENTS[:11] if not d[0].startswith(("Resume_", "Tax_Return")))
+
 
 def _stamp(moment: dt.datetime) -> str:
     return moment.replace(microsecond=0).isoformat()
@@ -502,7 +505,7 @@ def _conversation(
                 status=status,
             )
         elif roll < 0.88:
-            name, mime, size = rng.choice(DOCUMENTS[:11])
+            name, mime, size = rng.choice(SHARED_DOCUMENTS)
             out.add(
                 jid, sender, moment, "document", body="", file_name=name, file_size=size, mime_type=mime, status=status
             )
