@@ -264,7 +264,7 @@ def test_reading_a_message_reads_every_earlier_one(h: EpisodeHarness) -> None:
 
 def test_delete_for_everyone_only_own_messages_within_60_hours(h: EpisodeHarness) -> None:
     limit = stamp(NOW - dt.timedelta(hours=60))
-    young = one(h, "SELECT * FROM messages WHERE from_me = 1 AND timestamp > ? ORDER BY message_id LIMIT 1", limit)
+    young = one(h, "SELECT * FROM messages WHERE from_me = 1 AND timestamp > ? ORDER BY timestamp DESC LIMIT 1", limit)
     old = one(h, "SELECT * FROM messages WHERE from_me = 1 AND timestamp < ? ORDER BY message_id LIMIT 1", limit)
     theirs = one(h, "SELECT * FROM messages WHERE from_me = 0 ORDER BY message_id LIMIT 1")
     assert "60 hours" in h.error("whatsapp_delete_message", message_id=old["message_id"], for_everyone=True)
