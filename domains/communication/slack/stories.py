@@ -136,7 +136,7 @@ def _yesterdays_poll(s: StoryContext, username: str) -> tuple[dict[str, Any], di
 # --------------------------------------------------------------------------------------------------
 
 
-@story(ENV, implicit=True)
+@story(ENV, implicit=True, weight=1.3)
 def what_design_decided_yesterday(s: StoryContext) -> str:
     """Away yesterday: what the poll thread in #design settled on, and who made the call."""
     me = _member(s, "design")
@@ -164,7 +164,7 @@ def what_design_decided_yesterday(s: StoryContext) -> str:
     )
 
 
-@story(ENV, implicit=True)
+@story(ENV, implicit=True, weight=1.4)
 def acknowledge_design_decision(s: StoryContext) -> str:
     """Catch up on yesterday's #design poll and mark the decision as seen with a check mark."""
     me = _member(s, "design")
@@ -222,7 +222,7 @@ def _design_said(s: StoryContext) -> str:
     return "design"
 
 
-@story(ENV, implicit=True)
+@story(ENV, implicit=True, weight=1.3)
 def reply_to_deploy_question(s: StoryContext) -> str:
     """Someone asked about a service's deploy: find who, reply in their thread, and say who it was."""
     question = s.pick(
@@ -257,7 +257,7 @@ def reply_to_deploy_question(s: StoryContext) -> str:
     )
 
 
-@story(ENV)
+@story(ENV, weight=1.3)
 def who_asked_about_deploy(s: StoryContext) -> str:
     """Who asked about a deploy, in which channel, and what that person does."""
     question = s.pick(
@@ -307,7 +307,7 @@ def private_project_channel(s: StoryContext) -> str:
     )
 
 
-@story(ENV, implicit=True)
+@story(ENV)
 def post_in_channel_unless_archived(s: StoryContext) -> str:
     """Post an update in a channel; an archived one refuses it, and the person hears why."""
     channel = s.pick("SELECT * FROM channels WHERE is_im = 0 AND is_private = 0 AND name != 'general'")
@@ -341,11 +341,10 @@ def post_in_archived_channel(s: StoryContext) -> str:
     )
 
 
-@story(ENV, implicit=True)
-def remove_member_if_allowed(s: StoryContext) -> str:
+def _remove_member(s: StoryContext, creator: bool) -> str:
     """Remove someone who moved teams: done when the person created the channel or is an admin, else refused."""
     channel = s.pick("SELECT * FROM channels WHERE is_im = 0 AND is_archived = 0 AND name != 'general'")
-    me = _member(s, channel["name"])
+    me = _member(s, channel["name"], f"AND u.user_id = '{channel['creator']}'" if creator else "")
     other = s.pick(
         "SELECT u.* FROM users u JOIN channel_members m ON m.user_id = u.user_id WHERE m.channel_id = ? "
         "AND u.user_id != ? AND u.deleted = 0",
@@ -364,6 +363,18 @@ def remove_member_if_allowed(s: StoryContext) -> str:
         f"{other['real_name']} moved to another team.",
         f"Please take them out of {label}.",
     )
+
+
+@story(ENV, implicit=True)
+def remove_member_if_allowed(s: StoryContext) -> str:
+    """Someone asks to remove a member: refused unless they created the channel or are an admin."""
+    return _remove_member(s, creator=False)
+
+
+@story(ENV, implicit=True, weight=0.8)
+def remove_member_from_my_channel(s: StoryContext) -> str:
+    """The channel's creator removes a member who moved teams."""
+    return _remove_member(s, creator=True)
 
 
 @story(ENV, weight=0.8)
@@ -396,7 +407,7 @@ def wrap_up_project_channel(s: StoryContext) -> str:
     )
 
 
-@story(ENV, implicit=True)
+@story(ENV)
 def update_channel_header(s: StoryContext) -> str:
     """New standing information goes in a channel's topic, or its description in the purpose."""
     channel = s.pick("SELECT * FROM channels WHERE is_im = 0 AND is_archived = 0 AND name != 'general'")
@@ -434,9 +445,7 @@ def quiet_my_sidebar(s: StoryContext) -> str:
         chosen[1] = "general"
     labels = [_channel(s, name) for name in chosen]
     for name in chosen:
-        if name == "general":
-            s.fact("general", derived=True)
-        else:
+        if name != "general":
             s.call("conversations_leave", username=me["username"], channel=name)
     return speech.sentence(
         line,
@@ -660,19 +669,22 @@ def message_a_colleague(s: StoryContext) -> str:
 
 @story(ENV)
 def colleague_profile(s: StoryContext) -> str:
-    """A colleague's role and time zone before scheduling something with them."""
-    me, other = s.sample("SELECT * FROM users WHERE deleted = 0 ORDER BY user_id", 2)
+    """A colleague's role and time zone before scheduling a call, found among several people of that first name."""
+    other = s.pick(
+        "SELECT * FROM users u WHERE deleted = 0 AND (SELECT COUNT(*) FROM users v WHERE v.deleted = 0 AND "
+        "v.real_name LIKE substr(u.real_name, 1, instr(u.real_name, ' ')) || '%') >= 3"
+    )
+    me = s.pick("SELECT * FROM users WHERE deleted = 0 AND user_id != ?", (other["user_id"],))
     line = _me(s, me)
-    listed = s.call("users_list", username=me["username"], query=s.say(other["real_name"]))
+    first = other["real_name"].split()[0]
+    listed = s.call("users_list", username=me["username"], query=s.say(first))
     exact = [m for m in listed["members"] if m["real_name"] == other["real_name"]]
-    if len(exact) != 1:
+    if len(exact) != 1 or len(listed["members"]) < 3:
         s.reject("ambiguous name")
     s.fact(exact[0]["title"])
     s.fact(exact[0]["tz"])
     return speech.sentence(
-        line,
-        f"I want to set up a call with {other['real_name']}.",
-        "What's their job title and time zone?",
+        line, f"I want to set up a call with {other['real_name']}.", "What's their job title and time zone?"
     )
 
 

@@ -992,7 +992,8 @@ def conversations_archive(ctx: ToolContext, username: str, channel: str) -> Chan
         _membership(ctx, found, actor, "archive it")
     if found["is_archived"]:
         raise DomainError(f"already_archived: #{found['name']} is already archived.")
-    row = ctx.rows(Channel).update(found["channel_id"], is_archived=1, archived_by=actor["user_id"])
+    ctx.rows(Channel).update(found["channel_id"], is_archived=1, archived_by=actor["user_id"])
+    row = ctx.rows(Channel).require(found["channel_id"], missing="channel_not_found")
     return {"ok": True, "channel": _channel_view(ctx, row, actor)}
 
 
@@ -1017,7 +1018,8 @@ def conversations_rename(ctx: ToolContext, username: str, channel: str, name: st
         )
     _open(found, "rename it")
     cleaned = _valid_name(ctx, name)
-    row = ctx.rows(Channel).update(found["channel_id"], name=cleaned)
+    ctx.rows(Channel).update(found["channel_id"], name=cleaned)
+    row = ctx.rows(Channel).require(found["channel_id"], missing="channel_not_found")
     return {"ok": True, "channel": _channel_view(ctx, row, actor)}
 
 
@@ -1137,7 +1139,8 @@ def _set_text(ctx: ToolContext, username: str, channel: str, field: str, value: 
         raise DomainError(f"too_long: a channel {field} has at most {limit} characters.")
     if cleaned == found[field]:
         raise DomainError(f"The {field} of #{found['name']} already says that.")
-    row = ctx.rows(Channel).update(found["channel_id"], **{field: cleaned})
+    ctx.rows(Channel).update(found["channel_id"], **{field: cleaned})
+    row = ctx.rows(Channel).require(found["channel_id"], missing="channel_not_found")
     return {"ok": True, "channel": _channel_view(ctx, row, actor)}
 
 
