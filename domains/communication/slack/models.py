@@ -16,7 +16,7 @@ MAX_NAME = 80
 MAX_TOPIC = 250
 MAX_PURPOSE = 250
 MAX_TEXT = 4000
-MAX_LIMIT = 200
+MAX_LIMIT = 60  # a page stays well under the engine's output cap
 DEFAULT_LIMIT = 20
 
 

@@ -693,7 +693,7 @@ def who_in_channel_is_in_london(s: StoryContext) -> str:
     """Which members of a small private channel work on London time."""
     channel = s.pick(
         "SELECT c.* FROM channels c WHERE c.is_private = 1 AND c.is_im = 0 AND (SELECT COUNT(*) FROM "
-        "channel_members m WHERE m.channel_id = c.channel_id) BETWEEN 5 AND 40"
+        "channel_members m WHERE m.channel_id = c.channel_id) BETWEEN 5 AND 20"
     )
     me = _member(s, channel["name"])
     line = _me(s, me)

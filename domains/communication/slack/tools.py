@@ -391,7 +391,7 @@ def channels_list(
     types: str = "public_channel,private_channel",
     exclude_archived: bool = False,
     query: str | None = None,
-    limit: int = 100,
+    limit: int = DEFAULT_LIMIT,
     cursor: str | None = None,
 ) -> ChannelPage:
     """List the workspace's channels the user can see, by name: every public channel, and the private channels
@@ -402,7 +402,7 @@ def channels_list(
         types: Comma-separated conversation types to include: public_channel, private_channel, im.
         exclude_archived: Leave archived channels out.
         query: Only channels whose name, topic or purpose contains this text.
-        limit: Page size (1-200).
+        limit: Page size (1-60).
         cursor: next_cursor from the previous page; omit for the first page.
     """
     actor = _actor(ctx, username)
@@ -464,7 +464,7 @@ def conversations_history(
         channel: Channel id or name, such as 'design' or '#design', or a direct message's id.
         oldest: Only messages at or after this point: a ts, or a UTC date or date-time ('2025-03-11').
         latest: Only messages before this point: a ts, or a UTC date or date-time.
-        limit: Page size (1-200).
+        limit: Page size (1-60).
         cursor: next_cursor from the previous page; omit for the first page.
     """
     actor = _actor(ctx, username)
@@ -499,7 +499,7 @@ def conversations_replies(
         username: Your Slack username (the account making the request).
         channel: Channel id or name where the thread is.
         ts: The ts of the thread's parent message (its thread_ts).
-        limit: Page size (1-200).
+        limit: Page size (1-60).
         cursor: next_cursor from the previous page; omit for the first page.
     """
     actor = _actor(ctx, username)
@@ -540,7 +540,7 @@ def conversations_search_messages(
     Args:
         username: Your Slack username (the account making the request).
         query: Words to find, with optional modifiers, such as 'deploy in:#deploys after:2025-03-01'.
-        limit: Page size (1-200).
+        limit: Page size (1-60).
         cursor: next_cursor from the previous page; omit for the first page.
     """
     actor = _actor(ctx, username)
@@ -612,14 +612,14 @@ def conversations_search_messages(
 
 @env.read(intents=["who is in {channel}"])
 def conversations_members(
-    ctx: ToolContext, username: str, channel: str, limit: int = 100, cursor: str | None = None
+    ctx: ToolContext, username: str, channel: str, limit: int = DEFAULT_LIMIT, cursor: str | None = None
 ) -> MemberPage:
     """The members of a conversation, by real name.
 
     Args:
         username: Your Slack username (the account making the request).
         channel: Channel id or name.
-        limit: Page size (1-200).
+        limit: Page size (1-60).
         cursor: next_cursor from the previous page; omit for the first page.
     """
     actor = _actor(ctx, username)
@@ -675,7 +675,7 @@ def users_list(
     username: str,
     query: str | None = None,
     include_deactivated: bool = False,
-    limit: int = 100,
+    limit: int = DEFAULT_LIMIT,
     cursor: str | None = None,
 ) -> UserPage:
     """The workspace's members by real name, optionally those whose name, username or title contains a text.
@@ -684,7 +684,7 @@ def users_list(
         username: Your Slack username (the account making the request).
         query: Text to find in the real name, display name, username or title.
         include_deactivated: Also list deactivated accounts.
-        limit: Page size (1-200).
+        limit: Page size (1-60).
         cursor: next_cursor from the previous page; omit for the first page.
     """
     _actor(ctx, username)
