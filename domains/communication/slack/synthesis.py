@@ -21,6 +21,11 @@ OPEN_MEMBERSHIP = (
     "channels c ON c.channel_id = m.channel_id WHERE u.deleted = 0 AND c.is_archived = 0 AND c.is_im = 0 "
     "ORDER BY c.channel_id, u.user_id"
 )
+JOINABLE = (
+    "SELECT u.username, c.name FROM users u JOIN channels c WHERE u.deleted = 0 AND c.is_private = 0 AND c.is_im = 0 "
+    "AND c.is_archived = 0 AND NOT EXISTS (SELECT 1 FROM channel_members m WHERE m.channel_id = c.channel_id AND "
+    "m.user_id = u.user_id) ORDER BY c.name, u.user_id LIMIT 500"
+)
 
 
 def _membership(ctx: ToolContext, rng: random.Random) -> dict[str, Any]:
@@ -69,13 +74,9 @@ def sample_invite(ctx: ToolContext, rng: random.Random) -> dict[str, Any] | None
 
 @env.arguments("conversations_join")
 def sample_join(ctx: ToolContext, rng: random.Random) -> dict[str, Any] | None:
-    rows = ctx.query(
-        "SELECT u.username, c.name FROM users u JOIN channels c WHERE u.deleted = 0 AND c.is_private = 0 AND "
-        "c.is_im = 0 AND c.is_archived = 0 AND NOT EXISTS (SELECT 1 FROM channel_members m WHERE m.channel_id = "
-        "c.channel_id AND m.user_id = u.user_id) ORDER BY c.name, u.user_id LIMIT 500"
-    )
-    row = rng.choice(rows) if rows else None
-    return {"username": row["username"], "channel": row["name"]} if row else None
+    """A member outside a public, open channel."""
+    outside = ctx.query(JOINABLE)
+    return {"username": (row := rng.choice(outside))["username"], "channel": row["name"]} if outside else None
 
 
 @env.arguments("reactions_add")
