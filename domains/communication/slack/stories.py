@@ -477,9 +477,9 @@ def add_colleague_to_channel(s: StoryContext) -> str:
     channel = s.pick("SELECT * FROM channels WHERE is_im = 0 AND is_archived = 0 AND name != 'general'")
     me = _member(s, channel["name"])
     other = s.pick(
-        "SELECT * FROM users u WHERE NOT EXISTS (SELECT 1 FROM channel_members m WHERE m.user_id = "
-        "u.user_id AND m.channel_id = ?) ORDER BY deleted DESC LIMIT 8",
-        (channel["channel_id"],),
+        "SELECT * FROM users u WHERE deleted = ? AND NOT EXISTS (SELECT 1 FROM channel_members m WHERE m.user_id = "
+        "u.user_id AND m.channel_id = ?)",
+        (int(s.rng.random() < 0.35), channel["channel_id"]),
     )
     line = _me(s, me)
     label = _channel(s, channel["name"])
