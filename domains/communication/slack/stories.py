@@ -362,6 +362,7 @@ def _remove_member(s: StoryContext, creator: bool) -> str:
         line,
         f"{other['real_name']} moved to another team.",
         f"Please take them out of {label}.",
+        "If I'm not allowed to, tell me who is.",
     )
 
 
