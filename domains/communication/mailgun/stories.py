@@ -202,29 +202,6 @@ def newsletter_opens_last_tuesday(s: StoryContext) -> str:
 
 
 @story(ENV)
-def campaign_results(s: StoryContext) -> str:
-    """The marketer compares a campaign's delivered, opened and clicked counts (a tag's stats)."""
-    _me(s)
-    tag, sent = s.rng.choice((("spring-sale", "2026-03-05"), ("beta-invite", "2026-02-24")))
-    events = [s.imply(e) for e in ("delivered", "opened", "clicked")]
-    stats = s.call(
-        "get_stats",
-        domain=_domain(s, NEWS),
-        event=events,
-        tag=s.say(tag),
-        start=s.say(sent, speech.date(sent)),
-        end=s.say(TODAY.isoformat(), "today"),
-    )
-    for name in events:
-        s.fact(stats["totals"][name])
-    return speech.sentence(
-        speech.opening(s.rng),
-        f"We sent the {tag} campaign from {NEWS} on {speech.date(sent)}.",
-        "From then until today, how many were delivered, how many opens did it get and how many clicks?",
-    )
-
-
-@story(ENV)
 def delivery_stats_for_a_week(s: StoryContext) -> str:
     """A developer asks how many messages the transactional domain delivered and how many failed in a week."""
     _me(s)
@@ -256,15 +233,21 @@ def check_a_signup_address(s: StoryContext) -> str:
     """A signup address looks off: validation finds the mistyped provider and suggests the correction."""
     _me(s)
     person = s.pick(
-        "SELECT address FROM list_members WHERE address LIKE '%@gmail.com' OR address LIKE '%@yahoo.com' "
-        "OR address LIKE '%@hotmail.com' OR address LIKE '%@outlook.com'"
+        "SELECT DISTINCT recipient AS address FROM events WHERE domain = ? AND event = 'accepted' AND "
+        "(recipient LIKE '%@gmail.com' OR recipient LIKE '%@yahoo.com' OR recipient LIKE '%@hotmail.com' "
+        "OR recipient LIKE '%@outlook.com')",
+        (TRANSACTIONAL,),
     )
     local, host = person["address"].split("@")
     typed = f"{local}@{s.rng.choice(TYPOS[host])}"
     result = s.call("validate_email", address=s.say(typed))
-    if not result["did_you_mean"]:
+    if result["did_you_mean"] != person["address"]:
         s.reject("no suggestion")
+    history = _events(s, domain=_domain(s, TRANSACTIONAL), recipient=result["did_you_mean"], event=s.imply("accepted"))
+    if not history["items"]:
+        s.reject("never emailed")
     s.fact(result["did_you_mean"])
+    s.fact(speech.date(history["items"][0]["timestamp"]), derived=True)
     s.context(typed)
     return speech.sentence(
         speech.opening(s.rng),
@@ -274,6 +257,7 @@ def check_a_signup_address(s: StoryContext) -> str:
             "Is that address any good? If it's a typo, what did they most likely mean?",
             "Can you check it and tell me what the address probably should be?",
         ),
+        f"And if that corrected address is one we already email from {TRANSACTIONAL}, when did we last send to it?",
     )
 
 
@@ -294,13 +278,13 @@ def add_beta_tester_if_real(s: StoryContext) -> str:
         "role": f"info@{host}",
     }[kind]
     name = s.say(row["name"])
-    check = s.call("validate_email", address=s.say(address))
+    lists = s.call("list_mailing_lists")
+    beta = next(item["address"] for item in lists if item["name"] == "Beta testers")
+    current = s.call("get_mailing_list", list_address=beta, address=s.say(address))
+    if current["members"]:
+        s.reject("already a member")
+    check = s.call("validate_email", address=address)
     if check["risk"] == "low":
-        lists = s.call("list_mailing_lists")
-        beta = next(item["address"] for item in lists if item["name"] == "Beta testers")
-        current = s.call("get_mailing_list", list_address=beta, address=address)
-        if current["members"]:
-            s.reject("already a member")
         s.call("add_list_member", list_address=beta, address=address, name=name)
     else:
         s.fact(check["risk"])
@@ -310,7 +294,7 @@ def add_beta_tester_if_real(s: StoryContext) -> str:
     return speech.sentence(
         speech.opening(s.rng),
         f"{name} wants to join our beta testers mailing list with {address}.",
-        "Check the address first: add them only if it comes back low risk and they aren't on the list yet; "
+        "Make sure they aren't on it already and check the address: add them only if it comes back low risk; "
         "otherwise leave it and tell me what the check said.",
     )
 
@@ -455,12 +439,12 @@ def did_they_unsubscribe(s: StoryContext) -> str:
     """Did a reader unsubscribe, when, and from all mail or only some (the tags)?"""
     _me(s)
     row = s.pick("SELECT * FROM unsubscribes WHERE domain = ?", (NEWS,))
-    found = s.call(
-        "list_suppressions",
-        domain=_domain(s, NEWS),
-        suppression_type=s.imply("unsubscribes"),
-        address=s.say(row["address"]),
-    )
+    history = _events(s, domain=_domain(s, NEWS), recipient=s.say(row["address"]), limit=s.imply(100))
+    left = [e for e in history["items"] if e["event"] == "unsubscribed"]
+    if len(left) != 1 or history["total"] > 100:
+        s.reject("no single unsubscribe event")
+    s.fact(left[0]["subject"])
+    found = s.call("list_suppressions", domain=NEWS, suppression_type=s.imply("unsubscribes"), address=row["address"])
     entry = found["items"][0]
     s.fact(speech.date(entry["created_at"]), derived=True)
     if entry["tags"] != ["*"]:
@@ -470,7 +454,8 @@ def did_they_unsubscribe(s: StoryContext) -> str:
     return speech.sentence(
         speech.opening(s.rng),
         f"Did {row['address']} unsubscribe from our {NEWS} emails?",
-        "If so, on what date, and was it from everything or only from some of our emails (which ones)?",
+        "If so, on what date, which email were they reading when they did, and was it from everything or only "
+        "from some of our emails (which ones)?",
     )
 
 

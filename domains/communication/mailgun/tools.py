@@ -535,7 +535,7 @@ def send_email(
         deliverytime: Schedule delivery at this UTC time, YYYY-MM-DDTHH:MM:SS, at most 3 days ahead (o:deliverytime).
     """
     row = _domain(ctx, domain)
-    variables = dict(variables or {})
+    variables = dict(sorted((variables or {}).items()))
     content: dict[str, Any] = {"text": text, "html": html, "from_mime": 0, "template": None, "template_version": None}
     if template is not None:
         version = _template_version(ctx, row["name"], template, template_version)
@@ -611,7 +611,7 @@ def send_mime_email(
         [],
         str(subject).strip(),
         tags or [],
-        dict(variables or {}),
+        dict(sorted((variables or {}).items())),
         testmode,
         deliverytime,
         content,
@@ -1275,7 +1275,7 @@ def add_list_member(
     mailing = _list(ctx, list_address)
     clean = mailbox(address)
     existing = ctx.rows(ListMember).get(mailing["address"], clean)
-    values = {"name": name.strip(), "subscribed": int(subscribed), "vars": dict(vars or {})}
+    values = {"name": name.strip(), "subscribed": int(subscribed), "vars": dict(sorted((vars or {}).items()))}
     if existing and not upsert:
         raise DomainError(f"Address already exists: {clean} is already a member of {mailing['address']}.")
     if existing:
