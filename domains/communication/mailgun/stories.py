@@ -101,15 +101,15 @@ def password_reset_never_arrived(s: StoryContext) -> str:
         speech.opening(s.rng),
         speech.choose(
             s.rng,
-            f"A customer, {address}, says the password reset email she asked for yesterday never showed up.",
-            f"{address} asked for a password reset yesterday and never got the email.",
+            f"A customer, {address}, says the password reset email they asked for yesterday never showed up.",
+            f"A customer, {address}, asked for a password reset yesterday and never got the email.",
         ),
         f"It goes out from {TRANSACTIONAL}.",
         speech.choose(
             s.rng,
-            "Find out what happened. If we're blocking her address because of an old bounce, take it off that "
-            "list and send her the same reset email again (same sender, template, link and tag).",
-            "Please work out why, and if it's our suppression list, unblock her and resend exactly the same reset "
+            "Find out what happened. If we're blocking their address because of an old bounce, take it off that "
+            "list and send them the same reset email again (same sender, template, link and tag).",
+            "Please work out why, and if it's our suppression list, unblock them and resend exactly the same reset "
             "email (same from address, template, link and tag).",
         ),
         "What was the original bounce error?",
@@ -142,7 +142,7 @@ def reader_missed_the_digest(s: StoryContext) -> str:
     s.context(address, speech.date(LAST_TUESDAY))
     return speech.sentence(
         speech.opening(s.rng),
-        f"{address} tells us the weekly-digest newsletter from last Tuesday never reached them.",
+        f"A reader, {address}, tells us the weekly-digest newsletter from last Tuesday never reached them.",
         f"It was sent through {NEWS}.",
         speech.choose(s.rng, "What happened to their copy?", "Can you see what became of it?"),
         "If it did reach their server, tell me at what time; if not, why not.",
@@ -481,7 +481,7 @@ def reader_wants_the_digest_back(s: StoryContext) -> str:
         s.call("update_list_member", list_address=NEWSLETTER, address=address, subscribed=s.imply(True))
     return speech.sentence(
         speech.opening(s.rng),
-        f"{address} wrote in: they unsubscribed by mistake and want our weekly digest again.",
+        f"A reader, {address}, wrote in: they unsubscribed by mistake and want our weekly digest again.",
         f"It goes to the {NEWSLETTER} list from {NEWS}. Please make sure they get it from now on.",
     )
 
@@ -528,7 +528,7 @@ def stop_one_kind_of_email(s: StoryContext) -> str:
     what = f"the emails we tag {scope}" if scope else "anything at all"
     return speech.sentence(
         speech.opening(s.rng),
-        f"{address} asked us to stop sending them {what} from {TRANSACTIONAL}.",
+        f"A customer, {address}, asked us to stop sending them {what} from {TRANSACTIONAL}.",
         "Please unsubscribe them accordingly.",
     )
 

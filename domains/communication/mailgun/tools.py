@@ -289,7 +289,9 @@ def _queue(
         raise DomainError("'to' parameter is missing: give at least one recipient.")
     named = [mailbox(a) for a in [*to, *cc, *bcc]]
     if len(named) > MAX_RECIPIENTS:
-        raise DomainError(f"Too many recipients: at most {MAX_RECIPIENTS} across to, cc and bcc ({len(named)} given).")
+        raise DomainError(
+            f"Too many recipients: at most {MAX_RECIPIENTS:,} recipients across to, cc and bcc ({len(named):,} given)."
+        )
     _check_tags(tags)
     if any(not isinstance(v, str) for v in variables.values()):
         raise DomainError("Custom variables (v:) must be strings.")
@@ -319,7 +321,7 @@ def _queue(
         )[0]["n"]
         if sent + len(recipients) > account["daily_limit"]:
             raise DomainError(
-                f"Your plan's daily sending limit of {account['daily_limit']} recipients would be "
+                f"Your plan's daily sending limit of {account['daily_limit']:,} recipients would be "
                 f"exceeded ({sent} sent today, {len(recipients)} more requested)."
             )
     message_id = f"<{ctx.now:%Y%m%d%H%M%S}.{ctx.new_id(12, string.digits + 'abcdef')}@{row['name']}>"
