@@ -138,6 +138,10 @@ def test_message_limits(h: EpisodeHarness) -> None:
     assert h.rows("SELECT deliver_at FROM messages WHERE message_id = ?", scheduled["id"])[0]["deliver_at"] == (
         "2026-03-13T09:00:00"
     )
+    rfc = h.ok("send_email", **base, deliverytime="Fri, 13 Mar 2026 10:30:00 +0100")  # RFC 2822, as Mailgun takes it
+    assert h.rows("SELECT deliver_at FROM messages WHERE message_id = ?", rfc["id"])[0]["deliver_at"] == (
+        "2026-03-13T09:30:00"
+    )
     assert "no version 'v9'" in h.error("send_email", **base, template="password-reset", template_version="v9")
     assert "not found" in h.error("send_email", **base, template="no-such-template")
     mime = h.error("send_mime_email", domain=MG, to=[to], message="Subject: Hi\n\nBody")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from email.utils import parseaddr
+from email.utils import parseaddr, parsedate_to_datetime
 from typing import Any
 
 from envfactory_gym.errors import DomainError
@@ -68,12 +68,15 @@ def suggestion(host: str, popular: list[str]) -> str | None:
 
 
 def parse_time(value: str, what: str) -> dt.datetime:
-    """A UTC time written YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]."""
-    text = value.strip().replace(" ", "T")
+    """A UTC time written YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS] or as RFC 2822 ('Fri, 13 Mar 2026 09:00:00 +0000')."""
+    text = value.strip()
     try:
-        moment = dt.datetime.fromisoformat(text)
+        moment = dt.datetime.fromisoformat(text.replace(" ", "T") if text[:4].isdigit() else text)
     except ValueError:
-        raise DomainError(f"{what} '{value}' is not a time like 2026-03-12T09:00:00 (UTC).") from None
+        try:
+            moment = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            raise DomainError(f"{what} '{value}' is not a time like 2026-03-12T09:00:00 (UTC).") from None
     if moment.tzinfo is not None:
         moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
     return moment

@@ -534,7 +534,8 @@ def send_email(
         tags: Up to 3 tags (o:tag) for stats and event filtering.
         variables: Custom variables (v:name) attached to the message and its events and filled into the template.
         testmode: True to accept the message without delivering it (o:testmode); it does not count to the limit.
-        deliverytime: Schedule delivery at this UTC time, YYYY-MM-DDTHH:MM:SS, at most 3 days ahead (o:deliverytime).
+        deliverytime: Schedule delivery at this UTC time, YYYY-MM-DDTHH:MM:SS or RFC 2822, at most 3 days
+            ahead (o:deliverytime).
     """
     row = _domain(ctx, domain)
     variables = dict(sorted((variables or {}).items()))
