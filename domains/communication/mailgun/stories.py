@@ -18,7 +18,7 @@ from typing import Any
 from envfactory_gym.synthesis import speech
 from envfactory_gym.synthesis.stories import StoryContext, story
 
-from .models import NOW
+from .models import MAX_SCHEDULE_DAYS, NOW
 from .seed import EU, NEWS, SANDBOX, SUPPORT, TRANSACTIONAL
 
 ENV = "mailgun"
@@ -331,6 +331,43 @@ def schedule_the_launch_email(s: StoryContext) -> str:
         f"Please schedule our launch email to go out {spoken} UTC to our {audience.lower()} mailing list, from "
         f"{sender} through our domain {NEWS}.",
         f'Subject "{subject}", text "{text}", and tag it {tag}.',
+    )
+
+
+@story(ENV)
+def launch_on_monday_if_possible(s: StoryContext) -> str:
+    """Schedule for next Monday morning, or, past Mailgun's 3-day limit, the latest allowed day at that hour."""
+    _me(s)
+    subject, text, tag = s.rng.choice(LAUNCHES)
+    hour = s.rng.choice((8, 9, 10))
+    monday = TODAY + dt.timedelta(days=7 - TODAY.weekday())
+    wanted = dt.datetime.combine(monday, dt.time(hour))
+    latest = NOW + dt.timedelta(days=MAX_SCHEDULE_DAYS)
+    when = wanted
+    while when > latest:
+        when -= dt.timedelta(days=1)
+    if when <= NOW:
+        s.reject("no day left")
+    sender = "Brightlane <hello@news.brightlane.io>"
+    s.call(
+        "send_email",
+        domain=_domain(s, NEWS),
+        sender=s.say(sender),
+        to=[s.say(NEWSLETTER)],
+        subject=s.say(subject),
+        text=s.say(text),
+        tags=[s.say(tag)],
+        deliverytime=s.imply(when.isoformat()),
+    )
+    s.context(subject)
+    s.fact(speech.date(when), derived=True)
+    return speech.sentence(
+        speech.opening(s.rng),
+        f"I'd like our launch email to reach the {NEWSLETTER} list next Monday at {speech.time(wanted)} UTC, sent "
+        f"from {sender} through our domain {NEWS}.",
+        f'Subject "{subject}", text "{text}", tag {tag}.',
+        f"If Mailgun can't schedule that far ahead, schedule it for {speech.time(wanted)} on the latest day it does "
+        "allow, and tell me which day that is.",
     )
 
 
