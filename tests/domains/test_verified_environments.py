@@ -94,3 +94,30 @@ def test_domain_tasks_span_environments(domain: str) -> None:
     names = {t["function"]["name"] for t in info["tools"]}
     assert {n.split("__")[0] for n in names} == set(task.env_ids)
     assert all("__" in n for n in names)
+
+
+# Environments and domains with packaged conversational variants (a detail only the simulated user knows).
+CONVERSATIONAL = [
+    (domain, name)
+    for name, domain in [*registry.implemented().items(), *((d, d) for d in DOMAINS)]
+    if load_tasks(domain, ("domain" if name == domain else name) + "_conversational")
+]
+
+
+@pytest.mark.parametrize(("domain", "name"), CONVERSATIONAL, ids=[name for _, name in CONVERSATIONAL])
+@pytest.mark.parametrize("ask", [True, False])
+def test_conversational_variants_need_the_user(domain: str, name: str, ask: bool) -> None:
+    """The asking oracle solves every variant; one that never asks the user for the hidden detail solves none."""
+    from envfactory_gym.agents import make_agent
+    from envfactory_gym.env import ToolUseEnv
+    from envfactory_gym.rollout import play_episode
+
+    variants = load_tasks(domain, ("domain" if name == domain else name) + "_conversational")
+    env = (
+        ToolUseEnv(domain=domain, tasks=variants, conversational=True)
+        if name == domain
+        else ToolUseEnv([name], tasks=variants, conversational=True)
+    )
+    agent = make_agent(f"conversational-oracle:ask={'true' if ask else 'false'}")
+    results = [play_episode(env, agent, options={"task": t}).success for t in variants]
+    assert all(results) if ask else not any(results)
