@@ -19,8 +19,8 @@ Mapping to BFCL:
   ``current_user``. Message ids come from BFCL's seeded stream (``random_seed``, the words used so far,
   ``generated_ids``), so a replay quotes the same ids as BFCL.
 
-The seeded world: a company workspace of 320 colleagues (names, titles, teams), its owner's device logged
-out, and 420 messages the owner sent over the two months before 14 March 2025.
+The seeded world: a company workspace of 320 colleagues (names, titles, teams), its owner signed in on their
+device, and 420 messages the owner sent over the two months before 14 March 2025.
 """
 
 from __future__ import annotations

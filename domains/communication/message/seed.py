@@ -125,7 +125,7 @@ def seed_workspace(db: Session, data: SeedData) -> None:
                 "owner_id": owner["user_id"],
                 "user_count": DIRECTORY_SIZE,
                 "message_count": LOG_SIZE,
-                "current_user": None,
+                "current_user": owner["user_id"],
                 "random_seed": rng.randint(100000, 999999),
                 "random_words_used": 0,
                 "generated_ids": sorted(ids),

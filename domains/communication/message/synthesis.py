@@ -25,9 +25,11 @@ def _owner(ctx: ToolContext) -> str | None:
 
 @env.arguments("message_login")
 def sample_login(ctx: ToolContext, rng: random.Random) -> dict[str, Any] | None:
-    """The device owner logs in (nobody else's password is on this device)."""
-    owner = _owner(ctx)
-    return {"user_id": owner} if owner else None
+    """Someone not signed in now signs in on the device (the owner, or a colleague borrowing it)."""
+    current = ctx.query("SELECT current_user FROM workspace")
+    signed_in = current[0]["current_user"] if current else None
+    rows = ctx.query("SELECT user_id FROM users WHERE user_id != ? ORDER BY position", (signed_in or "",))
+    return {"user_id": rng.choice(rows)["user_id"]} if rows else None
 
 
 @env.arguments("send_message")
