@@ -1,16 +1,18 @@
-"""BFCL multi-turn ground truth replays on travel_booking and vehicle_control.
+"""BFCL multi-turn ground truth replays on travel_booking, vehicle_control, message and ticket_management.
 
 Two sources of tasks:
 
 * a committed fixture of hand-written tasks in BFCL's format (our own data), with the final state worked
   out by hand — runs everywhere;
-* every multi-turn task of the installed ``bfcl-eval`` package whose classes are only TravelAPI and/or
-  VehicleControlAPI (categories base, miss_param, miss_func) — skipped when bfcl-eval is not installed.
+* every multi-turn task of the installed ``bfcl-eval`` package whose classes are all among TravelAPI,
+  VehicleControlAPI, MessageAPI and TicketAPI (categories base, miss_param, miss_func) — skipped when
+  bfcl-eval is not installed.
 
 For both, when bfcl-eval is installed, BFCL's own classes run the same calls from the same initial_config:
-every call must succeed in both, return the same JSON, and leave the same final state (compared with
-BFCL's ``__eq__`` after loading our dumped state into a fresh BFCL object, plus the attributes BFCL's
-``__eq__`` skips: the brake forces and the position of the seeded id stream).
+every call must succeed in both, return the same JSON, and leave the same final state (compared on every
+public attribute, and with BFCL's ``__eq__`` where a class has one, after loading our dumped state into a
+fresh BFCL object; plus what BFCL's ``__eq__`` skips: the brake forces and the position of the seeded id
+stream).
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ def _bfcl_class(name: str) -> type:
         "TravelAPI": "bfcl_eval.eval_checker.multi_turn_eval.func_source_code.travel_booking",
         "VehicleControlAPI": "bfcl_eval.eval_checker.multi_turn_eval.func_source_code.vehicle_control",
         "MessageAPI": "bfcl_eval.eval_checker.multi_turn_eval.func_source_code.message_api",
+        "TicketAPI": "bfcl_eval.eval_checker.multi_turn_eval.func_source_code.ticket_api",
     }[name]
     return getattr(importlib.import_module(module), name)
 
@@ -111,7 +114,10 @@ def _check_against_bfcl(task: BfclTask) -> None:
             for k in vars(expected)
             if not k.startswith("_") and getattr(ours, k) != getattr(expected, k)
         }
-        assert ours == expected, f"{task.task_id}: final {name} state differs (ours, BFCL): {differing}"
+        assert not differing, f"{task.task_id}: final {name} state differs (ours, BFCL): {differing}"
+        assert vars(ours).keys() == vars(expected).keys(), f"{task.task_id}: {name} attributes differ"
+        if type(expected).__eq__ is not object.__eq__:  # TicketAPI has no __eq__: the attributes decide
+            assert ours == expected, f"{task.task_id}: final {name} state differs by BFCL's __eq__"
         if name == "VehicleControlAPI":
             for private in ("_parkingBrakeForce", "_slopeAngle", "_brakePedalForce"):
                 assert getattr(ours, private) == getattr(expected, private), f"{task.task_id}: {private} differs"
@@ -169,7 +175,7 @@ def test_bfcl_ground_truth_replays_like_bfcl(task: BfclTask) -> None:
 @pytest.mark.skipif(not BFCL_INSTALLED, reason=NOT_INSTALLED)
 def test_installed_bfcl_has_tasks_for_both_classes() -> None:
     classes = {name for task in BFCL_TASKS for name in task.involved_classes}
-    assert classes == {"TravelAPI", "VehicleControlAPI", "MessageAPI"}
+    assert classes == {"TravelAPI", "VehicleControlAPI", "MessageAPI", "TicketAPI"}
     assert len(BFCL_TASKS) >= 150
 
 
