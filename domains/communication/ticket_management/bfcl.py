@@ -3,8 +3,8 @@
 BFCL's keys are ``ticket_queue`` (a list of ticket objects), ``ticket_counter`` and ``current_user``; a key
 left out takes BFCL's default. BFCL's tickets are loose objects: some lack a title or priority, a few carry
 fields of their own (``issue``, ``booking_id``) or a text id. A ticket keeps exactly the fields it was
-given, so a dump gives back the same objects. What BFCL does not keep (the staff directory, creation
-times, the system's name and owner) travels in ``initial_config["envfactory"]``, a key BFCL's loader
+given, so a dump gives back the same objects. What BFCL does not keep (the staff directory, the system's
+name and owner) travels in ``initial_config["envfactory"]``, a key BFCL's loader
 ignores.
 """
 
@@ -67,10 +67,9 @@ class BfclTicketInterchange:
             raise TypeError(f"ticket_counter must be an integer, got {counter!r:.40}")
         if current is not None and not isinstance(current, str):
             raise TypeError("current_user must be a username or null")
-        times = extension.get("created_at") or []
         staff = extension.get("staff") or []
-        if not isinstance(times, list) or not isinstance(staff, list):
-            raise TypeError("envfactory.created_at and envfactory.staff must be lists")
+        if not isinstance(staff, list):
+            raise TypeError("envfactory.staff must be a list")
         bulk_insert(
             conn,
             TicketSystem,
@@ -88,10 +87,7 @@ class BfclTicketInterchange:
         bulk_insert(
             conn,
             Ticket,
-            [
-                {"position": n, **ticket_row(record), "created_at": times[n - 1] if n <= len(times) else None}
-                for n, record in enumerate(queue, start=1)
-            ],
+            [{"position": n, **ticket_row(record)} for n, record in enumerate(queue, start=1)],
         )
 
     def dump(self, source: Any) -> dict[str, Any]:
@@ -113,8 +109,6 @@ class BfclTicketInterchange:
         staff = sorted(fetch_rows(conn, Staff), key=lambda s: s["username"])
         if staff:
             extension["staff"] = [[s["username"], s["full_name"], s["team"]] for s in staff]
-        if any(t["created_at"] is not None for t in tickets):
-            extension["created_at"] = [t["created_at"] for t in tickets]
         if extension:
             config[EXTENSION_KEY] = extension
         return config

@@ -57,5 +57,5 @@ class Ticket(Base):
     created_by: Mapped[str | None] = mapped_column(String(60), index=True)
     resolution: Mapped[str | None] = mapped_column(Text)
     present: Mapped[list[str]] = mapped_column(JSON)  # which of TICKET_FIELDS the ticket has
-    extra: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)  # fields outside TICKET_FIELDS
-    created_at: Mapped[str | None] = mapped_column(String(20), info={"generated": True})
+    # Fields outside TICKET_FIELDS: BFCL's own (issue, booking_id...) and the seeded world's team and created_at.
+    extra: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)

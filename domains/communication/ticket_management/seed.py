@@ -51,6 +51,22 @@ _RESOLUTIONS = (
 )
 
 
+# Which team handles a kind of ticket (by its title's first word or words).
+_HANDLERS = {
+    "Expense": "Finance Operations",
+    "Payroll": "People Operations",
+    "New hire": "People Operations",
+    "Broken chair": "Workplace Facilities",
+    "Printer": "Workplace Facilities",
+    "Air conditioning": "Workplace Facilities",
+    "Contract": "Legal Operations",
+}
+
+
+def handling_team(title: str) -> str:
+    return next((team for prefix, team in _HANDLERS.items() if title.startswith(prefix)), "IT Service Desk")
+
+
 def _username(full_name: str) -> str:
     first, last = full_name.lower().split()[0], full_name.lower().split()[-1]
     return f"{first[0]}{last}".replace("'", "")
@@ -100,8 +116,10 @@ def seed_tickets(db: Session, data: SeedData) -> None:
                 "created_by": creator["username"],
                 "resolution": resolution,
                 "present": present,
-                "extra": None,
-                "created_at": (start + dt.timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M"),
+                "extra": {
+                    "team": handling_team(title),
+                    "created_at": (start + dt.timedelta(minutes=minutes)).strftime("%Y-%m-%d %H:%M"),
+                },
             }
         )
     db.execute(insert(Ticket), tickets)

@@ -22,6 +22,9 @@ class TicketView(TypedDict):
     priority: int
     created_by: str
     resolution: NotRequired[str]
+    team: NotRequired[str]  # the team handling it (tickets filed before this API version)
+    created_at: NotRequired[str]
+
 
 def _signed_in(ctx: ToolContext, refusal: str) -> dict[str, Any]:
     row = system(ctx)
@@ -29,13 +32,13 @@ def _signed_in(ctx: ToolContext, refusal: str) -> dict[str, Any]:
         raise DomainError(refusal)
     return row
 
+
 def _check_priority(priority: Any) -> None:
     if not isinstance(priority, int) or isinstance(priority, bool) or priority not in PRIORITIES:
         raise DomainError("Invalid priority. Priority must be between 1 and 5.")
 
-@env.write(
-    intents=["open a ticket titled '{title}' with priority {priority}: {description}", "file a ticket: {title}"]
-)
+
+@env.write(intents=["open a ticket titled '{title}' with priority {priority}: {description}", "file a ticket: {title}"])
 def create_ticket(ctx: ToolContext, title: str, description: str = "", priority: int = 1) -> TicketView:
     """Create a ticket and queue it; it starts Open and is filed by the signed-in user.
 
@@ -56,11 +59,10 @@ def create_ticket(ctx: ToolContext, title: str, description: str = "", priority:
         "priority": priority,
         "created_by": row["current_user"],
     }
-    ctx.rows(Ticket).add(
-        **ticket, text_id=None, text_priority=None, resolution=None, present=list(ticket), extra=None, created_at=None
-    )
+    ctx.rows(Ticket).add(**ticket, text_id=None, text_priority=None, resolution=None, present=list(ticket), extra=None)
     ctx.rows(TicketSystem).update(SYSTEM_KEY, ticket_counter=row["ticket_counter"] + 1)
     return ticket  # type: ignore[return-value]
+
 
 @env.read(intents=["show ticket {ticket_id}", "look up ticket number {ticket_id}"])
 def get_ticket(ctx: ToolContext, ticket_id: int | str) -> TicketView:
@@ -71,8 +73,10 @@ def get_ticket(ctx: ToolContext, ticket_id: int | str) -> TicketView:
     """
     return record(find_ticket(ctx, ticket_id))  # type: ignore[return-value]
 
+
 class StatusMessage(TypedDict):
     status: str
+
 
 @env.write(intents=["close ticket {ticket_id}", "mark ticket {ticket_id} as closed"])
 def close_ticket(ctx: ToolContext, ticket_id: int | str) -> StatusMessage:
@@ -86,6 +90,7 @@ def close_ticket(ctx: ToolContext, ticket_id: int | str) -> StatusMessage:
         raise DomainError(f"Ticket with ID {ticket_id} is already closed.")
     set_fields(ctx, row, status="Closed")
     return {"status": f"Ticket {ticket_id} has been closed successfully."}
+
 
 @env.write(intents=["resolve ticket {ticket_id} with the note: {resolution}"])
 def resolve_ticket(ctx: ToolContext, ticket_id: int | str, resolution: str) -> StatusMessage:
@@ -101,11 +106,13 @@ def resolve_ticket(ctx: ToolContext, ticket_id: int | str, resolution: str) -> S
     set_fields(ctx, row, status="Resolved", resolution=resolution)
     return {"status": f"Ticket {ticket_id} has been resolved successfully."}
 
+
 class TicketUpdates(TypedDict, total=False):
     title: str | None
     description: str | None
     status: str | None
     priority: int | None
+
 
 @env.write(intents=["update ticket {ticket_id}: {updates}", "change ticket {ticket_id} ({updates})"])
 def edit_ticket(ctx: ToolContext, ticket_id: int | str, updates: TicketUpdates) -> StatusMessage:
@@ -130,8 +137,10 @@ def edit_ticket(ctx: ToolContext, ticket_id: int | str, updates: TicketUpdates) 
     set_fields(ctx, row, **changes)
     return {"status": f"Ticket {ticket_id} has been updated successfully."}
 
+
 class Success(TypedDict):
     success: bool
+
 
 @env.write(intents=["sign in to the ticket system as {username}"])
 def ticket_login(ctx: ToolContext, username: str, password: str) -> Success:
@@ -149,13 +158,16 @@ def ticket_login(ctx: ToolContext, username: str, password: str) -> Success:
     ctx.rows(TicketSystem).update(SYSTEM_KEY, current_user=username)
     return {"success": True}
 
+
 class LoginStatus(TypedDict):
     login_status: bool
+
 
 @env.read(intents=["check whether I'm signed in to the ticket system"])
 def ticket_get_login_status(ctx: ToolContext) -> LoginStatus:
     """Tell whether someone is signed in to the ticket system."""
     return {"login_status": bool(system(ctx)["current_user"])}
+
 
 @env.write(intents=["sign out of the ticket system"])
 def logout(ctx: ToolContext) -> Success:
@@ -163,6 +175,7 @@ def logout(ctx: ToolContext) -> Success:
     _signed_in(ctx, "No user is signed in.")
     ctx.rows(TicketSystem).update(SYSTEM_KEY, current_user=None)
     return {"success": True}
+
 
 @env.read(intents=["list my tickets", "show my {status} tickets"])
 def get_user_tickets(ctx: ToolContext, status: str | None = None) -> list[TicketView]:
