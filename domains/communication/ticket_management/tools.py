@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, NotRequired
+from typing import Annotated, Any, NotRequired
 
+from pydantic import Field
 from typing_extensions import TypedDict
 
 from envfactory_gym.authoring import ToolContext
@@ -12,6 +13,9 @@ from envfactory_gym.errors import DomainError
 from .definition import env
 from .models import EDITABLE_FIELDS, PRIORITIES, SYSTEM_KEY, Ticket, TicketSystem
 from .seed import find_ticket, record, set_fields, system
+
+# Ticket ids are numbers; a few tickets imported from BFCL's data carry text ids such as "ticket_001".
+TicketId = int | Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z_-]*[0-9]+$")]
 
 
 class TicketView(TypedDict):
@@ -65,7 +69,7 @@ def create_ticket(ctx: ToolContext, title: str, description: str = "", priority:
 
 
 @env.read(intents=["show ticket {ticket_id}", "look up ticket number {ticket_id}"])
-def get_ticket(ctx: ToolContext, ticket_id: int | str) -> TicketView:
+def get_ticket(ctx: ToolContext, ticket_id: TicketId) -> TicketView:
     """Get a ticket by its id.
 
     Args:
@@ -79,7 +83,7 @@ class StatusMessage(TypedDict):
 
 
 @env.write(intents=["close ticket {ticket_id}", "mark ticket {ticket_id} as closed"])
-def close_ticket(ctx: ToolContext, ticket_id: int | str) -> StatusMessage:
+def close_ticket(ctx: ToolContext, ticket_id: TicketId) -> StatusMessage:
     """Close a ticket.
 
     Args:
@@ -93,7 +97,7 @@ def close_ticket(ctx: ToolContext, ticket_id: int | str) -> StatusMessage:
 
 
 @env.write(intents=["resolve ticket {ticket_id} with the note: {resolution}"])
-def resolve_ticket(ctx: ToolContext, ticket_id: int | str, resolution: str) -> StatusMessage:
+def resolve_ticket(ctx: ToolContext, ticket_id: TicketId, resolution: str) -> StatusMessage:
     """Resolve a ticket, recording how it was resolved.
 
     Args:
@@ -115,7 +119,7 @@ class TicketUpdates(TypedDict, total=False):
 
 
 @env.write(intents=["update ticket {ticket_id}: {updates}", "change ticket {ticket_id} ({updates})"])
-def edit_ticket(ctx: ToolContext, ticket_id: int | str, updates: TicketUpdates) -> StatusMessage:
+def edit_ticket(ctx: ToolContext, ticket_id: TicketId, updates: TicketUpdates) -> StatusMessage:
     """Change a ticket's title, description, status or priority (fields given as null stay as they are).
 
     Args:
