@@ -120,7 +120,7 @@ def prepare(task: BfclTask) -> Case | None:
     runtime.close()
     case.gym_task = Task(
         task_id=task.task_id,
-        domain="travel",
+        domain=definition.domain,
         env_ids=[env_id],
         goal="write",
         query="BFCL replay.",

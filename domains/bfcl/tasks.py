@@ -6,9 +6,10 @@ classes all have an environment here (``TravelAPI`` → ``travel_booking``, ``Ve
 ``vehicle_control``, ``MessageAPI`` → ``message``, ``TicketAPI`` → ``ticket_management``) can be
 replayed: each class's ``initial_config`` becomes that environment's initial state (through its
 ``scenario_io``), each call runs as a tool call, and the final state is dumped back to ``initial_config``
-form for comparison with BFCL's own classes. Long-context tasks are not replayed: BFCL loads extra
-records into TravelAPI and VehicleControlAPI for them, which these environments do not model, and every
-installed long-context task involves one of the two.
+form for comparison with BFCL's own classes. Long-context tasks are not replayed: for them BFCL's TravelAPI and
+VehicleControlAPI load extra records and pad outputs with long fixed texts of BFCL's own (its
+``long_context`` module), which this suite does not reproduce, and every installed long-context task
+involves one of the two.
 
 :func:`installed_tasks` reads the tasks shipped in the ``bfcl-eval`` package when it is installed (it is
 optional); :func:`read_task_file` reads tasks kept in BFCL's format with the ground truth inline.
