@@ -2,8 +2,8 @@
 
 Two sources of tasks:
 
-* a committed fixture of hand-written tasks in BFCL's format (our own data), with the final state worked
-  out by hand — runs everywhere;
+* a committed fixture of hand-written tasks in BFCL's format (our own data: travel, vehicle, and one
+  MessageAPI + TicketAPI task), with the final state worked out by hand — runs everywhere;
 * every multi-turn task of the installed ``bfcl-eval`` package whose classes are all among TravelAPI,
   VehicleControlAPI, MessageAPI and TicketAPI (categories base, miss_param, miss_func) — skipped when
   bfcl-eval is not installed.
