@@ -56,8 +56,8 @@ sys.path.insert(0, str(REPO))
 import envfactory_gym  # noqa: E402,F401 - registers the environments
 from envfactory_gym import registry  # noqa: E402
 from envfactory_gym.database import EpisodeDatabase, get_snapshot  # noqa: E402
-from envfactory_gym.domains.travel.bfcl.calls import bind_arguments, parse_call  # noqa: E402
-from envfactory_gym.domains.travel.bfcl.tasks import BFCL_CLASS_ENVIRONMENTS, BfclTask, installed_tasks, replay  # noqa: E402
+from envfactory_gym.domains.bfcl.calls import bind_arguments, parse_call  # noqa: E402
+from envfactory_gym.domains.bfcl.tasks import BFCL_CLASS_ENVIRONMENTS, BfclTask, installed_tasks, replay  # noqa: E402
 from envfactory_gym.env import ToolUseEnv  # noqa: E402
 from envfactory_gym.runtime import ToolRuntime  # noqa: E402
 from envfactory_gym.tasks import Task  # noqa: E402
@@ -120,7 +120,7 @@ def prepare(task: BfclTask) -> Case | None:
     runtime.close()
     case.gym_task = Task(
         task_id=task.task_id,
-        domain="travel",
+        domain=definition.domain,
         env_ids=[env_id],
         goal="write",
         query="BFCL replay.",

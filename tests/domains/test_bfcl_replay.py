@@ -1,16 +1,18 @@
-"""BFCL multi-turn ground truth replays on travel_booking and vehicle_control.
+"""BFCL multi-turn ground truth replays on travel_booking, vehicle_control, message and ticket_management.
 
 Two sources of tasks:
 
-* a committed fixture of hand-written tasks in BFCL's format (our own data), with the final state worked
-  out by hand — runs everywhere;
-* every multi-turn task of the installed ``bfcl-eval`` package whose classes are only TravelAPI and/or
-  VehicleControlAPI (categories base, miss_param, miss_func) — skipped when bfcl-eval is not installed.
+* a committed fixture of hand-written tasks in BFCL's format (our own data: travel, vehicle, and one
+  MessageAPI + TicketAPI task), with the final state worked out by hand — runs everywhere;
+* every multi-turn task of the installed ``bfcl-eval`` package whose classes are all among TravelAPI,
+  VehicleControlAPI, MessageAPI and TicketAPI (categories base, miss_param, miss_func) — skipped when
+  bfcl-eval is not installed.
 
 For both, when bfcl-eval is installed, BFCL's own classes run the same calls from the same initial_config:
-every call must succeed in both, return the same JSON, and leave the same final state (compared with
-BFCL's ``__eq__`` after loading our dumped state into a fresh BFCL object, plus the attributes BFCL's
-``__eq__`` skips: the brake forces and the position of the seeded id stream).
+every call must succeed in both, return the same JSON, and leave the same final state (compared on every
+public attribute, and with BFCL's ``__eq__`` where a class has one, after loading our dumped state into a
+fresh BFCL object; plus what BFCL's ``__eq__`` skips: the brake forces and the position of the seeded id
+stream).
 """
 
 from __future__ import annotations
@@ -25,9 +27,15 @@ from typing import Any
 
 import pytest
 
-from envfactory_gym.domains.travel.bfcl.calls import CallSyntaxError, bind_arguments, parse_call
-from envfactory_gym.domains.travel.bfcl.stream import SeededStream
-from envfactory_gym.domains.travel.bfcl.tasks import BfclTask, installed_tasks, read_task_file, replay
+from envfactory_gym.domains.bfcl.calls import CallSyntaxError, bind_arguments, parse_call
+from envfactory_gym.domains.bfcl.stream import SeededStream
+from envfactory_gym.domains.bfcl.tasks import (
+    REPLAYABLE_CATEGORIES,
+    BfclTask,
+    installed_tasks,
+    read_task_file,
+    replay,
+)
 
 FIXTURE = Path(__file__).parent / "fixtures" / "bfcl_multi_turn_tasks.json"
 BFCL_INSTALLED = importlib.util.find_spec("bfcl_eval") is not None
@@ -47,6 +55,8 @@ def _bfcl_class(name: str) -> type:
     module = {
         "TravelAPI": "bfcl_eval.eval_checker.multi_turn_eval.func_source_code.travel_booking",
         "VehicleControlAPI": "bfcl_eval.eval_checker.multi_turn_eval.func_source_code.vehicle_control",
+        "MessageAPI": "bfcl_eval.eval_checker.multi_turn_eval.func_source_code.message_api",
+        "TicketAPI": "bfcl_eval.eval_checker.multi_turn_eval.func_source_code.ticket_api",
     }[name]
     return getattr(importlib.import_module(module), name)
 
@@ -80,6 +90,14 @@ def _run_bfcl(task: BfclTask) -> tuple[dict[str, Any], list[Any]]:
     return objects, outputs
 
 
+def _as_bfcl_config(name: str, config: dict[str, Any]) -> dict[str, Any]:
+    """Our dumped initial_config as BFCL's loader takes it (JSON has no sets: MessageAPI's ids are one)."""
+    config = copy.deepcopy(config)
+    if name == "MessageAPI":
+        config["generated_ids"] = set(config["generated_ids"])
+    return config
+
+
 def _check_against_bfcl(task: BfclTask) -> None:
     result = replay(task)
     objects, bfcl_outputs = _run_bfcl(task)
@@ -90,17 +108,20 @@ def _check_against_bfcl(task: BfclTask) -> None:
         assert _same(step.output, theirs), f"{task.task_id}: {step.call}\n ours: {step.output}\n BFCL: {theirs}"
     for name, expected in objects.items():
         ours = _bfcl_class(name)()
-        ours._load_scenario(copy.deepcopy(result.final_config[name]))
+        ours._load_scenario(_as_bfcl_config(name, result.final_config[name]))
         differing = {
             k: (getattr(ours, k), getattr(expected, k))
             for k in vars(expected)
             if not k.startswith("_") and getattr(ours, k) != getattr(expected, k)
         }
-        assert ours == expected, f"{task.task_id}: final {name} state differs (ours, BFCL): {differing}"
+        assert not differing, f"{task.task_id}: final {name} state differs (ours, BFCL): {differing}"
+        assert vars(ours).keys() == vars(expected).keys(), f"{task.task_id}: {name} attributes differ"
+        if type(expected).__eq__ is not object.__eq__:  # TicketAPI has no __eq__: the attributes decide
+            assert ours == expected, f"{task.task_id}: final {name} state differs by BFCL's __eq__"
         if name == "VehicleControlAPI":
             for private in ("_parkingBrakeForce", "_slopeAngle", "_brakePedalForce"):
                 assert getattr(ours, private) == getattr(expected, private), f"{task.task_id}: {private} differs"
-        if name == "TravelAPI":
+        if name in ("TravelAPI", "MessageAPI"):
             config = result.final_config[name]
             stream = SeededStream(config["random_seed"], config["envfactory"]["random_words_used"])
             assert stream.state() == expected._random.getstate(), f"{task.task_id}: id stream out of step"
@@ -154,8 +175,22 @@ def test_bfcl_ground_truth_replays_like_bfcl(task: BfclTask) -> None:
 @pytest.mark.skipif(not BFCL_INSTALLED, reason=NOT_INSTALLED)
 def test_installed_bfcl_has_tasks_for_both_classes() -> None:
     classes = {name for task in BFCL_TASKS for name in task.involved_classes}
-    assert classes == {"TravelAPI", "VehicleControlAPI"}
-    assert len(BFCL_TASKS) >= 30
+    assert classes == {"TravelAPI", "VehicleControlAPI", "MessageAPI", "TicketAPI"}
+    assert len(BFCL_TASKS) >= 150
+
+
+@pytest.mark.skipif(not BFCL_INSTALLED, reason=NOT_INSTALLED)
+def test_replayed_tasks_per_category(capsys: pytest.CaptureFixture[str]) -> None:
+    """How many installed tasks the replay covers per category (printed), and that mixed tasks are among them."""
+    counts = {
+        category: sum(t.task_id.startswith(f"multi_turn_{category}_") for t in BFCL_TASKS)
+        for category in ("base", "miss_param", "miss_func", "long_context")
+    }
+    with capsys.disabled():
+        print(f"\nBFCL multi-turn tasks replayed per category: {counts}")
+    assert all(counts[c] > 0 for c in REPLAYABLE_CATEGORIES)
+    mixed = [t for t in BFCL_TASKS if "MessageAPI" in t.involved_classes and len(t.involved_classes) > 1]
+    assert mixed, "tasks mixing MessageAPI with the travel classes are replayed"
 
 
 # -- parsing ground-truth call strings ----------------------------------------------------------------------

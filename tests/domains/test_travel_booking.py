@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from envfactory_gym.database import build_snapshot, get_snapshot
+from envfactory_gym.domains.bfcl.stream import SeededStream
 from envfactory_gym.domains.travel import travel_booking
-from envfactory_gym.domains.travel.bfcl.stream import SeededStream
 from envfactory_gym.registry import catalog
 from envfactory_gym.scenario import ScenarioError
 from envfactory_gym.testing import EpisodeHarness

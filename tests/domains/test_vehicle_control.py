@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from envfactory_gym.database import build_snapshot, get_snapshot
+from envfactory_gym.domains.bfcl.stream import SeededStream
 from envfactory_gym.domains.travel import vehicle_control
-from envfactory_gym.domains.travel.bfcl.stream import SeededStream
 from envfactory_gym.registry import catalog
 from envfactory_gym.scenario import ScenarioError
 from envfactory_gym.testing import EpisodeHarness

@@ -7,7 +7,7 @@ from typing import Any
 
 from envfactory_gym.rows import Rows, bulk_insert, connection_of, fetch_rows, fill_if_empty, replace_rows, state_part
 
-from ..bfcl.reference import (
+from ...bfcl.reference import (
     TRAVEL_DEFAULT_FISCAL_YEAR,
     TRAVEL_STATE_DEFAULTS,
 )

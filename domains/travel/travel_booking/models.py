@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Float, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from ..bfcl.reference import (
+from ...bfcl.reference import (
     TRAVEL_AIRPORTS,
     TRAVEL_EXCHANGE_RATES,
     TRAVEL_ROUTES,

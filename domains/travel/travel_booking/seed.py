@@ -15,12 +15,12 @@ from typing_extensions import TypedDict
 from envfactory_gym.authoring import SeedData, ToolContext
 from envfactory_gym.errors import DomainError
 
-from ..bfcl.reference import (
+from ...bfcl.reference import (
     TRAVEL_AIRPORTS,
     TRAVEL_EXCHANGE_RATES,
     TRAVEL_ROUTES,
 )
-from ..bfcl.stream import SeededStream
+from ...bfcl.stream import SeededStream
 from .definition import env
 from .models import (
     ACCOUNT_KEY,

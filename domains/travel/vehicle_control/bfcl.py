@@ -7,7 +7,7 @@ from typing import Any
 
 from envfactory_gym.rows import Rows, bulk_insert, connection_of, fill_if_empty, replace_rows, state_part
 
-from ..bfcl.reference import (
+from ...bfcl.reference import (
     VEHICLE_DOORS,
     VEHICLE_STATE_DEFAULTS,
 )

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Float, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from ..bfcl.reference import (
+from ...bfcl.reference import (
     VEHICLE_CITY_ZIPCODES,
     VEHICLE_DISTANCES,
     VEHICLE_STATE_DEFAULTS,

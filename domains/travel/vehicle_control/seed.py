@@ -11,7 +11,7 @@ from typing_extensions import TypedDict
 
 from envfactory_gym.authoring import SeedData, ToolContext
 
-from ..bfcl.reference import (
+from ...bfcl.reference import (
     VEHICLE_CITY_ZIPCODES,
     VEHICLE_DISTANCES,
     VEHICLE_DOORS,

@@ -19,7 +19,7 @@ from typing import Any
 from envfactory_gym.synthesis import speech
 from envfactory_gym.synthesis.stories import StoryContext, story
 
-from ..bfcl.reference import VEHICLE_MAX_FUEL_GALLONS, VEHICLE_MILES_PER_GALLON
+from ...bfcl.reference import VEHICLE_MAX_FUEL_GALLONS, VEHICLE_MILES_PER_GALLON
 from .models import GALLONS_PER_LITER, LITERS_PER_GALLON
 
 ENV = "vehicle_control"

@@ -19,7 +19,7 @@ from typing import Any
 
 from envfactory_gym.authoring import ToolContext
 
-from ..bfcl.reference import VEHICLE_MAX_FUEL_GALLONS, VEHICLE_MILES_PER_GALLON
+from ...bfcl.reference import VEHICLE_MAX_FUEL_GALLONS, VEHICLE_MILES_PER_GALLON
 from .definition import env
 from .models import CLIMATE_MODES, FULL_BRAKE_FORCE, VEHICLE_KEY
 

@@ -9,12 +9,12 @@ from typing_extensions import TypedDict
 from envfactory_gym.authoring import ToolContext
 from envfactory_gym.errors import DomainError
 
-from ..bfcl.reference import (
+from ...bfcl.reference import (
     VEHICLE_MAX_FUEL_GALLONS,
     VEHICLE_MILES_PER_GALLON,
     VEHICLE_UNKNOWN_ZIPCODE,
 )
-from ..bfcl.stream import SeededStream
+from ...bfcl.stream import SeededStream
 from .definition import env
 from .models import (
     CLIMATE_MODES,

@@ -1,11 +1,15 @@
-"""BFCL multi-turn tasks for the travel environments: read them, and replay their ground truth here.
+"""BFCL multi-turn tasks for the BFCL-compatible environments: read them, and replay their ground truth here.
 
 A BFCL multi-turn task names its ``involved_classes``, gives each class's ``initial_config`` and, in a
 separate ``possible_answer`` file, the ground truth: one list of call strings per user turn. Tasks whose
 classes all have an environment here (``TravelAPI`` → ``travel_booking``, ``VehicleControlAPI`` →
-``vehicle_control``) can be replayed: each class's ``initial_config`` becomes that environment's initial
-state (through its ``scenario_io``), each call runs as a tool call, and the final state is dumped back
-to ``initial_config`` form for comparison with BFCL's own classes.
+``vehicle_control``, ``MessageAPI`` → ``message``, ``TicketAPI`` → ``ticket_management``) can be
+replayed: each class's ``initial_config`` becomes that environment's initial state (through its
+``scenario_io``), each call runs as a tool call, and the final state is dumped back to ``initial_config``
+form for comparison with BFCL's own classes. Long-context tasks are not replayed: for them BFCL's TravelAPI and
+VehicleControlAPI load extra records and pad outputs with long fixed texts of BFCL's own (its
+``long_context`` module), which this suite does not reproduce, and every installed long-context task
+involves one of the two.
 
 :func:`installed_tasks` reads the tasks shipped in the ``bfcl-eval`` package when it is installed (it is
 optional); :func:`read_task_file` reads tasks kept in BFCL's format with the ground truth inline.
@@ -28,7 +32,12 @@ from envfactory_gym.runtime import ToolResult, ToolRuntime
 
 from .calls import ParsedCall, bind_arguments, parse_call
 
-BFCL_CLASS_ENVIRONMENTS: dict[str, str] = {"TravelAPI": "travel_booking", "VehicleControlAPI": "vehicle_control"}
+BFCL_CLASS_ENVIRONMENTS: dict[str, str] = {
+    "TravelAPI": "travel_booking",
+    "VehicleControlAPI": "vehicle_control",
+    "MessageAPI": "message",
+    "TicketAPI": "ticket_management",
+}
 REPLAYABLE_CATEGORIES: tuple[str, ...] = ("base", "miss_param", "miss_func")
 _EMPTY_CONFIG: dict[str, Any] = {}  # one object, so that tasks without a config share one snapshot key
 
