@@ -1,0 +1,641 @@
+"""Shopping stories across services: one shopper, one errand, two or three of the domain's environments.
+
+The services meet where a real shopper's day joins them, through things both seeded states hold:
+- Chinese couriers and same-city runners serve the same cities (Kuaidi100's cities include every city UU
+  Paotui serves), so a parcel tracked on Kuaidi100 is the one a runner fetches from the office, and a courier's
+  same-city tariff competes with a runner's fare for the same box;
+- UU Paotui's directories list Hema Fresh supermarkets, so the fruit a runner brings is chosen by its
+  nutrition on Fruityvice;
+- the tau2-style store and the Fake Store sell the same kinds of things (a mechanical keyboard, a yoga mat,
+  an electric kettle), so what a customer paid is compared with the other store's price;
+- eBay lists the same products (headphones, monitors, tents by the same brands) that the stores sell, so a
+  return's refund decides whether the eBay replacement is bought, and a Fake Store price is weighed against
+  the cheapest eBay listing.
+The services' seeded clocks differ (Kuaidi100 and UU Paotui both run in June 2025), so no story joins two
+services on a date.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from envfactory_gym.synthesis import speech
+from envfactory_gym.synthesis.stories import StoryContext, story
+
+UU = "uu_paotui"
+KD = "kuaidi100"
+FRUIT = "fruityvice"
+RETAIL = "retail"
+FAKE = "fake_store"
+EBAY = "ebay"
+
+# Fruits a Hema Fresh supermarket stocks, as Fruityvice names them.
+HEMA_FRUITS = (
+    "Apple", "Banana", "Mango", "Lychee", "Orange", "Pear", "Kiwi", "Watermelon", "Pineapple", "Dragonfruit",
+    "Grape", "Strawberry", "Persimmon", "Pomelo", "Longan", "Cherry", "Blueberry", "Peach", "Plum", "Mandarin",
+    "Papaya", "Durian", "Mangosteen", "Rambutan", "Cantaloupe", "Honeydew",
+)  # fmt: skip
+# Who signs for a parcel delivered to an office building (Kuaidi100's trace wording).
+OFFICE_SIGNERS = ("the building's front desk", "the security guard")
+# Kinds of product both the tau2-style store and the Fake Store sell (the store's product names).
+SHARED_KINDS = (
+    "Coffee Maker", "Dumbbells", "Electric Kettle", "Headphones", "Jeans", "Mechanical Keyboard", "Monitor",
+    "Rain Jacket", "Sleeping Bag", "T-Shirt", "Water Bottle", "Wireless Mouse", "Yoga Mat", "Backpack",
+)  # fmt: skip
+# The store's product kinds eBay lists, and the words a model of that kind has in its eBay title.
+EBAY_KINDS: dict[str, tuple[str, ...]] = {
+    "Headphones": ("Headphones",),
+    "Monitor": ("Monitor",),
+    "Bluetooth Speaker": ("Speaker",),
+    "Coffee Maker": ("Coffee Maker",),
+    "Espresso Machine": ("Espresso",),
+    "Digital Camera": ("Camera",),
+    "Smart Watch": ("Smartwatch", "Watch"),
+}
+# Fake Store products and the words that find the same brand's product of that kind on eBay.
+SAME_KIND_ON_EBAY: dict[str, str] = {
+    "Sony Wireless Noise Cancelling Headphones": "Sony Noise Cancelling Headphones",
+    "Bose Wireless Noise Cancelling Headphones": "Bose Headphones",
+    'LG 27" Full HD IPS Monitor': "LG 27 Monitor",
+    'Dell 27" Full HD IPS Monitor': "Dell 27 Monitor",
+    'ASUS 27" Full HD IPS Monitor': "ASUS 27 Monitor",
+    "Coleman 4-Person Dome Tent": "Coleman 4-Person Tent",
+    "Ninja 6 Quart Electric Pressure Cooker": "Ninja Pressure Cooker",
+    "JBL Bluetooth Portable Speaker": "JBL Portable Bluetooth Speaker",
+}
+SPOKEN_SEARCH = {
+    "Sony Noise Cancelling Headphones": "Sony noise cancelling headphones",
+    "Bose Headphones": "Bose headphones",
+    "LG 27 Monitor": 'LG 27" monitor',
+    "Dell 27 Monitor": 'Dell 27" monitor',
+    "ASUS 27 Monitor": 'ASUS 27" monitor',
+    "Coleman 4-Person Tent": "Coleman 4-person tent",
+    "Ninja Pressure Cooker": "Ninja pressure cooker",
+    "JBL Portable Bluetooth Speaker": "JBL portable Bluetooth speaker",
+}
+
+
+def _yuan(value: float) -> str:
+    return speech.money(value, "¥")
+
+
+def _uu_user(s: StoryContext, where: str, params: tuple[Any, ...] = ()) -> dict[str, Any]:
+    """A UU Paotui user with room for another order under way (five at most) and money for an errand."""
+    user = s.pick(
+        "SELECT * FROM users u WHERE u.balance_fen >= 6000 AND (SELECT COUNT(*) FROM orders o WHERE "
+        "o.user_id = u.user_id AND o.state IN ('awaiting_pickup', 'runner_assigned', 'picked_up')) < 5 "
+        f"AND {where} ORDER BY u.user_id",
+        params,
+        env=UU,
+    )
+    s.person(UU, user["user_id"])
+    return user
+
+
+def _saved(s: StoryContext, user: dict[str, Any], *labels: str) -> dict[str, dict[str, Any]]:
+    """The user's saved addresses by label, as the app lists them (the request names them by label)."""
+    listed = s.call("uu_paotui.list_addresses", user_id=s.say(user["user_id"]))
+    found = {a["label"]: a for a in listed if a["label"] in labels}
+    if len(found) != len(labels):
+        s.reject("a saved address is missing")
+    for label in labels:
+        s.say(label)
+    return found
+
+
+def _ebay_member(s: StoryContext, username: str) -> str:
+    s.person(EBAY, username)
+    s.say(username)
+    return speech.choose(s.rng, f"My eBay username is {username}.", f"On eBay I'm {username}.")
+
+
+def _fake_store_login(s: StoryContext, customer: dict[str, Any], log_in: bool = True) -> tuple[dict[str, Any], str]:
+    """The Fake Store login the person gives (logged in with only when the story needs the account)."""
+    s.person(FAKE, customer["username"])
+    s.say(customer["username"])
+    s.say(customer["password"])
+    login: dict[str, Any] = {}
+    if log_in:
+        login = s.call("fake_store.user_login", username=customer["username"], password=customer["password"])
+    said = speech.choose(
+        s.rng,
+        f"My Fake Store login is {customer['username']}, password {customer['password']}.",
+        f"On the Fake Store I'm {customer['username']} (password {customer['password']}).",
+    )
+    return login, said
+
+
+def _uu_account(s: StoryContext, user_id: str) -> str:
+    return speech.choose(s.rng, f"My UU account is {user_id}.", f"I'm {user_id} on UU Paotui.")
+
+
+# --------------------------------------------------------------------------------------------------
+# Couriers and runners in one city (Kuaidi100 + UU Paotui)
+# --------------------------------------------------------------------------------------------------
+
+
+@story(KD, UU, implicit=True, weight=1.2)
+def parcel_at_the_office_sent_home(s: StoryContext) -> str:
+    """A parcel addressed to the office: once it is signed for there, a runner brings it home."""
+    from envfactory_gym.domains.shopping.kuaidi100.stories import SHORT_NAMES
+
+    cities = [c["city_name"] for c in s.rows("SELECT city_name FROM cities", env=UU)]
+    placeholders = ", ".join("?" for _ in cities)
+    signed_at_desk = " OR ".join("t.context LIKE ?" for _ in OFFICE_SIGNERS)
+    parcel = s.pick(
+        f"SELECT p.* FROM parcels p WHERE p.to_city IN ({placeholders}) AND (p.state IN ('in_transit', "
+        "'out_for_delivery') OR (p.state = 'signed' AND EXISTS (SELECT 1 FROM trace_events t WHERE t.num = p.num "
+        f"AND t.state = 'signed' AND ({signed_at_desk}))))",
+        (*cities, *(f"%{who}%" for who in OFFICE_SIGNERS)),
+        env=KD,
+    )
+    user = _uu_user(
+        s,
+        "u.city_name = ? AND (SELECT COUNT(*) FROM saved_addresses a WHERE a.user_id = u.user_id AND a.label IN "
+        "('home', 'office')) = 2",
+        (parcel["to_city"],),
+    )
+    detected = s.call("kuaidi100.auto_detect_courier", num=s.say(parcel["num"]))
+    if [c["com"] for c in detected] != [parcel["com"]]:
+        s.reject("the number does not single out its courier")
+    arguments: dict[str, Any] = {"com": parcel["com"], "num": parcel["num"]}
+    lines = [speech.opening(s.rng), f"A parcel is on its way to my office in {user['city_name']}, number {parcel['num']}."]
+    if parcel["com"] == "shunfeng":
+        digits = s.say(parcel["receiver_phone"][-4:])
+        arguments["phone"] = digits
+        lines.append(f"The phone number on it ends in {digits}.")
+    trace = s.call("kuaidi100.query_trace", **arguments)
+    weight = max(0.5, round(float(parcel["weight_kg"])))
+    s.say(weight, f"{weight:g} kg")
+    s.say(user["city_name"])
+    if trace["is_signed"]:
+        places = _saved(s, user, "office", "home")
+        quote = s.call(
+            "uu_paotui.estimate_price",
+            user_id=user["user_id"],
+            city_name=user["city_name"],
+            from_address=places["office"]["name"],
+            to_address=places["home"]["name"],
+            goods_weight_kg=weight,
+        )
+        order = s.call(
+            "uu_paotui.create_order",
+            price_token=quote["price_token"],
+            receiver_name=s.say(user["name"]),
+            receiver_phone=s.say(user["phone"]),
+        )
+        s.fact(order["paid_money"])
+    else:
+        s.say("office")
+        s.say("home")
+        s.say(user["name"])
+        s.say(user["phone"])
+        s.fact(trace["state_text"])
+    s.fact(trace["is_signed"], derived=True)
+    s.context(SHORT_NAMES[parcel["com"]][0], parcel["to_city"])
+    lines += [
+        speech.choose(
+            s.rng,
+            "If it has already been signed for, please get a UU runner to bring it from my office to my home — "
+            "both are saved in my UU account.",
+            "Once it's been signed for I want it brought home: book a UU runner from my saved office address "
+            "to my saved home address.",
+        ),
+        f"It weighs about {weight:g} kg, and I'll receive it myself: {user['name']}, {user['phone']}.",
+        _uu_account(s, user["user_id"]),
+        "If it hasn't arrived yet, don't book anything — just tell me its latest status.",
+        "Has it been signed for, and if you booked the runner, what did it cost?",
+    ]
+    return speech.sentence(*lines)
+
+
+@story(KD, UU, implicit=True)
+def courier_or_runner_across_town(s: StoryContext) -> str:
+    """A box for someone across town: a runner now if it costs no more than the cheapest courier, else the
+    person books the courier themselves."""
+    user = _uu_user(s, "1 = 1")
+    city = user["city_name"]
+    pair = s.sample("SELECT * FROM places WHERE city_name = ? ORDER BY place_id", 2, (city,), env=UU)
+    weight = s.rng.choice((1.0, 2.0, 3.0, 4.0, 6.0))
+    receiver = s.rng.choice(("Zhang Min", "Liu Yang", "Chen Jing", "Wang Lei", "Zhao Xin", "Zhou Yan"))
+    phone = f"1{s.rng.choice('3578')}{s.rng.randint(0, 999_999_999):09d}"
+    quotes = s.call(
+        "kuaidi100.estimate_price", from_city=s.say(city), to_city=city, weight_kg=s.say(weight, f"{weight:g} kg")
+    )
+    if len(quotes) > 1 and quotes[0]["price_fen"] == quotes[1]["price_fen"]:
+        s.reject("two couriers tie for the cheapest")
+    courier_yuan = speech.from_cents(quotes[0]["price_fen"])
+    arguments: dict[str, Any] = {
+        "user_id": s.say(user["user_id"]),
+        "city_name": city,
+        "from_address": s.say(pair[0]["name"]),
+        "to_address": s.say(pair[1]["name"]),
+    }
+    if weight != 1.0:
+        arguments["goods_weight_kg"] = weight
+    fare = s.call("uu_paotui.estimate_price", **arguments)
+    if abs(fare["need_paymoney"] - courier_yuan) < 0.01:
+        s.reject("the runner costs exactly the courier's price")
+    s.say(receiver)
+    s.say(phone)
+    if fare["need_paymoney"] < courier_yuan:
+        order = s.call("uu_paotui.create_order", price_token=fare["price_token"], receiver_name=receiver,
+                       receiver_phone=phone)  # fmt: skip
+        s.fact(order["paid_money"])
+    else:
+        s.fact(quotes[0]["courier_name"])
+        s.fact(courier_yuan, derived=True)
+    s.fact(fare["need_paymoney"])
+    s.context(pair[0]["name"], pair[1]["name"], city)
+    return speech.sentence(
+        speech.opening(s.rng),
+        f"I have a {weight:g} kg box to get from {pair[0]['name']} to {pair[1]['name']} in {city}, for {receiver} "
+        f"({phone}).",
+        _uu_account(s, user["user_id"]),
+        speech.choose(
+            s.rng,
+            "It isn't urgent, so I'll go with whatever is cheaper: if a UU runner costs less than the cheapest "
+            "courier for a same-city parcel of that weight, book the runner now.",
+            "Compare a UU runner with the cheapest express courier within the city for that weight. Book the "
+            "runner only if it's the cheaper one.",
+        ),
+        "Otherwise don't book anything and tell me which courier would be cheapest and its price.",
+        "What does the runner cost?",
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Fruit by nutrition, fetched by a runner (Fruityvice + UU Paotui)
+# --------------------------------------------------------------------------------------------------
+
+
+def _two_fruits(s: StoryContext, nutrient: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    placeholders = ", ".join("?" for _ in HEMA_FRUITS)
+    pair = s.sample(f"SELECT * FROM fruits WHERE name IN ({placeholders}) ORDER BY name", 2, HEMA_FRUITS, env=FRUIT)
+    if pair[0][nutrient] == pair[1][nutrient]:
+        s.reject("the fruits tie")
+    return pair[0], pair[1]
+
+
+@story(FRUIT, UU, implicit=True, weight=1.2)
+def fruit_run_with_less_sugar(s: StoryContext) -> str:
+    """Someone watching their sugar has a runner bring a kilo of whichever of two fruits has less of it,
+    and logs their portion in the app."""
+    nutrient, words = s.rng.choice((("sugar", "less sugar"), ("calories", "fewer calories")))
+    one, two = _two_fruits(s, nutrient)
+    member = s.pick("SELECT * FROM users ORDER BY username", env=FRUIT)
+    s.person(FRUIT, member["username"])
+    user = _uu_user(
+        s,
+        "EXISTS (SELECT 1 FROM saved_addresses a WHERE a.user_id = u.user_id AND a.label = 'home') AND EXISTS "
+        "(SELECT 1 FROM places p WHERE p.city_name = u.city_name AND p.name LIKE 'Hema Fresh (%')",
+    )
+    shop = s.pick(
+        "SELECT * FROM places WHERE city_name = ? AND name LIKE 'Hema Fresh (%' ORDER BY place_id",
+        (user["city_name"],),
+        env=UU,
+    )
+    names = [one["name"].lower(), two["name"].lower()]
+    notes = {n: f"Please buy 1 kg of {n}" for n in names}
+    facts = []
+    for fruit in (one, two):
+        found = s.call("fruityvice.get_fruit_nutrition", name=s.say(fruit["name"], fruit["name"].lower()))
+        facts.append(found)
+    chosen = min(facts, key=lambda f: f["nutritions"][nutrient])
+    pick = chosen["name"].lower()
+    for note in notes.values():
+        s.say(note)
+    places = _saved(s, user, "home")
+    quote = s.call(
+        "uu_paotui.estimate_price",
+        user_id=user["user_id"],
+        city_name=s.say(user["city_name"]),
+        from_address=s.say(shop["name"]),
+        to_address=places["home"]["name"],
+    )
+    order = s.call(
+        "uu_paotui.create_order",
+        price_token=quote["price_token"],
+        receiver_name=s.say(user["name"]),
+        receiver_phone=s.say(user["phone"]),
+        note=notes[pick],
+    )
+    grams = s.rng.choice((150, 200, 250))
+    entry = s.call("fruityvice.log_fruit", username=s.say(member["username"]), name=chosen["name"],
+                   grams=s.say(grams, f"{grams} g"))  # fmt: skip
+    s.fact(entry["amount"][nutrient])
+    s.fact(order["paid_money"])
+    s.context(one["name"], two["name"], shop["name"])
+    return speech.sentence(
+        speech.opening(s.rng),
+        f"I'm cutting down and want some fruit in tonight: {names[0]} or {names[1]}, whichever has {words} per "
+        "100 g on Fruityvice.",
+        f"Send a UU runner to {shop['name']} in {user['city_name']} to buy a kilo and bring it to my saved home "
+        f"address, for me ({user['name']}, {user['phone']}).",
+        f'For the runner\'s note write "{notes[names[0]]}" or "{notes[names[1]]}", whichever it is.',
+        f"Then log {grams} g of it as a snack today in my Fruityvice app (I'm {member['username']} there).",
+        _uu_account(s, user["user_id"]),
+        "What did the runner cost, and "
+        + ("how much sugar is" if nutrient == "sugar" else "how many calories are")
+        + " in the portion you logged?",
+    )
+
+
+@story(FRUIT, UU, weight=0.8)
+def what_a_fruit_run_costs(s: StoryContext) -> str:
+    """Before ordering, someone asks what a kilo of a fruit holds and what a runner from Hema Fresh costs."""
+    fruit = s.pick(
+        f"SELECT * FROM fruits WHERE name IN ({', '.join('?' for _ in HEMA_FRUITS)}) ORDER BY name",
+        HEMA_FRUITS,
+        env=FRUIT,
+    )
+    user = _uu_user(
+        s,
+        "EXISTS (SELECT 1 FROM saved_addresses a WHERE a.user_id = u.user_id AND a.label = 'office') AND EXISTS "
+        "(SELECT 1 FROM places p WHERE p.city_name = u.city_name AND p.name LIKE 'Hema Fresh (%')",
+    )
+    shop = s.pick(
+        "SELECT * FROM places WHERE city_name = ? AND name LIKE 'Hema Fresh (%' ORDER BY place_id",
+        (user["city_name"],),
+        env=UU,
+    )
+    grams = s.rng.choice((500, 1000, 1500))
+    portion = s.call(
+        "fruityvice.get_fruit_nutrition", name=s.say(fruit["name"], fruit["name"].lower()), grams=s.say(grams, f"{grams} g")
+    )
+    places = _saved(s, user, "office")
+    arguments: dict[str, Any] = {
+        "user_id": user["user_id"],
+        "city_name": s.say(user["city_name"]),
+        "from_address": s.say(shop["name"]),
+        "to_address": places["office"]["name"],
+    }
+    if grams != 1000:
+        arguments["goods_weight_kg"] = s.imply(grams / 1000)
+    quote = s.call("uu_paotui.estimate_price", **arguments)
+    s.fact(portion["amount"]["calories"])
+    s.fact(quote["need_paymoney"])
+    s.context(fruit["name"], shop["name"], "kcal")
+    return speech.sentence(
+        speech.opening(s.rng),
+        f"The team wants {grams} g of {fruit['name'].lower()} for the afternoon meeting.",
+        "How many calories is that altogether, according to Fruityvice?",
+        f"And what would a UU runner charge to bring it from {shop['name']} in {user['city_name']} to my saved "
+        "office address? Just the price for now, don't order.",
+        _uu_account(s, user["user_id"]),
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# The same kind of product in two stores (retail + Fake Store)
+# --------------------------------------------------------------------------------------------------
+
+
+def _delivered_line(s: StoryContext, kinds: tuple[str, ...]) -> tuple[dict[str, Any], dict[str, Any], str, dict[str, Any]]:
+    """A delivered, once-paid store order with exactly one line of one of ``kinds``; its customer opens it."""
+    from envfactory_gym.domains.shopping.retail.stories import _open, _single_lines
+
+    placeholders = ", ".join("?" for _ in kinds)
+    with s.within(RETAIL):
+        order, _profile, intro, details, lines = _open(
+            s,
+            "o.status = 'delivered' AND (SELECT COUNT(*) FROM order_payments p WHERE p.order_id = o.order_id) = 1 "
+            f"AND EXISTS (SELECT 1 FROM order_items i WHERE i.order_id = o.order_id AND i.name IN ({placeholders}))",
+            kinds,
+        )
+    wanted = [line for line in _single_lines(lines) if line["name"] in kinds]
+    if not wanted:
+        s.reject("the kind appears twice in the order")
+    line = wanted[0]
+    s.detail("order number", order["order_id"], order["order_id"], phrase=order["order_id"], synonyms=["order"])
+    return order, details, intro, line
+
+
+def _cheapest_at_fake_store(s: StoryContext, kind: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    page = s.call("fake_store.search_products", title=s.say(kind.lower()))
+    products = sorted(page["products"], key=lambda p: p["price"])
+    if not products or page.get("total", len(products)) > len(products):
+        s.reject("nothing found, or more than one page")
+    if len(products) > 1 and products[0]["price"] == products[1]["price"]:
+        s.reject("two products tie for the cheapest")
+    return page, products[0]
+
+
+@story(RETAIL, FAKE, implicit=True, weight=1.3)
+def cheaper_at_the_other_store(s: StoryContext) -> str:
+    """A customer who paid for something finds it cheaper at the Fake Store: they return it and start a
+    cart there with the cheapest one; if it is not cheaper, they keep what they have."""
+    from envfactory_gym.domains.shopping.fake_store.stories import _customer
+
+    order, details, intro, line = _delivered_line(s, SHARED_KINDS)
+    kind = line["name"].lower()
+    paid = next(i["price"] for i in details["items"] if i["item_id"] == line["item_id"])
+    _page, cheapest = _cheapest_at_fake_store(s, line["name"])
+    with s.within(FAKE):
+        customer = _customer(s)
+        if cheapest["price"] < paid:
+            login, said = _fake_store_login(s, customer)
+            s.call(
+                "retail.return_delivered_order_items",
+                order_id=order["order_id"],
+                item_ids=[line["item_id"]],
+                payment_method_id=details["payment_history"][0]["payment_method_id"],
+            )
+            s.call("fake_store.add_cart", token=login["token"], products=[{"product_id": cheapest["product_id"],
+                                                                            "quantity": s.imply(1)}])  # fmt: skip
+            s.fact(cheapest["title"])
+        else:
+            said = _fake_store_login(s, customer, log_in=False)[1]
+            s.fact(cheapest["price"])
+            s.fact("no", derived=True)
+    s.context(kind, order["order_id"])
+    return speech.sentence(
+        speech.opening(s.rng),
+        intro,
+        f"I bought a {kind} in order {order['order_id']} and I've just seen that the Fake Store sells them too.",
+        f"If their cheapest {kind} costs less than what I paid, return mine for a refund to how I paid and put one "
+        "of their cheapest in a new Fake Store cart.",
+        "If it isn't cheaper, I'll keep mine and change nothing.",
+        said,
+        "Was theirs cheaper, and what did you do?",
+    )
+
+
+@story(RETAIL, FAKE)
+def what_i_paid_against_the_other_store(s: StoryContext) -> str:
+    """A customer asks what they paid for something and what the other store's cheapest one costs."""
+    order, details, intro, line = _delivered_line(s, SHARED_KINDS)
+    kind = line["name"].lower()
+    paid = next(i["price"] for i in details["items"] if i["item_id"] == line["item_id"])
+    _page, cheapest = _cheapest_at_fake_store(s, line["name"])
+    s.fact(paid)
+    s.fact(cheapest["price"])
+    s.fact(cheapest["title"])
+    s.context(kind, order["order_id"])
+    return speech.sentence(
+        speech.opening(s.rng),
+        intro,
+        f"What did I pay for the {kind} in order {order['order_id']}?",
+        f"And which {kind} is the cheapest at the Fake Store, and for how much?",
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Returning to the store, replacing on eBay (retail + eBay)
+# --------------------------------------------------------------------------------------------------
+
+
+@story(RETAIL, EBAY, implicit=True, weight=1.3)
+def return_it_and_buy_the_model_on_ebay(s: StoryContext) -> str:
+    """A customer returns a generic product and replaces it with a named model bought new on eBay, but only
+    if the eBay total is covered by the refund."""
+    from envfactory_gym.domains.shopping.ebay.stories import LIVE, product, total_cost
+
+    order, details, intro, line = _delivered_line(s, tuple(EBAY_KINDS))
+    words = EBAY_KINDS[line["name"]]
+    titles = s.rows(
+        f"SELECT DISTINCT i.title FROM items i WHERE {LIVE} AND i.buying_format = 'FIXED_PRICE' AND "
+        "i.condition = 'NEW' ORDER BY i.title",
+        env=EBAY,
+    )
+    models = sorted({product(t["title"]) for t in titles if any(w.lower() in t["title"].lower() for w in words)})
+    if not models:
+        s.reject("no model of that kind on eBay")
+    model = s.rng.choice(models)
+    refund = next(i["price"] for i in details["items"] if i["item_id"] == line["item_id"])
+    s.call(
+        "retail.return_delivered_order_items",
+        order_id=order["order_id"],
+        item_ids=[line["item_id"]],
+        payment_method_id=details["payment_history"][0]["payment_method_id"],
+    )
+    buyer = s.pick("SELECT username FROM users WHERE positive_count < 600 ORDER BY username", env=EBAY)["username"]
+    introduce = _ebay_member(s, buyer)
+    page = s.call(
+        "ebay.search_items",
+        q=s.say(model),
+        condition=s.imply("NEW"),
+        buying_format=s.imply("FIXED_PRICE"),
+        sort=s.imply("price"),
+    )
+    items = [i for i in page["items"] if product(i["title"]) == model and i["seller"] != buyer]
+    if not items or len(items) != len(page["items"]):
+        s.reject("other products match the model's name")
+    if len(items) > 1 and total_cost(items[0]) == total_cost(items[1]):
+        s.reject("a tie for the cheapest")
+    cheapest = items[0]
+    if total_cost(cheapest) <= round(refund * 100):
+        eb = s.call("ebay.buy_it_now", username=buyer, item_id=cheapest["item_id"])
+        s.fact(speech.from_cents(eb["total"]), derived=True)
+    else:
+        s.fact(speech.from_cents(total_cost(cheapest)), derived=True)
+        s.fact("no", derived=True)
+    s.context(model, order["order_id"], line["name"].lower())
+    kind = line["name"].lower()
+    return speech.sentence(
+        speech.opening(s.rng),
+        intro,
+        f"I'm sending back the {kind} from order {order['order_id']} — refund it to how I paid.",
+        f"What I really want is the {model}. Buy it brand new on eBay, Buy It Now, the cheapest one with shipping "
+        "included — but only if that total is no more than the refund for the "
+        f"{kind}.",
+        introduce,
+        "What does the eBay one cost with shipping, and did you buy it?",
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# One product, two marketplaces (Fake Store + eBay)
+# --------------------------------------------------------------------------------------------------
+
+
+def _fake_product_with_ebay_twin(s: StoryContext) -> tuple[dict[str, Any], str]:
+    titles = list(SAME_KIND_ON_EBAY)
+    product = s.pick(
+        f"SELECT * FROM products WHERE title IN ({', '.join('?' for _ in titles)}) ORDER BY product_id",
+        titles,
+        env=FAKE,
+    )
+    return product, SAME_KIND_ON_EBAY[product["title"]]
+
+
+def _cheapest_on_ebay(s: StoryContext, query: str, condition: str) -> dict[str, Any]:
+    from envfactory_gym.domains.shopping.ebay.stories import total_cost
+
+    page = s.call(
+        "ebay.search_items",
+        q=s.say(query, SPOKEN_SEARCH[query]),
+        condition=s.imply(condition),
+        buying_format=s.imply("FIXED_PRICE"),
+        sort=s.imply("price"),
+    )
+    if not page["items"]:
+        s.reject("no such listing on eBay")
+    items = page["items"]
+    if len(items) > 1 and total_cost(items[0]) == total_cost(items[1]):
+        s.reject("a tie for the cheapest")
+    return items[0]
+
+
+@story(FAKE, EBAY, implicit=True, weight=1.2)
+def buy_where_it_is_cheaper(s: StoryContext) -> str:
+    """A shopper wants a brand's product of one kind and buys it where it costs less: a new eBay listing
+    (shipping included) or the Fake Store's, put in a new cart."""
+    from envfactory_gym.domains.shopping.ebay.stories import total_cost
+    from envfactory_gym.domains.shopping.fake_store.stories import _customer, _find
+
+    fake, query = _fake_product_with_ebay_twin(s)
+    condition, condition_words = s.rng.choice((("NEW", "brand new"), ("USED", "used")))
+    with s.within(FAKE):
+        listed = _find(s, fake)
+        customer = _customer(s)
+    login, said = _fake_store_login(s, customer)
+    buyer = s.pick("SELECT username FROM users WHERE positive_count < 600 ORDER BY username", env=EBAY)["username"]
+    introduce = _ebay_member(s, buyer)
+    cheapest = _cheapest_on_ebay(s, query, condition)
+    if cheapest["seller"] == buyer:
+        s.reject("own listing")
+    ebay_total = total_cost(cheapest)
+    if ebay_total == round(listed["price"] * 100):
+        s.reject("the same price")
+    if ebay_total < round(listed["price"] * 100):
+        s.call("ebay.buy_it_now", username=buyer, item_id=cheapest["item_id"])
+        s.fact("yes", derived=True)
+    else:
+        s.call("fake_store.add_cart", token=login["token"], products=[{"product_id": listed["product_id"],
+                                                                        "quantity": s.imply(1)}])  # fmt: skip
+        s.fact("no", derived=True)
+    s.fact(speech.from_cents(ebay_total), derived=True)
+    s.context(fake["title"], listed["price"])
+    return speech.sentence(
+        speech.opening(s.rng),
+        f"I want the {fake['title']} the Fake Store sells, unless eBay has {SPOKEN_SEARCH[query]} for less.",
+        f"Look at eBay's cheapest {condition_words} Buy It Now listing for {SPOKEN_SEARCH[query]}, shipping "
+        "included.",
+        "If it's cheaper than the Fake Store's price, buy it on eBay; otherwise start a new Fake Store cart with "
+        "one of theirs.",
+        introduce,
+        said,
+        "Was eBay cheaper, and what did the eBay listing cost with shipping?",
+    )
+
+
+@story(FAKE, EBAY)
+def compare_a_price_on_ebay(s: StoryContext) -> str:
+    """A shopper compares a Fake Store price with the cheapest new eBay listing of the brand's product."""
+    from envfactory_gym.domains.shopping.ebay.stories import total_cost
+    from envfactory_gym.domains.shopping.fake_store.stories import _find
+
+    fake, query = _fake_product_with_ebay_twin(s)
+    with s.within(FAKE):
+        listed = _find(s, fake)
+    cheapest = _cheapest_on_ebay(s, query, "NEW")
+    s.fact(listed["price"])
+    s.fact(speech.from_cents(total_cost(cheapest)), derived=True)
+    s.context(fake["title"], cheapest["title"])
+    return speech.sentence(
+        speech.opening(s.rng),
+        f"How much is the {fake['title']} at the Fake Store?",
+        f"And what's the cheapest brand-new Buy It Now listing on eBay for {SPOKEN_SEARCH[query]}, with "
+        "shipping included?",
+    )
