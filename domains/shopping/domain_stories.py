@@ -159,7 +159,10 @@ def parcel_at_the_office_sent_home(s: StoryContext) -> str:
     if [c["com"] for c in detected] != [parcel["com"]]:
         s.reject("the number does not single out its courier")
     arguments: dict[str, Any] = {"com": parcel["com"], "num": parcel["num"]}
-    lines = [speech.opening(s.rng), f"A parcel is on its way to my office in {user['city_name']}, number {parcel['num']}."]
+    lines = [
+        speech.opening(s.rng),
+        f"A parcel is on its way to my office in {user['city_name']}, number {parcel['num']}.",
+    ]
     if parcel["com"] == "shunfeng":
         digits = s.say(parcel["receiver_phone"][-4:])
         arguments["phone"] = digits
@@ -361,7 +364,9 @@ def what_a_fruit_run_costs(s: StoryContext) -> str:
     )
     grams = s.rng.choice((500, 1000, 1500))
     portion = s.call(
-        "fruityvice.get_fruit_nutrition", name=s.say(fruit["name"], fruit["name"].lower()), grams=s.say(grams, f"{grams} g")
+        "fruityvice.get_fruit_nutrition",
+        name=s.say(fruit["name"], fruit["name"].lower()),
+        grams=s.say(grams, f"{grams} g"),
     )
     places = _saved(s, user, "office")
     arguments: dict[str, Any] = {
@@ -391,7 +396,9 @@ def what_a_fruit_run_costs(s: StoryContext) -> str:
 # --------------------------------------------------------------------------------------------------
 
 
-def _delivered_line(s: StoryContext, kinds: tuple[str, ...]) -> tuple[dict[str, Any], dict[str, Any], str, dict[str, Any]]:
+def _delivered_line(
+    s: StoryContext, kinds: tuple[str, ...]
+) -> tuple[dict[str, Any], dict[str, Any], str, dict[str, Any]]:
     """A delivered, once-paid store order with exactly one line of one of ``kinds``; its customer opens it."""
     from envfactory_gym.domains.shopping.retail.stories import _open, _single_lines
 
@@ -610,8 +617,7 @@ def buy_where_it_is_cheaper(s: StoryContext) -> str:
     return speech.sentence(
         speech.opening(s.rng),
         f"I want the {fake['title']} the Fake Store sells, unless eBay has {SPOKEN_SEARCH[query]} for less.",
-        f"Look at eBay's cheapest {condition_words} Buy It Now listing for {SPOKEN_SEARCH[query]}, shipping "
-        "included.",
+        f"Look at eBay's cheapest {condition_words} Buy It Now listing for {SPOKEN_SEARCH[query]}, shipping included.",
         "If it's cheaper than the Fake Store's price, buy it on eBay; otherwise start a new Fake Store cart with "
         "one of theirs.",
         introduce,
@@ -638,4 +644,111 @@ def compare_a_price_on_ebay(s: StoryContext) -> str:
         f"How much is the {fake['title']} at the Fake Store?",
         f"And what's the cheapest brand-new Buy It Now listing on eBay for {SPOKEN_SEARCH[query]}, with "
         "shipping included?",
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Where it is cheapest, three ways (retail + Fake Store + eBay)
+# --------------------------------------------------------------------------------------------------
+
+
+@story(RETAIL, FAKE, EBAY, weight=0.8)
+def three_way_price_check(s: StoryContext) -> str:
+    """A customer who bought something asks whether the Fake Store or a new eBay listing would have been
+    cheaper than what they paid."""
+    from envfactory_gym.domains.shopping.ebay.stories import total_cost
+
+    kinds = tuple(k for k in SHARED_KINDS if k in ("Headphones", "Monitor", "Coffee Maker"))
+    order, details, intro, line = _delivered_line(s, kinds)
+    kind = line["name"].lower()
+    paid = next(i["price"] for i in details["items"] if i["item_id"] == line["item_id"])
+    _page, cheapest = _cheapest_at_fake_store(s, line["name"])
+    page = s.call(
+        "ebay.search_items",
+        q=s.say(line["name"], kind),
+        condition=s.imply("NEW"),
+        buying_format=s.imply("FIXED_PRICE"),
+        sort=s.imply("price"),
+    )
+    if not page["items"] or (len(page["items"]) > 1 and total_cost(page["items"][0]) == total_cost(page["items"][1])):
+        s.reject("no listing, or a tie")
+    ebay_total = speech.from_cents(total_cost(page["items"][0]))
+    prices = {"the store": paid, "the Fake Store": cheapest["price"], "eBay": ebay_total}
+    if len(set(prices.values())) != 3:
+        s.reject("two prices tie")
+    s.fact(cheapest["price"])
+    s.fact(ebay_total, derived=True)
+    s.context(kind, order["order_id"], paid, cheapest["title"], page["items"][0]["title"])
+    return speech.sentence(
+        speech.opening(s.rng),
+        intro,
+        f"I paid for the {kind} in order {order['order_id']} and now I wonder if I overpaid.",
+        f"What's the cheapest {kind} at the Fake Store, and the cheapest brand-new Buy It Now {kind} on eBay "
+        "with shipping included? Would either have been cheaper than what I paid?",
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# A handmade gift or a store-bought one (Etsy + Fake Store)
+# --------------------------------------------------------------------------------------------------
+
+GIFT_KINDS = ("bracelet", "necklace", "ring", "puzzle", "sweatshirt")
+
+
+@story("etsy", FAKE, implicit=True)
+def handmade_gift_if_not_dearer(s: StoryContext) -> str:
+    """A gift-giver prefers a handmade piece on Etsy when it costs no more than the Fake Store's cheapest;
+    they favourite it to order later, or else start a Fake Store cart with the store's."""
+    from envfactory_gym.domains.shopping.etsy.stories import buyer
+
+    kind = s.rng.choice(GIFT_KINDS)
+    with s.within("etsy"):
+        me = buyer(s, "u.country_iso = 'US'")
+    found = s.call(
+        "etsy.search_listings",
+        keywords=s.say(kind),
+        item_type=s.imply("handmade"),
+        ships_to=s.imply("US"),
+        sort_on=s.imply("price"),
+        sort_order=s.imply("asc"),
+    )
+    results = found["results"]
+    if not results or (len(results) > 1 and results[0]["price_usd"] == results[1]["price_usd"]):
+        s.reject("nothing handmade, or a tie")
+    handmade = results[0]
+    page = s.call("fake_store.search_products", title=kind)
+    products = sorted(page["products"], key=lambda p: p["price"])
+    if (
+        not products
+        or page["total"] > len(products)
+        or (len(products) > 1 and products[0]["price"] == products[1]["price"])
+    ):
+        s.reject("nothing at the Fake Store, or a tie")
+    store = products[0]
+    if handmade["price_usd"] == store["price"]:
+        s.reject("the same price")
+    from envfactory_gym.domains.shopping.fake_store.stories import _customer
+
+    with s.within(FAKE):
+        customer = _customer(s)
+    if handmade["price_usd"] < store["price"]:
+        _login, said = _fake_store_login(s, customer, log_in=False)
+        s.call("etsy.favorite_listing", user_id=me["user_id"], listing_id=handmade["listing_id"])
+        s.fact(handmade["title"])
+    else:
+        login, said = _fake_store_login(s, customer)
+        s.call("fake_store.add_cart", token=login["token"], products=[{"product_id": store["product_id"],
+                                                                        "quantity": s.imply(1)}])  # fmt: skip
+        s.fact(store["title"])
+    s.fact(handmade["price_usd"])
+    s.context(kind, store["price"])
+    return speech.sentence(
+        speech.opening(s.rng),
+        f"I'm looking for a {kind} as a birthday present and I'd love it to be handmade.",
+        f"Find the cheapest handmade {kind} on Etsy that ships to the US. If it costs less than the cheapest "
+        f"{kind} at the Fake Store, favourite it on Etsy so I can order it later; otherwise put the Fake Store's "
+        "cheapest one in a new cart there.",
+        f"My Etsy account email is {me['email']}.",
+        said,
+        "Which one did you pick, and what does the Etsy one cost in dollars?",
     )
