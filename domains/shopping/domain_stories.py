@@ -75,8 +75,9 @@ SPOKEN_SEARCH = {
 }
 
 
-def _yuan(value: float) -> str:
-    return speech.money(value, "¥")
+def _is(kind: str) -> str:
+    """'which yoga mat is', 'which dumbbells are'."""
+    return "are" if kind.endswith("s") else "is"
 
 
 def _uu_user(s: StoryContext, where: str, params: tuple[Any, ...] = ()) -> dict[str, Any]:
@@ -161,7 +162,7 @@ def parcel_at_the_office_sent_home(s: StoryContext) -> str:
     arguments: dict[str, Any] = {"com": parcel["com"], "num": parcel["num"]}
     lines = [
         speech.opening(s.rng),
-        f"A parcel is on its way to my office in {user['city_name']}, number {parcel['num']}.",
+        f"I'm expecting a parcel at my office in {user['city_name']}, tracking number {parcel['num']}.",
     ]
     if parcel["com"] == "shunfeng":
         digits = s.say(parcel["receiver_phone"][-4:])
@@ -331,8 +332,8 @@ def fruit_run_with_less_sugar(s: StoryContext) -> str:
     s.context(one["name"], two["name"], shop["name"])
     return speech.sentence(
         speech.opening(s.rng),
-        f"I'm cutting down and want some fruit in tonight: {names[0]} or {names[1]}, whichever has {words} per "
-        "100 g on Fruityvice.",
+        f"I'm watching my {'sugar' if nutrient == 'sugar' else 'weight'} and I'd like some fruit delivered tonight: "
+        f"{names[0]} or {names[1]}, whichever has {words} per 100 g on Fruityvice.",
         f"Send a UU runner to {shop['name']} in {user['city_name']} to buy a kilo and bring it to my saved home "
         f"address, for me ({user['name']}, {user['phone']}).",
         f'For the runner\'s note write "{notes[names[0]]}" or "{notes[names[1]]}", whichever it is.',
@@ -483,7 +484,7 @@ def what_i_paid_against_the_other_store(s: StoryContext) -> str:
         speech.opening(s.rng),
         intro,
         f"What did I pay for the {kind} in order {order['order_id']}?",
-        f"And which {kind} is the cheapest at the Fake Store, and for how much?",
+        f"And which {kind} {_is(kind)} the cheapest at the Fake Store, and for how much?",
     )
 
 
@@ -543,9 +544,8 @@ def return_it_and_buy_the_model_on_ebay(s: StoryContext) -> str:
         speech.opening(s.rng),
         intro,
         f"I'm sending back the {kind} from order {order['order_id']} — refund it to how I paid.",
-        f"What I really want is the {model}. Buy it brand new on eBay, Buy It Now, the cheapest one with shipping "
-        "included — but only if that total is no more than the refund for the "
-        f"{kind}.",
+        f"What I really want is the {model}: buy me a brand-new one on eBay, Buy It Now, from the cheapest "
+        f"listing counting shipping — but only if that total is no more than my refund for the {kind}.",
         introduce,
         "What does the eBay one cost with shipping, and did you buy it?",
     )
@@ -746,7 +746,7 @@ def handmade_gift_if_not_dearer(s: StoryContext) -> str:
         speech.opening(s.rng),
         f"I'm looking for a {kind} as a birthday present and I'd love it to be handmade.",
         f"Find the cheapest handmade {kind} on Etsy that ships to the US. If it costs less than the cheapest "
-        f"{kind} at the Fake Store, favourite it on Etsy so I can order it later; otherwise put the Fake Store's "
+        f"{kind} at the Fake Store, favorite it on Etsy so I can order it later; otherwise put the Fake Store's "
         "cheapest one in a new cart there.",
         f"My Etsy account email is {me['email']}.",
         said,
