@@ -23,6 +23,7 @@ would call a refusal; the engine turns it into an error observation and rolls th
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import inspect
@@ -48,6 +49,7 @@ from envfactory_gym.text import is_valid_text
 __all__ = [
     "DomainError",
     "EnvironmentDefinition",
+    "FidelityMode",
     "SeedData",
     "ServiceClockMixin",
     "ToolArgumentError",
@@ -428,6 +430,22 @@ def _read_clock(clock: Callable[..., Any], db: Session | sqlite3.Connection) -> 
     return clock(db)
 
 
+@dataclass
+class FidelityMode:
+    """An opt-in way for an environment's tools to behave as a public benchmark's do (``fidelity=<name>``).
+
+    The default mode enforces the service's business rules inside the tools. A benchmark may instead leave
+    those rules to the agent (its policy document) and judge the outcome from the final state; a fidelity
+    mode reproduces that: ``implementations`` replace some tools (same names and parameters, so calls,
+    schemas and tasks stay the same) and ``policy`` is the rule text the agent is given in its system prompt.
+    """
+
+    name: str
+    policy: str
+    implementations: dict[str, Callable[..., Any]] = field(default_factory=dict)
+    _specs: dict[str, ToolSpec] | None = field(default=None, repr=False)
+
+
 class EnvironmentDefinition:
     """One environment: its models, seed generator and tools, collected by decorators."""
 
@@ -456,6 +474,7 @@ class EnvironmentDefinition:
         self.scenario_io = scenario_io
         self.user_tool_names = user_tool_names
         self.argument_samplers: dict[str, Callable[[ToolContext, random.Random], dict[str, Any] | None]] = {}
+        self.fidelity_modes: dict[str, FidelityMode] = {}
 
     # -- decorators -------------------------------------------------------------------------------
     def seed(self, func: SeedFunction) -> SeedFunction:
@@ -529,6 +548,67 @@ class EnvironmentDefinition:
         """Mark a function as a write tool (it may change state)."""
         decorator = self._register("write", intents, name, terminal, coverage)
         return decorator(func) if func is not None else decorator
+
+    def fidelity(self, mode: str, *, policy: str) -> FidelityMode:
+        """Declare a fidelity mode and the policy text its agents are given (see :class:`FidelityMode`)."""
+        if not TOOL_NAME_PATTERN.match(mode):
+            raise ValueError(f"Fidelity mode names are letters, digits, '_' and '-', not {mode!r}.")
+        if mode in self.fidelity_modes:
+            raise ValueError(f"Fidelity mode {mode!r} of {self.env_id!r} is declared twice.")
+        if not policy.strip():
+            raise ValueError(f"Fidelity mode {mode!r} of {self.env_id!r} needs the policy text given to the agent.")
+        declared = self.fidelity_modes[mode] = FidelityMode(mode, policy.strip())
+        return declared
+
+    def fidelity_tool(self, mode: str, name: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Register how tool ``name`` (default: the function's name) behaves in fidelity mode ``mode``.
+
+        The replacement takes the tool's parameters, by name or as ``**arguments`` (validated as in the
+        default mode), and keeps the tool's name, kind and schema; a docstring summary, if it has one,
+        replaces the description the agent sees.
+        """
+
+        def decorator(func: Callable[..., Any]) -> Callable[..., Any]:
+            tool = name or func.__name__
+            declared = self.fidelity_modes.get(mode)
+            if declared is None:
+                raise ValueError(f"Declare fidelity mode {mode!r} of {self.env_id!r} with env.fidelity() first.")
+            spec = self.tools.get(tool)
+            if spec is None:
+                raise ValueError(f"Fidelity mode {mode!r} replaces {tool!r}, which is no tool of {self.env_id!r}.")
+            signature = list(inspect.signature(func).parameters.values())[1:]
+            parameters = tuple(p.name for p in signature)
+            takes_any = len(signature) == 1 and signature[0].kind is inspect.Parameter.VAR_KEYWORD
+            if parameters != spec.arg_names and not takes_any:
+                raise ValueError(
+                    f"The {mode!r} version of {tool!r} must take the tool's parameters {spec.arg_names}, "
+                    f"not {parameters}."
+                )
+            if tool in declared.implementations:
+                raise ValueError(f"Fidelity mode {mode!r} replaces {tool!r} twice.")
+            declared.implementations[tool] = func
+            declared._specs = None
+            return func
+
+        return decorator
+
+    def tool_specs(self, fidelity: str | None = None) -> dict[str, ToolSpec]:
+        """The tools as they behave in a fidelity mode (``None``: the default, enforcing behaviour)."""
+        if fidelity is None:
+            return self.tools
+        declared = self.fidelity_modes.get(fidelity) if isinstance(fidelity, str) else None
+        if declared is None:
+            modes = ", ".join(map(repr, self.fidelity_modes)) or "none"
+            raise ValueError(f"Unknown fidelity {fidelity!r} for environment {self.env_id!r}; its modes are: {modes}.")
+        if declared._specs is None:
+            specs = dict(self.tools)
+            for tool, func in declared.implementations.items():
+                summary, _ = _parse_docstring(inspect.getdoc(func) or "")
+                specs[tool] = dataclasses.replace(
+                    specs[tool], func=func, description=summary or specs[tool].description
+                )
+            declared._specs = specs
+        return declared._specs
 
     # -- queries ----------------------------------------------------------------------------------
     def now(self, db: Session | sqlite3.Connection) -> dt.datetime:

@@ -562,8 +562,9 @@ def _build_scenario_snapshot(
     definition: EnvironmentDefinition, seed: int, scenario: dict[str, Any], key: str | None
 ) -> Snapshot:
     """A scenario's state: the empty template restored, the scenario bulk-inserted, serialized (~0.1–1 ms)."""
-    from envfactory_gym.scenario import TABLES_FORMAT, load_scenario
+    from envfactory_gym.scenario import TABLES_FORMAT, load_scenario, resolve_scenario
 
+    scenario = resolve_scenario(scenario)  # a file reference: the file's scenario
     base = scenario.get("format") != TABLES_FORMAT and callable(getattr(definition.scenario_io, "base", None))
     raw = _connect_raw()
     try:

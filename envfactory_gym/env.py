@@ -42,7 +42,9 @@ def check_split(split: Any, where: str = "split") -> str:
     return str(split)
 
 
-def system_prompt(definitions: Sequence[Any]) -> str:
+def system_prompt(definitions: Sequence[Any], fidelity: str | None = None) -> str:
+    """The agent's instructions: the environments' descriptions and, in a fidelity mode, their policies
+    (there the tools do not enforce the rules, the agent must)."""
     parts = [
         "You are a helpful assistant that acts on behalf of the user through the tools provided. "
         "Use the tools to look things up and to make changes; never invent data the tools did not return. "
@@ -50,6 +52,8 @@ def system_prompt(definitions: Sequence[Any]) -> str:
     ]
     for definition in definitions:
         parts.append(f"# {definition.env_id}\n{definition.description.strip()}")
+        if fidelity is not None:
+            parts.append(f"## {definition.env_id} policy\n{definition.fidelity_modes[fidelity].policy}")
     return "\n\n".join(parts)
 
 
@@ -67,6 +71,9 @@ class ToolUseEnv(gym.Env[str, Any]):
         conversational: send assistant messages without tool calls to a user simulator.
         user_simulator: the simulator for conversational mode (default: the rule-based one).
         render_mode: ``"ansi"`` (``render()`` returns the transcript) or ``"human"`` (prints it).
+        fidelity: a public benchmark's behaviour instead of the default one, for environments that have it
+            (``fidelity="tau2"``): the tools act as the benchmark's do, permissive where it is,
+            and the policy they leave to the agent is part of the system prompt. An unknown mode is an error.
     """
 
     metadata: ClassVar[dict[str, Any]] = {"render_modes": ["ansi", "human"], "render_fps": 4}
@@ -83,6 +90,7 @@ class ToolUseEnv(gym.Env[str, Any]):
         conversational: bool = False,
         user_simulator: Any = None,
         render_mode: str | None = None,
+        fidelity: str | None = None,
     ) -> None:
         if isinstance(env_ids, str):  # one name, not a sequence of one-letter environments
             env_ids, domain = _one_name(env_ids, domain)
@@ -95,7 +103,8 @@ class ToolUseEnv(gym.Env[str, Any]):
         if not self.env_ids:
             raise ValueError(f"Domain {domain!r} has no implemented environments yet.")
         for env_id in self.env_ids:
-            registry.load_definition(env_id)
+            registry.load_definition(env_id).tool_specs(fidelity)  # an unknown fidelity mode is an error
+        self.fidelity = fidelity
         self.split = check_split(split)
         self._custom_tasks = list(tasks) if tasks is not None else None
         self.max_steps = int(max_steps)
@@ -188,7 +197,7 @@ class ToolUseEnv(gym.Env[str, Any]):
         else:
             self.close()
             databases = [EpisodeDatabase(snapshot) for snapshot in snapshots]
-            self.runtime = ToolRuntime(databases, id_seed=id_seed, prefix=prefix)  # type: ignore[arg-type]
+            self.runtime = ToolRuntime(databases, id_seed=id_seed, prefix=prefix, fidelity=self.fidelity)  # type: ignore[arg-type]
         self._steps = 0
         self._done = False
         self._errors = Counter()
@@ -198,7 +207,7 @@ class ToolUseEnv(gym.Env[str, Any]):
         self.runtime.hidden = hidden_user_tools
         query = task.query if task is not None else SANDBOX_QUERY
         self.messages = [
-            {"role": "system", "content": system_prompt(self.runtime.definitions)},
+            {"role": "system", "content": system_prompt(self.runtime.definitions, self.fidelity)},
             {"role": "user", "content": query},
         ]
         self._user = None
@@ -223,6 +232,8 @@ class ToolUseEnv(gym.Env[str, Any]):
         unknown = [e for e in env_ids if e not in self.env_ids and self.domain is None and self._custom_tasks is None]
         if unknown:
             raise ValueError(f"Task {task.task_id if task else ''} needs environments {unknown} not in this env.")
+        for env_id in env_ids:
+            registry.load_definition(env_id).tool_specs(self.fidelity)  # a task's other environments too
         snapshots = tuple(
             get_snapshot(
                 registry.load_definition(env_id),
@@ -332,7 +343,14 @@ class ToolUseEnv(gym.Env[str, Any]):
         definitions = {d.env_id: d for d in self.runtime.definitions}
         tool_outputs = [m["content"] for m in self.messages if m["role"] == "tool"]
         self.last_breakdown = score(
-            self.task, self.runtime.change_sets(), self.final_answer(), self.malformed_calls, definitions, tool_outputs
+            self.task,
+            self.runtime.change_sets(),
+            self.final_answer(),
+            self.malformed_calls,
+            definitions,
+            tool_outputs,
+            transcript=self.messages,
+            databases=self.runtime.databases,
         )
         return self.last_breakdown
 

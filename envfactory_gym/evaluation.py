@@ -162,9 +162,10 @@ def _select(
         for task in custom:
             if task.split == split:
                 by_env.setdefault("+".join(task.env_ids), []).append(task)
-        # An empty custom task list: the env plays the task it is handed in reset(options={"task": ...}).
+        # An empty custom task list: the env plays the task it is handed in reset(options={"task": ...}); a
+        # task imported from a benchmark plays in the fidelity mode its expected state was computed in.
         selected = [
-            EvalTask(t, {"env_ids": list(t.env_ids), "tasks": []}, task_hash(t))
+            EvalTask(t, {"env_ids": list(t.env_ids), "tasks": [], **_fidelity_kwargs(t)}, task_hash(t))
             for group in by_env.values()
             for t in group[:limit]
         ]
@@ -206,6 +207,10 @@ def _select(
             environments.append(name)
             selected += found
     return _checked(TaskSet(selected, environments, files), split)
+
+
+def _fidelity_kwargs(task: Task) -> dict[str, Any]:
+    return {"fidelity": task.checks.fidelity} if task.checks is not None and task.checks.fidelity else {}
 
 
 def _checked(task_set: TaskSet, split: str) -> TaskSet:

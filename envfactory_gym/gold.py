@@ -24,12 +24,18 @@ class GoldRun:
 
 
 def open_runtime(
-    env_ids: Sequence[str], seed: int, scenario: dict[str, Any] | None, id_seed: Any, prefix: bool
+    env_ids: Sequence[str],
+    seed: int,
+    scenario: dict[str, Any] | None,
+    id_seed: Any,
+    prefix: bool,
+    fidelity: str | None = None,
 ) -> ToolRuntime:
-    databases = [
-        EpisodeDatabase(get_snapshot(registry.load_definition(e), seed, (scenario or {}).get(e))) for e in env_ids
-    ]
-    return ToolRuntime(databases, id_seed=id_seed, prefix=prefix)
+    definitions = [registry.load_definition(e) for e in env_ids]
+    for definition in definitions:
+        definition.tool_specs(fidelity)  # an unknown mode fails before any snapshot is built
+    databases = [EpisodeDatabase(get_snapshot(d, seed, (scenario or {}).get(d.env_id))) for d in definitions]
+    return ToolRuntime(databases, id_seed=id_seed, prefix=prefix, fidelity=fidelity)
 
 
 def exposed_name(call: GoldCall, prefix: bool) -> str:
@@ -43,9 +49,11 @@ def execute_gold(
     seed: int = 0,
     scenario: dict[str, Any] | None = None,
     id_seed: Any = 0,
+    fidelity: str | None = None,
 ) -> GoldRun:
-    """Run the calls in order on a fresh episode; raise GoldExecutionError if any call fails."""
-    runtime = open_runtime(env_ids, seed, scenario, id_seed, prefix=True)
+    """Run the calls in order on a fresh episode (tools in ``fidelity`` mode, if given); raise
+    GoldExecutionError if any call fails."""
+    runtime = open_runtime(env_ids, seed, scenario, id_seed, prefix=True, fidelity=fidelity)
     try:
         outputs = []
         for call in calls:

@@ -108,6 +108,8 @@ class RewardBreakdown:
     answer_budget: int = 0
     # Whether the answer earned the fact credit: every fact, within budget, no paste, few distractors.
     fact_credit: bool = False
+    # For a task graded by a benchmark's own checks (task.checks): each check's result, see :mod:`.checks`.
+    checks: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
@@ -443,7 +445,14 @@ def score(
     malformed_calls: int,
     definitions: Mapping[str, EnvironmentDefinition],
     tool_outputs: Sequence[str] = (),
+    *,
+    transcript: Sequence[Mapping[str, Any]] = (),
+    databases: Mapping[str, Any] | None = None,
 ) -> RewardBreakdown:
+    """The episode's reward. A task with its own checks (imported from a benchmark) is graded by them,
+    on the whole ``transcript`` and the final ``databases`` (env_id -> state); others by this rubric."""
+    if task.checks is not None:
+        return _score_by_checks(task, changes, malformed_calls, definitions, transcript, databases)
     generated = {env_id: generated_columns(d) for env_id, d in definitions.items()}
     matched_set, missing, extra = matching_change_set(changes, task, generated)
     state_match = matched_set is not None
@@ -477,6 +486,37 @@ def score(
         answer_length=check.length,
         answer_budget=check.budget,
         fact_credit=bool(task.required_facts) and check.credit,
+    )
+
+
+def _score_by_checks(
+    task: Task,
+    changes: Mapping[str, Sequence[RowChange]],
+    malformed_calls: int,
+    definitions: Mapping[str, EnvironmentDefinition],
+    transcript: Sequence[Mapping[str, Any]],
+    databases: Mapping[str, Any] | None,
+) -> RewardBreakdown:
+    from envfactory_gym.checks import checks_report, evaluate_checks, state_difference
+
+    assert task.checks is not None
+    outcome = evaluate_checks(task.checks, transcript, definitions, databases)
+    missing, extra = state_difference(changes, task.gold_changes)
+    penalty = min(MAX_MALFORMED_PENALTY, MALFORMED_PENALTY * malformed_calls)
+    return RewardBreakdown(
+        reward=(1.0 - penalty) if outcome.success else 0.0,
+        success=outcome.success,
+        state_match=outcome.state is not False,
+        facts_found=0,
+        facts_required=0,
+        answer_within_budget=True,
+        pasted_tool_output=False,
+        missing_changes=missing,
+        extra_changes=extra,
+        malformed_calls=malformed_calls,
+        penalty=penalty,
+        matched_change_set="gold" if outcome.state else None,
+        checks=checks_report(task, outcome),
     )
 
 

@@ -90,9 +90,19 @@ class _Binding:
 class ToolRuntime:
     """The tools of one episode (1–3 environments), callable by their exposed names."""
 
-    def __init__(self, databases: Sequence[EpisodeDatabase], *, id_seed: int = 0, prefix: bool | None = None):
+    def __init__(
+        self,
+        databases: Sequence[EpisodeDatabase],
+        *,
+        id_seed: int = 0,
+        prefix: bool | None = None,
+        fidelity: str | None = None,
+    ):
         if not databases:
             raise ValueError("An episode needs at least one environment.")
+        # The tools' behaviour: the default (the service enforces its rules) or a benchmark's fidelity mode.
+        specs = [db.definition.tool_specs(fidelity) for db in databases]
+        self.fidelity = fidelity
         self.databases = {db.definition.env_id: db for db in databases}
         use_prefix = len(databases) > 1 if prefix is None else prefix
         self.prefix = use_prefix
@@ -100,7 +110,7 @@ class ToolRuntime:
         # Tools the assistant must not see (the user's own, in dual control): callable only by the harness.
         self.hidden: set[str] = set()
         self._contexts: list[tuple[ToolContext, EpisodeDatabase, str]] = []
-        for index, database in enumerate(databases):
+        for index, (database, tools) in enumerate(zip(databases, specs, strict=True)):
             definition = database.definition
             # The id stream's seed; ToolContext builds the generator on the first new_id().
             context = ToolContext(
@@ -111,7 +121,7 @@ class ToolRuntime:
                 episode=database,
             )
             self._contexts.append((context, database, f"{index}:{definition.env_id}"))
-            for spec in definition.tools.values():
+            for spec in tools.values():
                 name = f"{definition.env_id}{PREFIX_SEPARATOR}{spec.name}" if use_prefix else spec.name
                 self.bindings[name] = _Binding(definition.env_id, spec, database, context)
 

@@ -1,6 +1,6 @@
 """Scenario interchange: load a given initial state from JSON, dump the current state to JSON.
 
-Two formats are understood:
+Two formats are understood (and a reference to a file holding either):
 
 * ``envfactory.tables/v1`` — every environment: ``{"format": ..., "env_id": ..., "tables": {name: [row, ...]}}``
   with rows exactly as SQLite stores them, so a dump loads back bit for bit.
@@ -15,12 +15,21 @@ Two formats are understood:
   replaces them only when its data brings its own (``rows.replace_rows``; ``rows.fill_if_empty`` keeps a
   loader correct on a bare schema too).
 
+* ``envfactory.file/v1`` — ``{"format": ..., "path": ..., "sha256": ...}``: the scenario is the JSON file
+  at ``path`` (whose content must have that hash), so that many tasks can share one large initial state (a
+  benchmark's database) without a copy each. :func:`envfactory_gym.tasks.read_tasks` makes a relative path
+  relative to the task file.
+
 Loading runs on an empty copy of the environment's schema inside one transaction; nothing is half-loaded.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 import sqlite3
+from pathlib import Path
 from typing import Any
 
 from envfactory_gym.authoring import EnvironmentDefinition
@@ -28,14 +37,50 @@ from envfactory_gym.errors import DomainError
 from envfactory_gym.rows import connection_of
 
 TABLES_FORMAT = "envfactory.tables/v1"
+FILE_FORMAT = "envfactory.file/v1"
 
 
 class ScenarioError(ValueError):
     """A scenario that does not fit the environment's schema."""
 
 
+def file_scenario(path: str | Path, content: bytes) -> dict[str, Any]:
+    """A reference to a scenario file (whose bytes are ``content``), for tasks sharing one initial state."""
+    return {"format": FILE_FORMAT, "path": str(path), "sha256": hashlib.sha256(content).hexdigest()}
+
+
+@functools.lru_cache(maxsize=8)
+def _read_file_scenario(path: str, sha256: str) -> dict[str, Any]:
+    try:
+        content = Path(path).read_bytes()
+    except OSError as exc:
+        raise ScenarioError(f"Scenario file {path} cannot be read: {exc}") from None
+    if hashlib.sha256(content).hexdigest() != sha256:
+        raise ScenarioError(f"Scenario file {path} has changed since the tasks were written (its sha256 differs).")
+    try:
+        data = json.loads(content)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"Scenario file {path} is not valid JSON: {exc}") from None
+    if not isinstance(data, dict) or data.get("format") == FILE_FORMAT:
+        raise ScenarioError(f"Scenario file {path} must hold a scenario (a JSON object), not another reference.")
+    return data
+
+
+def resolve_scenario(scenario: Any) -> Any:
+    """The scenario itself: a file reference is read (and checked against its hash); anything else as given.
+
+    The content is cached and shared: loaders must not change it."""
+    if not isinstance(scenario, dict) or scenario.get("format") != FILE_FORMAT:
+        return scenario
+    path, sha256 = scenario.get("path"), scenario.get("sha256")
+    if not isinstance(path, str) or not isinstance(sha256, str):
+        raise ScenarioError(f"A {FILE_FORMAT} scenario needs a 'path' and a 'sha256' string.")
+    return _read_file_scenario(path, sha256)
+
+
 def load_scenario(definition: EnvironmentDefinition, target: Any, scenario: dict[str, Any]) -> None:
     """Fill an empty state (a ``sqlite3.Connection``, or an ORM session on one) from a scenario."""
+    scenario = resolve_scenario(scenario)
     if not isinstance(scenario, dict):
         raise ScenarioError("A scenario must be a JSON object.")
     conn = connection_of(target)

@@ -52,6 +52,44 @@ class UserProfile(BaseModel):
     user_tools: list[str] = Field(default_factory=list)
 
 
+class RequiredAction(BaseModel):
+    """A call the trajectory must contain: same tool, and equal values for the compared arguments."""
+
+    model_config = ConfigDict(extra="forbid")
+    env_id: str
+    tool: str
+    arguments: dict[str, Any] = Field(default_factory=dict)
+    # The arguments compared; None compares every argument the trajectory's call has (as tau2-bench does).
+    compare_args: list[str] | None = None
+
+
+CheckName = Literal["state", "communicate", "actions"]
+
+
+class TaskChecks(BaseModel):
+    """A benchmark's own grading of a task, replacing the change-set-and-facts rubric (see :mod:`.checks`).
+
+    The reward is the product of the checks named in ``basis``, each 1 or 0:
+
+    * ``state`` — the final state of each environment, in its native interchange format, has exactly the
+      content hash in ``expected_state`` (the gold solution's final state, ids and all);
+    * ``communicate`` — each string is in some assistant message (case-insensitive, commas ignored);
+    * ``actions`` — each required action is matched by some call of the trajectory.
+
+    ``not_evaluated`` says, in words, which of the benchmark's criteria are not checked (an LLM-judged
+    assertion, say): they are reported with every score, never silently passed.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    basis: list[CheckName]
+    expected_state: dict[str, str] = Field(default_factory=dict)  # env_id -> sha256 of its final native state
+    communicate: list[str] = Field(default_factory=list)
+    actions: list[RequiredAction] = Field(default_factory=list)
+    not_evaluated: list[str] = Field(default_factory=list)
+    # The fidelity mode the expected state was computed in: the one to play the task in.
+    fidelity: str | None = None
+
+
 class Task(BaseModel):
     """A grounded, verifiable user goal."""
 
@@ -76,6 +114,8 @@ class Task(BaseModel):
     answer_context: list[str] = Field(default_factory=list)
     user: UserProfile = Field(default_factory=UserProfile)
     metadata: dict[str, Any] = Field(default_factory=dict)
+    # A benchmark's own grading (imported tasks); None: the default rubric.
+    checks: TaskChecks | None = None
 
     @property
     def num_calls(self) -> int:
@@ -83,13 +123,28 @@ class Task(BaseModel):
 
 
 def read_tasks(path: str | Path) -> list[Task]:
+    """The tasks of a JSONL file; scenario files they reference by a relative path are found beside it."""
+    from envfactory_gym.scenario import FILE_FORMAT
+
     with open(path, encoding="utf-8") as handle:
-        return [Task.model_validate_json(line) for line in handle if line.strip()]
+        tasks = [Task.model_validate_json(line) for line in handle if line.strip()]
+    folder = Path(path).resolve().parent
+    for task in tasks:
+        for scenario in (task.scenario or {}).values():
+            if scenario.get("format") == FILE_FORMAT and isinstance(scenario.get("path"), str):
+                scenario["path"] = str(folder / scenario["path"])  # an absolute path stays as it is
+    return tasks
 
 
 def write_tasks(path: str | Path, tasks: Iterable[Task]) -> str:
     """Write tasks as JSONL (one canonical line each); returns the file's content hash."""
-    lines = [json.dumps(t.model_dump(mode="json"), sort_keys=True, ensure_ascii=False) for t in tasks]
+    # Tasks without a benchmark's checks are written as before the field existed (task files stay unchanged).
+    lines = [
+        json.dumps(
+            t.model_dump(mode="json", exclude=None if t.checks else {"checks"}), sort_keys=True, ensure_ascii=False
+        )
+        for t in tasks
+    ]
     text = "\n".join(lines) + ("\n" if lines else "")
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_text(text, encoding="utf-8")

@@ -25,7 +25,6 @@ def _task(query: str, *, arguments: dict[str, object] | None = None, **metadata:
     [
         ("What is the results name?", None),  # plain words: the lint cannot tell; stories never write this
         ("What is the total_baggages on my booking?", "raw_field_path"),
-        ("Which parkCode is Zion?", "raw_field_path"),
         ("Please call get_reservation_details for me.", "tool_name"),
         ("How long is the trip? I need the duration s.", "unit_suffix"),
         ("What is the pressure mb?", "unit_suffix"),
@@ -45,6 +44,14 @@ def test_each_flag(query: str, flag: str | None) -> None:
         assert "raw_field_path" not in flags
     else:
         assert flag in flags
+
+
+def test_camel_case_is_a_field_path_only_when_it_is_one_of_the_environments_names() -> None:
+    """National parks' API names its park field parkCode; a product called iPhone is no field of any."""
+    field = _task("Which parkCode is Zion?").model_copy(update={"env_ids": ["national_parks"]})
+    assert "raw_field_path" in lint_task(field)
+    for query in ("Which parkCode is Zion?", "Is the iPhone 15 case still in stock, and what about the iPad one?"):
+        assert "raw_field_path" not in lint_task(_task(query))
 
 
 def test_spoken_requests_pass() -> None:

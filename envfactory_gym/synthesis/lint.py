@@ -2,8 +2,9 @@
 
 Hard flags fail ``envfactory verify`` and are dropped during synthesis; soft ones are reported only.
 
-* ``raw_field_path`` — a snake_case, camelCase or dotted name of a column, output field or argument
-  ("What is the results name?", "parkCode"), unless it is a value the person states (a user name);
+* ``raw_field_path`` — a snake_case or dotted name, or a camelCase name of a column, output field or
+  argument ("What is the results name?", "parkCode"; not "iPhone"), unless it is a value the person
+  states (a user name);
 * ``unit_suffix`` — a field's unit pasted after it ("the duration s", "the pressure mb");
 * ``doubled_label`` — a label doubled into a template ("the Atlas Lodge at the Atlas Lodge", "booking my
   round trip", "flight the 17:30 flight") or a repeated word;
@@ -101,7 +102,10 @@ def lint_task(task: Task, vocab: EnvironmentVocabulary | None = None) -> list[st
     query = task.query
     flags: list[str] = []
     stated = _stated_values(task)
-    names = {m.group(0) for p in (_SNAKE, _CAMEL, _DOTTED) for m in p.finditer(query)}
+    names = {m.group(0) for p in (_SNAKE, _DOTTED) for m in p.finditer(query)}
+    # camelCase is also how products are named (iPhone, iPad, eBay): such a word is a field path only when
+    # it is one of the environment's own names.
+    names |= {m.group(0) for m in _CAMEL.finditer(query) if m.group(0).lower() in vocab.fields | vocab.tools}
     words_used = {n.lower() for n in names if not any(n.lower() in s for s in stated)}
     if words_used & vocab.tools:
         flags.append("tool_name")

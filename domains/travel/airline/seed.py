@@ -851,6 +851,22 @@ def _open_reservation(ctx: ToolContext, reservation_id: str) -> dict[str, Any]:
     return reservation
 
 
+def _add_certificate(ctx: ToolContext, user_id: str, payment_id: str, amount: int) -> None:
+    """Add a travel certificate worth ``amount`` dollars at the end of the member's payment methods."""
+    position = ctx.query(
+        "SELECT COALESCE(MAX(position) + 1, 0) AS next FROM payment_methods WHERE user_id = ?", (user_id,)
+    )[0]["next"]
+    ctx.rows(PaymentMethod).insert(
+        user_id=user_id,
+        payment_id=payment_id,
+        position=position,
+        source="certificate",
+        brand=None,
+        last_four=None,
+        balance_cents=amount * 100,
+    )
+
+
 def _new_reservation_id(ctx: ToolContext) -> str:
     reservations = ctx.rows(Reservation)
     while True:

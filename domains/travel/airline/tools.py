@@ -42,6 +42,7 @@ from .seed import (
     PaymentInfo,
     ReservationView,
     UserView,
+    _add_certificate,
     _airport,
     _charge,
     _check_bag_counts,
@@ -712,16 +713,5 @@ def send_certificate(ctx: ToolContext, user_id: str, amount: int) -> str:
         payment_id = f"certificate_{ctx.new_id(7, string.digits)}"
         if wallet.get(uid, payment_id) is None:
             break
-    position = ctx.query(
-        "SELECT COALESCE(MAX(position) + 1, 0) AS next FROM payment_methods WHERE user_id = ?", (uid,)
-    )[0]["next"]
-    wallet.insert(
-        user_id=uid,
-        payment_id=payment_id,
-        position=position,
-        source="certificate",
-        brand=None,
-        last_four=None,
-        balance_cents=amount * 100,
-    )
+    _add_certificate(ctx, uid, payment_id, amount)
     return f"Certificate {payment_id} added to user {uid} with amount {amount}."
