@@ -51,7 +51,9 @@ def _courier(s: StoryContext, com: str) -> str:
 
 
 def _account(s: StoryContext, user_id: str) -> str:
-    return speech.choose(s.rng, f"My Kuaidi100 account is {user_id}.", f"My account number is {user_id}.", f"I'm {user_id}.")
+    return speech.choose(
+        s.rng, f"My Kuaidi100 account is {user_id}.", f"My account number is {user_id}.", f"I'm {user_id}."
+    )
 
 
 def _listed(s: StoryContext, tool: str, key: str, field: str, value: Any, **arguments: Any) -> dict[str, Any]:

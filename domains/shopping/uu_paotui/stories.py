@@ -29,7 +29,9 @@ RECEIVERS = ("Zhang Min", "Liu Yang", "Chen Jing", "Wang Lei", "Zhao Xin", "Sun 
 
 
 def _account(s: StoryContext, user_id: str) -> str:
-    return speech.choose(s.rng, f"My UU account is {user_id}.", f"My account number is {user_id}.", f"I'm {user_id} on UU.")
+    return speech.choose(
+        s.rng, f"My UU account is {user_id}.", f"My account number is {user_id}.", f"I'm {user_id} on UU."
+    )
 
 
 def _yuan(value: float) -> str:
