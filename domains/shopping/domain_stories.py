@@ -215,12 +215,13 @@ def parcel_at_the_office_sent_home(s: StoryContext) -> str:
 
 @story(KD, UU, implicit=True)
 def courier_or_runner_across_town(s: StoryContext) -> str:
-    """A box for someone across town: a runner now if it costs no more than the cheapest courier, else the
-    person books the courier themselves."""
+    """A box for someone across town: a runner tonight if it costs at most a few yuan more than the cheapest
+    same-city courier, else the person books the courier themselves tomorrow."""
     user = _uu_user(s, "1 = 1")
     city = user["city_name"]
     pair = s.sample("SELECT * FROM places WHERE city_name = ? ORDER BY place_id", 2, (city,), env=UU)
     weight = s.rng.choice((1.0, 2.0, 3.0, 4.0, 6.0))
+    extra = s.rng.choice((5, 10, 15))
     receiver = s.rng.choice(("Zhang Min", "Liu Yang", "Chen Jing", "Wang Lei", "Zhao Xin", "Zhou Yan"))
     phone = f"1{s.rng.choice('3578')}{s.rng.randint(0, 999_999_999):09d}"
     quotes = s.call(
@@ -238,18 +239,19 @@ def courier_or_runner_across_town(s: StoryContext) -> str:
     if weight != 1.0:
         arguments["goods_weight_kg"] = weight
     fare = s.call("uu_paotui.estimate_price", **arguments)
-    if abs(fare["need_paymoney"] - courier_yuan) < 0.01:
-        s.reject("the runner costs exactly the courier's price")
+    if abs(fare["need_paymoney"] - courier_yuan - extra) < 0.01:
+        s.reject("the runner costs exactly the most the person would pay")
     s.say(receiver)
     s.say(phone)
-    if fare["need_paymoney"] < courier_yuan:
+    s.say(extra, f"¥{extra}")
+    if fare["need_paymoney"] < courier_yuan + extra:
         order = s.call("uu_paotui.create_order", price_token=fare["price_token"], receiver_name=receiver,
                        receiver_phone=phone)  # fmt: skip
         s.fact(order["paid_money"])
     else:
         s.fact(quotes[0]["courier_name"])
-        s.fact(courier_yuan, derived=True)
-    s.fact(fare["need_paymoney"])
+        s.fact(fare["need_paymoney"])
+    s.fact(courier_yuan, derived=True)
     s.context(pair[0]["name"], pair[1]["name"], city)
     return speech.sentence(
         speech.opening(s.rng),
@@ -258,13 +260,13 @@ def courier_or_runner_across_town(s: StoryContext) -> str:
         _uu_account(s, user["user_id"]),
         speech.choose(
             s.rng,
-            "It isn't urgent, so I'll go with whatever is cheaper: if a UU runner costs less than the cheapest "
-            "courier for a same-city parcel of that weight, book the runner now.",
-            "Compare a UU runner with the cheapest express courier within the city for that weight. Book the "
-            "runner only if it's the cheaper one.",
+            f"A UU runner would get it there tonight, and I'll pay up to ¥{extra} more than the cheapest express "
+            "courier within the city for that weight; if the runner is within that, book it now.",
+            f"Compare a UU runner with the cheapest same-city express courier for that weight. If the runner costs "
+            f"less than ¥{extra} more than the courier, book the runner now.",
         ),
-        "Otherwise don't book anything and tell me which courier would be cheapest and its price.",
-        "What does the runner cost?",
+        "Otherwise don't book anything; I'll arrange the courier myself tomorrow, so just tell me which one.",
+        "What do the runner and the cheapest courier cost?",
     )
 
 
@@ -751,4 +753,159 @@ def handmade_gift_if_not_dearer(s: StoryContext) -> str:
         f"My Etsy account email is {me['email']}.",
         said,
         "Which one did you pick, and what does the Etsy one cost in dollars?",
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Returned to the store, replaced from Amazon (retail + Amazon)
+# --------------------------------------------------------------------------------------------------
+
+AMAZON = "amazon_product"
+# The store's product kinds Amazon's catalog sells as single items (no sizes or colours to choose).
+AMAZON_KINDS = (
+    "Blender", "Headphones", "Monitor", "Laptop", "Air Fryer", "Cookware Set", "Hair Dryer", "Electric Toothbrush",
+    "Wireless Earbuds", "Digital Camera", "Bluetooth Speaker", "Coffee Maker", "Action Camera",
+)  # fmt: skip
+
+
+def _amazon_price(item: dict[str, Any]) -> int:
+    """What an Amazon item costs now: its running deal's price, else its offer price (cents)."""
+    return int(item["deal_price"] if item["deal_price"] is not None else item["price"])
+
+
+def _amazon_customer(s: StoryContext) -> str:
+    row = s.pick("SELECT customer_id FROM customers ORDER BY customer_id", env=AMAZON)
+    s.person(AMAZON, row["customer_id"])
+    s.say(row["customer_id"])
+    return row["customer_id"]
+
+
+@story(RETAIL, AMAZON, implicit=True, weight=1.2)
+def return_it_and_pick_a_better_one_on_amazon(s: StoryContext) -> str:
+    """A disappointed customer returns something and puts the best-rated Prime one that the refund covers
+    in their Amazon cart."""
+    order, details, intro, line = _delivered_line(s, AMAZON_KINDS)
+    kind = line["name"].lower()
+    refund = round(next(i["price"] for i in details["items"] if i["item_id"] == line["item_id"]) * 100)
+    s.call(
+        "retail.return_delivered_order_items",
+        order_id=order["order_id"],
+        item_ids=[line["item_id"]],
+        payment_method_id=details["payment_history"][0]["payment_method_id"],
+    )
+    shopper = _amazon_customer(s)
+    page = s.call(
+        "amazon_product.search_items",
+        keywords=s.say(kind),
+        prime_only=True,
+        sort_by=s.imply("AvgCustomerReviews"),
+    )
+    # Sorted by rating across every page: the first item the refund covers on this page is the best one.
+    covered = [i for i in page["items"] if _amazon_price(i) <= refund]
+    if any(i["deal_price"] is not None and i["price"] > refund >= i["deal_price"] for i in page["items"]):
+        s.reject("a deal decides whether the refund covers an item")
+    if not covered or covered[0]["parent_asin"] is not None or covered[0] is page["items"][-1]:
+        s.reject("nothing the refund covers, or it comes in sizes or colours")
+    if len(covered) > 1 and [covered[0][k] for k in ("star_rating", "review_count")] == [
+        covered[1][k] for k in ("star_rating", "review_count")
+    ]:
+        s.reject("two items share the best rating and review count")
+    best = covered[0]
+    s.call("amazon_product.add_to_cart", customer_id=shopper, asin=best["asin"])
+    s.fact(best["title"].split(", ")[0], derived=True)
+    s.context(kind, order["order_id"], best["star_rating"])
+    return speech.sentence(
+        speech.opening(s.rng),
+        intro,
+        speech.choose(
+            s.rng,
+            f"The {kind} from order {order['order_id']} has been a letdown, so I'm returning it — refund it to how "
+            "I paid.",
+            f"I'm not happy with the {kind} I got in order {order['order_id']}. Please return it, with the refund "
+            "going back the way I paid.",
+        ),
+        f"Then find me the best-rated Prime-eligible {kind} on Amazon that my refund would cover (counting any deal "
+        "running now; between equal ratings, the one with more reviews) and add it to my cart there.",
+        f"My Amazon customer ID is {shopper}.",
+        "Which one did you add?",
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# One brand's product on Amazon or on eBay (Amazon + eBay)
+# --------------------------------------------------------------------------------------------------
+
+# (brand, kind): an Amazon product of that brand and kind, and new eBay listings of the same brand's kind.
+BRAND_KINDS = (
+    ("Dell", "Monitor"), ("Samsung", "Monitor"), ("LG", "Monitor"), ("ASUS", "Monitor"), ("Beats", "Headphones"),
+    ("Bose", "Headphones"), ("Sony", "Headphones"), ("Sennheiser", "Headphones"), ("Sonos", "Speaker"),
+    ("Coleman", "Tent"), ("REI Co-op", "Tent"), ("Vitamix", "Blender"), ("Dyson", "Vacuum"), ("Shark", "Vacuum"),
+    ("Canon", "Camera"), ("Sony", "Camera"), ("Fitbit", "Smartwatch"), ("Microsoft", "Laptop"),
+)  # fmt: skip
+
+
+def _amazon_product_of_brand(s: StoryContext) -> tuple[dict[str, Any], str, str]:
+    from envfactory_gym.domains.shopping.amazon_product.stories import name_of
+
+    brand, kind = s.rng.choice(BRAND_KINDS)
+    rows = s.rows(
+        "SELECT * FROM items WHERE lower(brand) = lower(?) AND parent_asin IS NULL AND availability_type != "
+        "'Unavailable' AND title LIKE ? ORDER BY asin",
+        (brand, f"%{kind},%"),
+        env=AMAZON,
+    )
+    names = [name_of(r["title"]) for r in rows]
+    rows = [r for r in rows if names.count(name_of(r["title"])) == 1 and "'" not in r["title"]]
+    if not rows:
+        s.reject("no such Amazon product")
+    item = s.rng.choice(rows)
+    return item, brand, kind
+
+
+@story(AMAZON, EBAY, implicit=True)
+def amazon_or_ebay_for_the_brand(s: StoryContext) -> str:
+    """A shopper set on a brand's product buys the new eBay listing of that brand's kind if it is cheaper
+    than the Amazon item (shipping included), else puts the Amazon item in the cart."""
+    from envfactory_gym.domains.shopping.amazon_product.stories import find_by_name, name_of
+    from envfactory_gym.domains.shopping.ebay.stories import total_cost
+
+    item, brand, kind = _amazon_product_of_brand(s)
+    name = name_of(item["title"])
+    with s.within(AMAZON):
+        found = find_by_name(s, name)
+    shopper = _amazon_customer(s)
+    buyer = s.pick("SELECT username FROM users WHERE positive_count < 600 ORDER BY username", env=EBAY)["username"]
+    introduce = _ebay_member(s, buyer)
+    query, spoken = f"{brand} {kind}", f"{brand} {kind.lower()}"
+    page = s.call(
+        "ebay.search_items",
+        q=s.say(query, spoken),
+        condition=s.imply("NEW"),
+        buying_format=s.imply("FIXED_PRICE"),
+        sort=s.imply("price"),
+    )
+    if not page["items"] or page["items"][0]["seller"] == buyer:
+        s.reject("no listing, or the buyer's own")
+    items = page["items"]
+    if len(items) > 1 and total_cost(items[0]) == total_cost(items[1]):
+        s.reject("a tie for the cheapest")
+    on_ebay, on_amazon = total_cost(items[0]), _amazon_price(found)
+    if on_ebay == on_amazon:
+        s.reject("the same price")
+    if on_ebay < on_amazon:
+        s.call("ebay.buy_it_now", username=buyer, item_id=items[0]["item_id"])
+        s.fact("yes", derived=True)
+    else:
+        s.call("amazon_product.add_to_cart", customer_id=shopper, asin=found["asin"])
+        s.fact("no", derived=True)
+    s.fact(speech.from_cents(on_ebay), derived=True)
+    s.context(name, speech.from_cents(on_amazon), items[0]["title"])
+    return speech.sentence(
+        speech.opening(s.rng),
+        f"I've got my eye on the {name} on Amazon, but any new {spoken} would do.",
+        f"Check eBay's cheapest brand-new Buy It Now listing for a {spoken}, shipping included. If it comes to less "
+        "than the Amazon price right now, buy it on eBay; if not, put the Amazon one in my cart.",
+        introduce,
+        f"My Amazon customer ID is {shopper}.",
+        "Did eBay win, and what did its listing come to with shipping?",
     )

@@ -93,7 +93,10 @@ def _schema_fields(schema: Any) -> set[str]:
 
 
 def _stated_values(task: Task) -> set[str]:
-    return {leaf.lower() for call in task.gold_calls for leaf in scalars(call.arguments) if isinstance(leaf, str)}
+    stated = {leaf.lower() for call in task.gold_calls for leaf in scalars(call.arguments) if isinstance(leaf, str)}
+    # The person's own account names are stated even when the outcome leaves one of them unused.
+    identities: dict[str, list[str]] = task.metadata.get("identities") or {}
+    return stated | {name.lower() for names in identities.values() for name in names}
 
 
 def lint_task(task: Task, vocab: EnvironmentVocabulary | None = None) -> list[str]:
