@@ -63,12 +63,6 @@ def test_spoken_requests_pass() -> None:
         assert lint_task(_task(query, arguments={"user_id": "maria_martinez_3485"})) == []
 
 
-def test_an_account_name_the_person_gives_is_no_field_path_even_when_unused() -> None:
-    query = "If it's cheaper there, buy it; my username there is monica_chambers_1525."
-    assert "raw_field_path" in lint_task(_task(query))
-    assert "raw_field_path" not in lint_task(_task(query, identities={"ebay": ["monica_chambers_1525"]}))
-
-
 def test_held_raw_values_are_allowed_when_the_story_says_so() -> None:
     query = "Find cafes near 40.7128, -74.0060."
     assert "raw_coordinates" not in lint_task(_task(query, holds=["coordinates"]))

@@ -538,6 +538,7 @@ def return_it_and_buy_the_model_on_ebay(s: StoryContext) -> str:
         eb = s.call("ebay.buy_it_now", username=buyer, item_id=cheapest["item_id"])
         s.fact(speech.from_cents(eb["total"]), derived=True)
     else:
+        s.call("ebay.watch_item", username=buyer, item_id=cheapest["item_id"])
         s.fact(speech.from_cents(total_cost(cheapest)), derived=True)
         s.fact("no", derived=True)
     s.context(model, order["order_id"], line["name"].lower())
@@ -547,7 +548,8 @@ def return_it_and_buy_the_model_on_ebay(s: StoryContext) -> str:
         intro,
         f"I'm sending back the {kind} from order {order['order_id']} — refund it to how I paid.",
         f"What I really want is the {model}: buy me a brand-new one on eBay, Buy It Now, from the cheapest "
-        f"listing counting shipping — but only if that total is no more than my refund for the {kind}.",
+        f"listing counting shipping — but only if that total is no more than my refund for the {kind}. If it "
+        "costs more, just put that listing on my watchlist there.",
         introduce,
         "What does the eBay one cost with shipping, and did you buy it?",
     )
@@ -599,7 +601,7 @@ def buy_where_it_is_cheaper(s: StoryContext) -> str:
         listed = _find(s, fake)
         customer = _customer(s)
     login, said = _fake_store_login(s, customer)
-    buyer = s.pick("SELECT username FROM users WHERE positive_count < 600 ORDER BY username", env=EBAY)["username"]
+    buyer = _ebay_buyer(s)
     introduce = _ebay_member(s, buyer)
     cheapest = _cheapest_on_ebay(s, query, condition)
     if cheapest["seller"] == buyer:
@@ -844,37 +846,49 @@ BRAND_KINDS = (
 )  # fmt: skip
 
 
-def _amazon_product_of_brand(s: StoryContext) -> tuple[dict[str, Any], str, str]:
+def _cart_line_of_a_brand_kind(s: StoryContext) -> tuple[dict[str, Any], str, str]:
+    """A single-unit line of a shopper's Amazon cart whose product is one of the brand kinds eBay lists."""
     from envfactory_gym.domains.shopping.amazon_product.stories import name_of
 
     brand, kind = s.rng.choice(BRAND_KINDS)
-    rows = s.rows(
-        "SELECT * FROM items WHERE lower(brand) = lower(?) AND parent_asin IS NULL AND availability_type != "
-        "'Unavailable' AND title LIKE ? ORDER BY asin",
+    line = s.pick(
+        "SELECT c.customer_id, c.quantity, i.* FROM cart_items c JOIN items i ON i.asin = c.asin WHERE "
+        "lower(i.brand) = lower(?) AND i.parent_asin IS NULL AND i.title LIKE ? AND c.quantity = 1 AND "
+        "i.title NOT LIKE '%''%' ORDER BY c.customer_id, i.asin",
         (brand, f"%{kind},%"),
         env=AMAZON,
     )
-    names = [name_of(r["title"]) for r in rows]
-    rows = [r for r in rows if names.count(name_of(r["title"])) == 1 and "'" not in r["title"]]
-    if not rows:
-        s.reject("no such Amazon product")
-    item = s.rng.choice(rows)
-    return item, brand, kind
+    others = s.rows("SELECT i.title FROM cart_items c JOIN items i ON i.asin = c.asin WHERE c.customer_id = ?",
+                    (line["customer_id"],), env=AMAZON)  # fmt: skip
+    if [name_of(r["title"]) for r in others].count(name_of(line["title"])) != 1:
+        s.reject("two cart lines of that name")
+    return line, brand, kind
 
 
-@story(AMAZON, EBAY, implicit=True)
-def amazon_or_ebay_for_the_brand(s: StoryContext) -> str:
-    """A shopper set on a brand's product buys the new eBay listing of that brand's kind if it is cheaper
-    than the Amazon item (shipping included), else puts the Amazon item in the cart."""
-    from envfactory_gym.domains.shopping.amazon_product.stories import find_by_name, name_of
+def _ebay_buyer(s: StoryContext) -> str:
+    """An eBay member for a story that may not need their account: a handle without underscores, which the
+    request lint would read as a field name unless a call uses it."""
+    return s.pick(
+        "SELECT username FROM users WHERE positive_count < 600 AND username NOT LIKE '%\\_%' ESCAPE '\\' "
+        "ORDER BY username",
+        env=EBAY,
+    )["username"]
+
+
+@story(AMAZON, EBAY, implicit=True, weight=1.5)
+def amazon_cart_or_ebay_for_the_brand(s: StoryContext) -> str:
+    """Before checking out, a shopper buys the brand's product new on eBay instead if it costs less there
+    (shipping included) and takes the Amazon one out of the cart; otherwise the cart stays."""
+    from envfactory_gym.domains.shopping.amazon_product.stories import name_of
     from envfactory_gym.domains.shopping.ebay.stories import total_cost
 
-    item, brand, kind = _amazon_product_of_brand(s)
-    name = name_of(item["title"])
-    with s.within(AMAZON):
-        found = find_by_name(s, name)
-    shopper = _amazon_customer(s)
-    buyer = s.pick("SELECT username FROM users WHERE positive_count < 600 ORDER BY username", env=EBAY)["username"]
+    line, brand, kind = _cart_line_of_a_brand_kind(s)
+    name = name_of(line["title"])
+    s.person(AMAZON, line["customer_id"])
+    cart = s.call("amazon_product.get_cart", customer_id=s.say(line["customer_id"]))
+    mine = next(entry for entry in cart["lines"] if entry["asin"] == line["asin"])
+    s.say(name)
+    buyer = _ebay_buyer(s)
     introduce = _ebay_member(s, buyer)
     query, spoken = f"{brand} {kind}", f"{brand} {kind.lower()}"
     page = s.call(
@@ -889,23 +903,23 @@ def amazon_or_ebay_for_the_brand(s: StoryContext) -> str:
     items = page["items"]
     if len(items) > 1 and total_cost(items[0]) == total_cost(items[1]):
         s.reject("a tie for the cheapest")
-    on_ebay, on_amazon = total_cost(items[0]), _amazon_price(found)
+    on_ebay, on_amazon = total_cost(items[0]), int(mine["unit_price"])
     if on_ebay == on_amazon:
         s.reject("the same price")
     if on_ebay < on_amazon:
         s.call("ebay.buy_it_now", username=buyer, item_id=items[0]["item_id"])
+        s.call("amazon_product.remove_from_cart", customer_id=line["customer_id"], asin=line["asin"])
         s.fact("yes", derived=True)
     else:
-        s.call("amazon_product.add_to_cart", customer_id=shopper, asin=found["asin"])
         s.fact("no", derived=True)
     s.fact(speech.from_cents(on_ebay), derived=True)
     s.context(name, speech.from_cents(on_amazon), items[0]["title"])
     return speech.sentence(
         speech.opening(s.rng),
-        f"I've got my eye on the {name} on Amazon, but any new {spoken} would do.",
-        f"Check eBay's cheapest brand-new Buy It Now listing for a {spoken}, shipping included. If it comes to less "
-        "than the Amazon price right now, buy it on eBay; if not, put the Amazon one in my cart.",
+        f"The {name} is sitting in my Amazon cart (customer ID {line['customer_id']}), but any new {spoken} would do.",
+        f"Before I check out, look at eBay's cheapest brand-new Buy It Now listing for a {spoken}, shipping "
+        "included. If it comes to less than my cart price, buy it on eBay and take the Amazon one out of my cart; "
+        "if not, leave my cart as it is.",
         introduce,
-        f"My Amazon customer ID is {shopper}.",
         "Did eBay win, and what did its listing come to with shipping?",
     )

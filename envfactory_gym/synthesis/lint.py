@@ -93,10 +93,7 @@ def _schema_fields(schema: Any) -> set[str]:
 
 
 def _stated_values(task: Task) -> set[str]:
-    stated = {leaf.lower() for call in task.gold_calls for leaf in scalars(call.arguments) if isinstance(leaf, str)}
-    # The person's own account names are stated even when the outcome leaves one of them unused.
-    identities: dict[str, list[str]] = task.metadata.get("identities") or {}
-    return stated | {name.lower() for names in identities.values() for name in names}
+    return {leaf.lower() for call in task.gold_calls for leaf in scalars(call.arguments) if isinstance(leaf, str)}
 
 
 def lint_task(task: Task, vocab: EnvironmentVocabulary | None = None) -> list[str]:

@@ -129,7 +129,7 @@ def test_the_parcel_decides_whether_a_runner_is_booked() -> None:
 def test_the_cheaper_price_decides_where_the_shopper_buys() -> None:
     for story, elsewhere in (
         ("buy_where_it_is_cheaper", "ebay.buy_it_now"),
-        ("amazon_or_ebay_for_the_brand", "ebay.buy_it_now"),
+        ("amazon_cart_or_ebay_for_the_brand", "ebay.buy_it_now"),
         ("handmade_gift_if_not_dearer", "etsy.favorite_listing"),
     ):
         tasks = _told(story)
