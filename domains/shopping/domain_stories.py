@@ -110,6 +110,18 @@ def _ebay_member(s: StoryContext, username: str) -> str:
     return speech.choose(s.rng, f"My eBay username is {username}.", f"On eBay I'm {username}.")
 
 
+def _buy_it_now_listings(s: StoryContext, query: str, spoken: str | None = None, condition: str = "NEW") -> Any:
+    """eBay's Buy It Now listings of a product in one condition, cheapest first counting shipping (the search
+    a shopper describes as "the cheapest new one, Buy It Now, shipping included")."""
+    return s.call(
+        "ebay.search_items",
+        q=s.say(query, spoken),
+        condition=s.imply(condition),
+        buying_format=s.imply("FIXED_PRICE"),
+        sort=s.imply("price"),
+    )
+
+
 def _fake_store_login(s: StoryContext, customer: dict[str, Any], log_in: bool = True) -> tuple[dict[str, Any], str]:
     """The Fake Store login the person gives (logged in with only when the story needs the account)."""
     s.person(FAKE, customer["username"])
@@ -249,8 +261,10 @@ def courier_or_runner_across_town(s: StoryContext) -> str:
                        receiver_phone=phone)  # fmt: skip
         s.fact(order["paid_money"])
     else:
+        timing = s.call("kuaidi100.estimate_time", com=quotes[0]["com"], from_city=city, to_city=city)
         s.fact(quotes[0]["courier_name"])
         s.fact(fare["need_paymoney"])
+        s.fact(timing["transit_hours"])
     s.fact(courier_yuan, derived=True)
     s.context(pair[0]["name"], pair[1]["name"], city)
     return speech.sentence(
@@ -265,7 +279,8 @@ def courier_or_runner_across_town(s: StoryContext) -> str:
             f"Compare a UU runner with the cheapest same-city express courier for that weight. If the runner costs "
             f"less than ¥{extra} more than the courier, book the runner now.",
         ),
-        "Otherwise don't book anything; I'll arrange the courier myself tomorrow, so just tell me which one.",
+        "Otherwise don't book anything; I'll arrange the courier myself, so just tell me which one and how many "
+        "hours it takes in transit.",
         "What do the runner and the cheapest courier cost?",
     )
 
@@ -327,6 +342,13 @@ def fruit_run_with_less_sugar(s: StoryContext) -> str:
         note=notes[pick],
     )
     grams = s.rng.choice((150, 200, 250))
+    keep = s.rng.random() < 0.4 and not s.rows(
+        "SELECT 1 FROM favorites f JOIN fruits r ON r.fruit_id = f.fruit_id WHERE f.username = ? AND r.name = ?",
+        (member["username"], chosen["name"]),
+        env=FRUIT,
+    )
+    if keep:
+        s.call("fruityvice.save_favorite", username=s.say(member["username"]), name=chosen["name"])
     entry = s.call("fruityvice.log_fruit", username=s.say(member["username"]), name=chosen["name"],
                    grams=s.say(grams, f"{grams} g"))  # fmt: skip
     s.fact(entry["amount"][nutrient])
@@ -339,7 +361,8 @@ def fruit_run_with_less_sugar(s: StoryContext) -> str:
         f"Send a UU runner to {shop['name']} in {user['city_name']} to buy a kilo and bring it to my saved home "
         f"address, for me ({user['name']}, {user['phone']}).",
         f'For the runner\'s note write "{notes[names[0]]}" or "{notes[names[1]]}", whichever it is.',
-        f"Then log {grams} g of it as a snack today in my Fruityvice app (I'm {member['username']} there).",
+        f"Then log {grams} g of it as a snack today in my Fruityvice app (I'm {member['username']} there)"
+        + (", and save it to my favourites there." if keep else "."),
         _uu_account(s, user["user_id"]),
         "What did the runner cost, and "
         + ("how much sugar is" if nutrient == "sugar" else "how many calories are")
@@ -521,13 +544,7 @@ def return_it_and_buy_the_model_on_ebay(s: StoryContext) -> str:
     )
     buyer = s.pick("SELECT username FROM users WHERE positive_count < 600 ORDER BY username", env=EBAY)["username"]
     introduce = _ebay_member(s, buyer)
-    page = s.call(
-        "ebay.search_items",
-        q=s.say(model),
-        condition=s.imply("NEW"),
-        buying_format=s.imply("FIXED_PRICE"),
-        sort=s.imply("price"),
-    )
+    page = _buy_it_now_listings(s, model)
     items = [i for i in page["items"] if product(i["title"]) == model and i["seller"] != buyer]
     if not items or len(items) != len(page["items"]):
         s.reject("other products match the model's name")
@@ -573,13 +590,7 @@ def _fake_product_with_ebay_twin(s: StoryContext) -> tuple[dict[str, Any], str]:
 def _cheapest_on_ebay(s: StoryContext, query: str, condition: str) -> dict[str, Any]:
     from envfactory_gym.domains.shopping.ebay.stories import total_cost
 
-    page = s.call(
-        "ebay.search_items",
-        q=s.say(query, SPOKEN_SEARCH[query]),
-        condition=s.imply(condition),
-        buying_format=s.imply("FIXED_PRICE"),
-        sort=s.imply("price"),
-    )
+    page = _buy_it_now_listings(s, query, SPOKEN_SEARCH[query], condition=condition)
     if not page["items"]:
         s.reject("no such listing on eBay")
     items = page["items"]
@@ -667,13 +678,7 @@ def three_way_price_check(s: StoryContext) -> str:
     kind = line["name"].lower()
     paid = next(i["price"] for i in details["items"] if i["item_id"] == line["item_id"])
     _page, cheapest = _cheapest_at_fake_store(s, line["name"])
-    page = s.call(
-        "ebay.search_items",
-        q=s.say(line["name"], kind),
-        condition=s.imply("NEW"),
-        buying_format=s.imply("FIXED_PRICE"),
-        sort=s.imply("price"),
-    )
+    page = _buy_it_now_listings(s, line["name"], kind)
     if not page["items"] or (len(page["items"]) > 1 and total_cost(page["items"][0]) == total_cost(page["items"][1])):
         s.reject("no listing, or a tie")
     ebay_total = speech.from_cents(total_cost(page["items"][0]))
@@ -891,13 +896,7 @@ def amazon_cart_or_ebay_for_the_brand(s: StoryContext) -> str:
     buyer = _ebay_buyer(s)
     introduce = _ebay_member(s, buyer)
     query, spoken = f"{brand} {kind}", f"{brand} {kind.lower()}"
-    page = s.call(
-        "ebay.search_items",
-        q=s.say(query, spoken),
-        condition=s.imply("NEW"),
-        buying_format=s.imply("FIXED_PRICE"),
-        sort=s.imply("price"),
-    )
+    page = _buy_it_now_listings(s, query, spoken)
     if not page["items"] or page["items"][0]["seller"] == buyer:
         s.reject("no listing, or the buyer's own")
     items = page["items"]
@@ -922,4 +921,291 @@ def amazon_cart_or_ebay_for_the_brand(s: StoryContext) -> str:
         "if not, leave my cart as it is.",
         introduce,
         "Did eBay win, and what did its listing come to with shipping?",
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Returned to the store, picked up at Best Buy in the same city (retail + Best Buy)
+# --------------------------------------------------------------------------------------------------
+
+BESTBUY = "bestbuy"
+# The store's product kinds and the Best Buy category that sells them.
+BESTBUY_CATEGORIES = {
+    "Headphones": "pcmcat144700050004",
+    "Wireless Earbuds": "pcmcat144700050004",
+    "Laptop": "abcat0502000",
+    "Smart Watch": "pcmcat321000050004",
+    "Bluetooth Speaker": "pcmcat310200050004",
+    "Tablet": "pcmcat209000050006",
+    "Smartphone": "pcmcat156400050037",
+    "Monitor": "abcat0509000",
+    "Digital Camera": "abcat0401000",
+    "Gaming Console": "pcmcat295700050012",
+}
+
+
+def _bestbuy_member(s: StoryContext) -> str:
+    row = s.pick("SELECT customer_id FROM customers ORDER BY customer_id", env=BESTBUY)
+    s.person(BESTBUY, row["customer_id"])
+    s.say(row["customer_id"])
+    return row["customer_id"]
+
+
+def _bestbuy_product(s: StoryContext, name: str) -> dict[str, Any]:
+    """A new Best Buy product the person names (its name without the dashes), found by search."""
+    spoken = name.replace(" - ", " ")
+    page = s.call("bestbuy.search_products", query=s.say(spoken), condition=s.imply("new"))
+    found = [p for p in page["products"] if p["name"] == name]
+    if len(found) != 1:
+        s.reject("the named product is not found by its name")
+    return found[0]
+
+
+@story(RETAIL, BESTBUY, implicit=True, weight=1.2)
+def broken_so_pick_one_up_today(s: StoryContext) -> str:
+    """Something delivered stopped working: if a Best Buy store in the customer's city has the model they
+    want, it is held for pickup there and the broken one returned; otherwise nothing changes yet."""
+    order, details, intro, line = _delivered_line(s, tuple(BESTBUY_CATEGORIES))
+    city = details["address"]["city"]
+    stores = s.rows("SELECT store_id FROM stores WHERE lower(city) = lower(?)", (city,), env=BESTBUY)
+    if not stores:
+        s.reject("no Best Buy store in the customer's city")
+    # Most draws name a model some store in town has today, so both outcomes are common.
+    in_town = (
+        "AND EXISTS (SELECT 1 FROM store_stock k JOIN stores st ON st.store_id = k.store_id WHERE k.sku = "
+        "p.sku AND k.quantity > 0 AND lower(st.city) = lower(?))"
+        if s.rng.random() < 0.6
+        else "AND ? IS NOT NULL"
+    )
+    candidates = s.rows(
+        "SELECT p.* FROM products p WHERE p.category_id = ? AND p.condition = 'new' AND p.name NOT LIKE '%''%' "
+        f"{in_town} ORDER BY p.sku",
+        (BESTBUY_CATEGORIES[line["name"]], city),
+        env=BESTBUY,
+    )
+    if not candidates:
+        s.reject("Best Buy sells none of that kind")
+    wanted = s.rng.choice(candidates)
+    member = _bestbuy_member(s)
+    product = _bestbuy_product(s, wanted["name"])
+    spoken = wanted["name"].replace(" - ", " ")
+    holding = s.call("bestbuy.get_stores", city=city, sku=product["sku"])
+    kind = line["name"].lower()
+    if holding:
+        holding = sorted(holding, key=lambda st: -st["quantity_available"])
+        if len(holding) > 1 and holding[0]["quantity_available"] == holding[1]["quantity_available"]:
+            s.reject("two stores hold the same number")
+        hold = s.call("bestbuy.reserve_for_pickup", customer_id=member, sku=product["sku"],
+                      store_id=holding[0]["store_id"])  # fmt: skip
+        s.call(
+            "retail.return_delivered_order_items",
+            order_id=order["order_id"],
+            item_ids=[line["item_id"]],
+            payment_method_id=details["payment_history"][0]["payment_method_id"],
+        )
+        s.fact(hold["store_name"] if "store_name" in hold else holding[0]["name"])
+    else:
+        s.fact("no", derived=True)
+    s.context(kind, order["order_id"], city, spoken)
+    return speech.sentence(
+        speech.opening(s.rng),
+        intro,
+        f"The {kind} from order {order['order_id']} stopped working and I can't wait for a replacement in the mail.",
+        f"If a Best Buy store in my city has the {spoken} in stock today, hold one for me at the store there with "
+        "the most units, and then return the broken one from that order, refunded the way I paid.",
+        "If none of them has it, don't return anything yet.",
+        f"My Best Buy member ID is {member}.",
+        "Which store is holding it for me, if any?",
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# The identical product at Best Buy or on eBay (Best Buy + eBay)
+# --------------------------------------------------------------------------------------------------
+
+# Best Buy's product and the same product's name on eBay listings.
+BESTBUY_ON_EBAY = {
+    "Microsoft - Xbox Series X 1TB Console": "Microsoft Xbox Series X 1TB",
+    "Nintendo - Switch Lite": "Nintendo Switch Lite",
+    "Nintendo - Switch Pro Controller - Black": "Nintendo Switch Pro Controller",
+    "Sony - DualSense Wireless Controller for PlayStation 5 - Black": "Sony DualSense Wireless Controller",
+    "Apple - AirPods Pro 2 Wireless Active Noise Cancelling Earbuds - White": "Apple AirPods Pro 2nd Generation",
+    "Apple - AirPods Max Wireless Over-Ear Headphones - Black": "Apple AirPods Max",
+}
+
+
+@story(BESTBUY, EBAY, implicit=True)
+def best_buy_or_ebay_for_the_same_thing(s: StoryContext) -> str:
+    """A shopper buys the identical product new on eBay when it costs less there with shipping, and otherwise
+    puts Best Buy's in their Best Buy cart."""
+    from envfactory_gym.domains.shopping.ebay.stories import product, total_cost
+
+    name = s.rng.choice(sorted(BESTBUY_ON_EBAY))
+    twin = BESTBUY_ON_EBAY[name]
+    member = _bestbuy_member(s)
+    found = _bestbuy_product(s, name)
+    buyer = _ebay_buyer(s)
+    introduce = _ebay_member(s, buyer)
+    page = _buy_it_now_listings(s, twin)
+    items = [i for i in page["items"] if product(i["title"]).startswith(twin) and i["seller"] != buyer]
+    if not items or items[0] is not page["items"][0]:
+        s.reject("no listing of the product, or another product is cheaper")
+    if len(items) > 1 and total_cost(items[0]) == total_cost(items[1]):
+        s.reject("a tie for the cheapest")
+    on_ebay = total_cost(items[0])
+    if on_ebay == found["sale_price"]:
+        s.reject("the same price")
+    if on_ebay < found["sale_price"]:
+        s.call("ebay.buy_it_now", username=buyer, item_id=items[0]["item_id"])
+        s.fact("yes", derived=True)
+    else:
+        s.call("bestbuy.add_to_cart", customer_id=member, sku=found["sku"])
+        s.fact("no", derived=True)
+    s.fact(speech.from_cents(on_ebay), derived=True)
+    s.context(name, speech.from_cents(found["sale_price"]))
+    spoken = name.replace(" - ", " ")
+    return speech.sentence(
+        speech.opening(s.rng),
+        f"I want the {spoken}, brand new.",
+        f"Check eBay too for a new {twin} (Buy It Now): if the cheapest listing costs less than Best Buy's price "
+        "once shipping is added, buy it there; otherwise put Best Buy's in my cart.",
+        f"My Best Buy member ID is {member}.",
+        introduce,
+        "Was eBay cheaper, and what did its listing come to with shipping?",
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# A new phone at its best price, the old one sent to family (price tracker + Kuaidi100)
+# --------------------------------------------------------------------------------------------------
+
+PRICES = "price_comparison"
+# Tracked kinds of gadget and what the old one weighs in its box (kg).
+HAND_ME_DOWNS = {"phone": 0.5, "headphones": 0.8, "laptop": 2.5, "tablet": 1.0}
+FAMILY = ("my mum", "my dad", "my younger brother", "my sister", "my grandmother")
+
+
+@story(PRICES, KD, implicit=True)
+def new_gadget_old_one_to_family(s: StoryContext) -> str:
+    """An upgrader buys the new model where it is cheapest all-in, or waits with a price alert when it is
+    over budget, and asks what the cheapest courier charges to send the old one to family in another city."""
+    from envfactory_gym.domains.shopping.price_comparison.stories import _find
+
+    kinds = tuple(HAND_ME_DOWNS)
+    row = s.pick(
+        f"SELECT p.* FROM products p WHERE p.subcategory IN ({', '.join('?' for _ in kinds)}) AND (SELECT COUNT(*) "
+        "FROM listings l WHERE l.pid = p.pid AND l.in_stock = 1) >= 2 ORDER BY p.pid",
+        kinds,
+        env=PRICES,
+    )
+    user = s.pick("SELECT * FROM users ORDER BY user_id", env=PRICES)
+    s.person(PRICES, s.say(user["user_id"]))
+    with s.within(PRICES):
+        found = _find(s, row["name"])
+    comparison = s.call("price_comparison.compare_price", pid=found["pid"])
+    offers = [o for o in comparison["offers"] if o["in_stock"]]
+    if len(offers) > 1 and offers[0]["effective_price"] == offers[1]["effective_price"]:
+        s.reject("a tie for the cheapest")
+    best = offers[0]
+    budget = float(round(best["effective_price"] * s.rng.choice((0.85, 0.9, 1.1, 1.2)) / 100) * 100)
+    if budget == best["effective_price"]:
+        s.reject("the budget is the price")
+    s.say(budget, speech.money(budget, "¥"))
+    home, away = s.sample("SELECT city FROM cities WHERE remote = 0 ORDER BY city", 2, env=KD)
+    weight = HAND_ME_DOWNS[row["subcategory"]]
+    quotes = s.call(
+        "kuaidi100.estimate_price",
+        from_city=s.say(home["city"]),
+        to_city=s.say(away["city"]),
+        weight_kg=s.say(weight, f"{weight:g} kg"),
+    )
+    if len(quotes) > 1 and quotes[0]["price_fen"] == quotes[1]["price_fen"]:
+        s.reject("two couriers tie for the cheapest")
+    if best["effective_price"] > budget:
+        s.call("price_comparison.create_price_alert", user_id=user["user_id"], pos_id=best["pos_id"],
+               target_price=budget)  # fmt: skip
+        s.fact(best["effective_price"])
+    else:
+        s.fact(best["platform_name"])
+        s.fact(best["effective_price"])
+    s.fact(quotes[0]["courier_name"])
+    s.fact(speech.from_cents(quotes[0]["price_fen"]), derived=True)
+    s.context(row["name"], home["city"], away["city"])
+    who = s.rng.choice(FAMILY)
+    return speech.sentence(
+        speech.opening(s.rng),
+        f"I'm upgrading to the {row['name']} and giving my old {row['subcategory']} to {who} in {away['city']}.",
+        "Where is the new one cheapest right now once coupons and shipping are counted, and for how much?",
+        f"My budget is {speech.money(budget, '¥')}: if the cheapest is over that I'll wait, so set a price alert on "
+        f"that listing at {speech.money(budget, '¥')} with my tracker account {user['user_id']}.",
+        f"And which courier would charge least to send the old one ({weight:g} kg boxed) from {home['city']} to "
+        f"{away['city']}, and how much?",
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Discontinued in the store, the last units cleared on eBay (Shopify + eBay)
+# --------------------------------------------------------------------------------------------------
+
+SHOPIFY = "shopify"
+# The store's camping product types and the eBay leaf category such gear is listed in.
+CAMPING_TYPES = ("Tents", "Sleeping Bags", "Headlamps", "Camp Kitchen")
+CAMPING_ON_EBAY = "Camping & Hiking"
+
+
+@story(SHOPIFY, EBAY)
+def discontinue_and_clear_on_ebay(s: StoryContext) -> str:
+    """A store manager archives a discontinued product in Shopify and lists the units left of one variant on
+    eBay, as new, at the price they name."""
+    from envfactory_gym.domains.shopping.ebay.stories import find_leaf, money
+
+    placeholders = ", ".join("?" for _ in CAMPING_TYPES)
+    row = s.pick(
+        "SELECT p.product_id, p.title, v.variant_id, v.title AS variant, v.price FROM products p JOIN variants v ON "
+        f"v.product_id = p.product_id WHERE p.status = 'active' AND p.product_type IN ({placeholders}) AND "
+        "(SELECT COUNT(*) FROM products o WHERE o.title = p.title) = 1 AND p.title NOT LIKE '%''%' "
+        "ORDER BY p.product_id, v.variant_id",
+        CAMPING_TYPES,
+        env=SHOPIFY,
+    )
+    staff = s.pick(
+        "SELECT email FROM staff_members WHERE account_owner = 1 OR permissions LIKE '%\"products\"%' ORDER BY email",
+        env=SHOPIFY,
+    )["email"]
+    s.person(SHOPIFY, staff)
+    page = s.call("shopify.get_products", title=s.say(row["title"]))
+    product = next((p for p in page["products"] if p["product_id"] == row["product_id"]), None)
+    if product is None:
+        s.reject("the product is not found by its title")
+    variant = next(v for v in product["variants"] if v["variant_id"] == row["variant_id"])
+    if variant["inventory_quantity"] < 1 or (len(product["variants"]) > 1 and variant["title"] == "Default Title"):
+        s.reject("nothing left of the variant")
+    s.call("shopify.update_product", staff_email=s.say(staff), product_id=product["product_id"],
+           status=s.imply("archived"))  # fmt: skip
+    seller = s.pick("SELECT username FROM users ORDER BY username", env=EBAY)["username"]
+    introduce = _ebay_member(s, seller)
+    leaf = s.rows("SELECT * FROM categories WHERE name = ? AND leaf = 1", (CAMPING_ON_EBAY,), env=EBAY)[0]
+    with s.within(EBAY):
+        category_id = find_leaf(s, leaf)
+    title = f"{row['title']} {variant['title']}" if variant["title"] != "Default Title" else row["title"]
+    price = round(row["price"] * s.rng.choice((0.6, 0.7)) / 100) * 100 - 1
+    s.call(
+        "ebay.create_listing",
+        username=seller,
+        title=s.say(title),
+        category_id=category_id,
+        condition=s.imply("NEW"),
+        price=s.say(price, money(price)),
+        quantity=variant["inventory_quantity"],
+    )
+    s.fact(variant["inventory_quantity"])
+    s.context(row["title"], variant["title"])
+    which = f"the {variant['title']} ones" if variant["title"] != "Default Title" else "the ones"
+    return speech.sentence(
+        speech.opening(s.rng),
+        f"We're discontinuing the {row['title']}: please archive it in our Shopify store (my staff login is {staff}).",
+        f"Then put {which} we still have in stock up on eBay, brand new, Buy It Now at {money(price)} each with "
+        f'free shipping, in {CAMPING_ON_EBAY}, titled exactly "{title}" — all of the units in one listing.',
+        introduce,
+        "How many units did you list?",
     )
