@@ -35,6 +35,7 @@ import string
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from faker import Faker
@@ -290,9 +291,15 @@ def _parse_docstring(doc: str) -> tuple[str, dict[str, str]]:
     return description, args
 
 
-def _strip_titles(schema: Any) -> Any:
+def _strip_titles(schema: Any, names: bool = False) -> Any:
+    """Drop pydantic's generated "title" annotations; ``names`` marks a "properties" mapping, whose keys are
+    parameter names (a parameter may be called "title") and whose values are schemas."""
     if isinstance(schema, dict):
-        return {k: _strip_titles(v) for k, v in schema.items() if k != "title"}
+        return {
+            k: _strip_titles(v, names=not names and k == "properties")
+            for k, v in schema.items()
+            if names or k != "title"
+        }
     if isinstance(schema, list):
         return [_strip_titles(v) for v in schema]
     return schema
@@ -461,6 +468,7 @@ class EnvironmentDefinition:
         clock: Callable[[Session], dt.datetime] | None = None,
         scenario_io: Any = None,
         user_tool_names: tuple[str, ...] = (),
+        tasks_file: str | Path | None = None,
     ) -> None:
         self.env_id = env_id
         self.domain = domain
@@ -473,6 +481,9 @@ class EnvironmentDefinition:
         self._clock = clock
         self.scenario_io = scenario_io
         self.user_tool_names = user_tool_names
+        # Where an environment outside the suite keeps its task file (a suite environment's is
+        # domains/<domain>/tasks/<env_id>.jsonl); synth --write-packaged writes it, episodes play it.
+        self.tasks_file = Path(tasks_file) if tasks_file is not None else None
         self.argument_samplers: dict[str, Callable[[ToolContext, random.Random], dict[str, Any] | None]] = {}
         self.fidelity_modes: dict[str, FidelityMode] = {}
 

@@ -10,6 +10,7 @@ import typer
 
 import envfactory_gym.commands
 from envfactory_gym import __version__
+from envfactory_gym.commands import fail
 
 app = typer.Typer(
     name="envfactory",
@@ -26,13 +27,26 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+# Commands that must run whatever state the project's packages are in (``new`` adds one to a project).
+_WITHOUT_PROJECT = frozenset({"new"})
+
+
 @app.callback()
 def _main(
+    ctx: typer.Context,
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
 ) -> None:
     """Stateful, executable, verified tool-use environments for LLM agents."""
+    if ctx.invoked_subcommand in _WITHOUT_PROJECT:
+        return
+    from envfactory_gym.project import ProjectError, load_project
+
+    try:
+        load_project()
+    except ProjectError as exc:
+        raise fail(str(exc)) from None
 
 
 for module_info in sorted(pkgutil.iter_modules(envfactory_gym.commands.__path__), key=lambda m: m.name):

@@ -24,7 +24,7 @@ from envfactory_gym.database import EpisodeDatabase, Snapshot, get_snapshot
 from envfactory_gym.rubric import RewardBreakdown, score
 from envfactory_gym.runtime import ErrorKind, ToolResult, ToolRuntime
 from envfactory_gym.spaces import UnicodeText
-from envfactory_gym.tasks import Task, load_tasks, task_file
+from envfactory_gym.tasks import Task, load_environment_tasks, load_tasks, task_file
 
 MAX_OBSERVATION_CHARS = 400_000
 MALFORMED_KINDS = frozenset({ErrorKind.PARSE, ErrorKind.UNKNOWN_TOOL, ErrorKind.INVALID_ARGUMENTS, ErrorKind.LIMIT})
@@ -139,9 +139,8 @@ class ToolUseEnv(gym.Env[str, Any]):
             # its gym id works from the first environment on.
         tasks: list[Task] = []
         for env_id in self.env_ids:
-            domain = registry.implemented().get(env_id)
-            if domain is not None:
-                tasks.extend(load_tasks(domain, env_id + suffix, split) or load_tasks(domain, env_id, split))
+            own = load_environment_tasks(env_id, split, suffix)
+            tasks.extend(own if own or not suffix else load_environment_tasks(env_id, split))
         return tasks
 
     def _choose_task(self, options: dict[str, Any]) -> Task | None:

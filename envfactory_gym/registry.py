@@ -60,6 +60,13 @@ def implemented() -> dict[str, str]:
     return found
 
 
+def refresh() -> None:
+    """Forget what discovery read: after a package or a catalog entry was added while running (``envfactory new``)."""
+    importlib.invalidate_caches()
+    for cached in (catalog, domains, implemented, _load_suite_definition):
+        cached.cache_clear()
+
+
 def domain_envs(domain: str) -> list[str]:
     if domain not in domains():
         raise KeyError(f"Unknown domain {domain!r}; domains: {', '.join(domains())}")

@@ -167,6 +167,40 @@ def _load_packaged(domain: str, name: str) -> tuple[Task, ...]:
     return tuple(read_tasks(path)) if path.exists() else ()
 
 
+def environment_task_file(env_id: str, suffix: str = "") -> Path | None:
+    """The packaged task file of an environment: ``domains/<domain>/tasks/<env_id><suffix>.jsonl`` for a suite
+    environment, the definition's ``tasks_file`` (with the suffix before ``.jsonl``) for a registered one."""
+    from envfactory_gym import registry
+
+    domain = registry.implemented().get(env_id)
+    if domain is not None:
+        return task_file(domain, env_id + suffix)
+    path = registry.load_definition(env_id).tasks_file
+    if path is None:
+        return None
+    return path.with_name(path.stem + suffix + path.suffix)
+
+
+@functools.lru_cache(maxsize=64)
+def _load_file(path: str, modified_ns: int) -> tuple[Task, ...]:
+    return tuple(read_tasks(path))
+
+
+def load_environment_tasks(env_id: str, split: str | None = None, suffix: str = "") -> list[Task]:
+    """The packaged tasks of one environment, suite or registered (none when it has no task file yet)."""
+    from envfactory_gym import registry
+
+    domain = registry.implemented().get(env_id)
+    if domain is not None:
+        return load_tasks(domain, env_id + suffix, split)
+    path = environment_task_file(env_id, suffix)
+    if path is None or not path.exists():
+        return []
+    # Keyed on the modification time: a task file rewritten by synth is read again.
+    tasks = _load_file(str(path), path.stat().st_mtime_ns)
+    return [t for t in tasks if split is None or t.split == split]
+
+
 def load_tasks(domain: str, name: str, split: str | None = None) -> list[Task]:
     """Packaged tasks of an environment or domain, optionally one split only."""
     tasks = _load_packaged(domain, name)
@@ -175,3 +209,4 @@ def load_tasks(domain: str, name: str, split: str | None = None) -> list[Task]:
 
 def clear_task_cache() -> None:
     _load_packaged.cache_clear()
+    _load_file.cache_clear()

@@ -21,6 +21,7 @@ Checks, each a row of the report:
 from __future__ import annotations
 
 import json
+import os
 import string
 import subprocess
 import sys
@@ -122,7 +123,11 @@ def check_determinism(env_ids: Sequence[str], name: str, tasks: Sequence[Task]) 
             f"if isinstance(v, EnvironmentDefinition) and v.env_id == {env_id!r}); "
             f"print(build_snapshot(d, d.default_seed).content_hash)"
         )
-        there = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+        # The child sees this process's import path: a project's package is importable wherever verify runs.
+        environment = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+        there = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=environment
+        ).stdout.strip()
         if here != there:
             return False, f"{env_id}: state hash differs across processes"
     recorded = [t for t in tasks if "synth_seed" in t.metadata and "synth_n" in t.metadata]
@@ -341,6 +346,19 @@ def check_isolation(name: str, tasks: Sequence[Task]) -> tuple[bool, str]:
     return True, "episodes isolated; new episodes start clean"
 
 
+CHECKS = ("schemas", "check_env", "determinism", "tasks", "oracle", "lint", "probes", "fuzz", "isolation")
+
+
+def check_names(names: Sequence[str]) -> list[str]:
+    """The checks named (in the report's order); a name that is no check is a ValueError listing them."""
+    unknown = [n for n in names if n not in CHECKS]
+    if unknown:
+        raise ValueError(f"Unknown check(s) {', '.join(map(repr, unknown))}; the checks are: {', '.join(CHECKS)}.")
+    if not names:
+        raise ValueError(f"Name at least one check; the checks are: {', '.join(CHECKS)}.")
+    return [c for c in CHECKS if c in names]
+
+
 def verify(
     name: str,
     *,
@@ -348,11 +366,14 @@ def verify(
     probes: bool = True,
     tasks: Sequence[Task] | None = None,
     progress: Callable[[str], None] | None = None,
+    only: Sequence[str] | None = None,
 ) -> VerifyReport:
     """Run every check for an environment or domain (on its packaged tasks unless ``tasks`` is given).
 
-    ``progress``, when given, is called with each check's name just before that check runs.
+    ``only`` runs the named checks alone (see :data:`CHECKS`); ``progress``, when given, is called with each
+    check's name just before that check runs.
     """
+    wanted = check_names(only) if only is not None else list(CHECKS)
     _, env_ids = registry.resolve(name)
     tasks = list(tasks) if tasks is not None else all_tasks(name)
     report = VerifyReport(name)
@@ -369,6 +390,8 @@ def verify(
     checks.append(("fuzz", lambda: check_fuzz(name, tasks, fuzz_actions)))
     checks.append(("isolation", lambda: check_isolation(name, tasks)))
     for check_name, check in checks:
+        if check_name not in wanted:
+            continue
         if progress is not None:
             progress(check_name)
         report.checks.append(_timed(check_name, check))

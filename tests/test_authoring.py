@@ -7,6 +7,7 @@ import math
 import jsonschema
 import pytest
 from sqlalchemy.orm import DeclarativeBase
+from typing_extensions import TypedDict
 
 from envfactory_gym.authoring import EnvironmentDefinition, ToolContext, build_tool_spec
 from envfactory_gym.errors import ToolArgumentError
@@ -166,3 +167,29 @@ def test_intents_may_only_name_parameters() -> None:
     definition = EnvironmentDefinition("y", domain="d", models=_Base, description="")
     with pytest.raises(ValueError, match="not its parameters"):
         definition.read(intents=["check {account_number}"])(bank.get_account)
+
+
+class TitledLine(TypedDict):
+    title: str
+    quantity: int
+
+
+def test_a_parameter_named_title_stays_in_the_schema() -> None:
+    """Pydantic's "title" annotations are dropped, but a parameter (or a nested field) called title is not."""
+
+    def add_item(ctx: ToolContext, title: str, lines: list[TitledLine], properties: str = "") -> str:
+        """Add an item.
+
+        Args:
+            title: The item's title.
+            lines: Its lines.
+            properties: Free text.
+        """
+        return title
+
+    spec = build_tool_spec(add_item, "write")
+    assert list(spec.parameters["properties"]) == ["title", "lines", "properties"]
+    assert spec.parameters["required"] == ["title", "lines"]
+    assert "title" not in spec.parameters["properties"]["title"]
+    assert set(spec.parameters["properties"]["lines"]["items"]["properties"]) == {"title", "quantity"}
+    jsonschema.Draft202012Validator.check_schema(spec.parameters)

@@ -44,7 +44,10 @@ def test_the_tested_pins_are_inside_the_extras(variable: str, extra_name: str) -
     assert pinned in extra(extra_name, package), f"{package}=={pinned} is outside the {extra_name} extra"
 
 
-@pytest.mark.parametrize(("package", "extra_name"), [("verl", "verl"), ("openenv-core", "openenv"), ("ray", "ray")])
+@pytest.mark.parametrize(
+    ("package", "extra_name"),
+    [("verl", "verl"), ("openenv-core", "openenv"), ("ray", "ray"), ("openapi-spec-validator", "openapi")],
+)
 def test_installed_integration_packages_are_inside_the_extras(package: str, extra_name: str) -> None:
     assert version(package) in extra(extra_name, package)
 

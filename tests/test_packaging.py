@@ -22,7 +22,8 @@ def test_the_wheel_ships_every_module_and_task_file(tmp_path: Path) -> None:
     (wheel,) = tmp_path.glob("*.whl")
     shipped = set(zipfile.ZipFile(wheel).namelist())
     package = ROOT / "envfactory_gym"
-    expected = {f"envfactory_gym/{p.relative_to(package)}" for p in package.rglob("*.py")}
+    # Modules, and the templates `envfactory new` writes from.
+    expected = {f"envfactory_gym/{p.relative_to(package)}" for p in [*package.rglob("*.py"), *package.rglob("*.tmpl")]}
     for folder, target in MAPPED.items():
         for path in (ROOT / folder).rglob("*"):
             if path.suffix in (".py", ".jsonl") and "__pycache__" not in path.parts:

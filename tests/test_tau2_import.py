@@ -1,7 +1,7 @@
 """Importing tau2-bench tasks (tasks.json + db.json) and grading them by their own checks.
 
-Runs on the tau2-shaped airline fixtures written for the tests (tests/domains/fixtures/airline_tau2_*.json);
-airline is the environment with a tau2 fidelity mode.
+Runs on the tau2-shaped fixtures written for the tests (tests/domains/fixtures/airline_tau2_*.json and
+retail_tau2_*.json); airline and retail are the environments with a tau2 fidelity mode.
 """
 
 from __future__ import annotations
@@ -317,3 +317,104 @@ def test_fidelity_declarations_are_checked() -> None:
     assert definition.tool_specs() is definition.tools
     with pytest.raises(ValueError, match="Unknown fidelity 'Bench' for environment 'fid'; its modes are: 'bench'"):
         definition.tool_specs("Bench")
+
+
+# -- retail: the second environment with a tau2 fidelity mode ------------------------------------------------
+RETAIL_TASKS_PATH, RETAIL_DB_PATH = FIXTURES / "retail_tau2_tasks.json", FIXTURES / "retail_tau2_fidelity_db.json"
+RETAIL_TASKS: list[dict[str, Any]] = json.loads(RETAIL_TASKS_PATH.read_text())
+RETAIL_DB: dict[str, Any] = json.loads(RETAIL_DB_PATH.read_text())
+
+
+def test_retail_import_maps_tau2s_criteria_and_replays_in_the_fidelity_mode(tmp_path: Path) -> None:
+    tasks = {
+        t.metadata["tau2"]["id"]: t
+        for t in import_tau2_files("retail", RETAIL_TASKS_PATH, RETAIL_DB_PATH, tmp_path / "r.jsonl")
+    }
+    assert len(tasks) == 6 and all(t.checks and t.checks.fidelity == "tau2" for t in tasks.values())
+    assert all(t.metadata["tau2"]["gold_failures"] == [] for t in tasks.values())
+    modify = tasks["modify_two_shirts"]
+    assert modify.task_id == "tau2_retail_modify_two_shirts" and modify.env_ids == ["retail"]
+    assert modify.checks is not None and modify.checks.basis == ["state", "communicate"]
+    assert modify.checks.communicate == ["3.02"] and "two red T-shirts" in modify.query
+    # The expected change is tau2's: both lines take the last new item's options.
+    lines = [c.after for c in modify.gold_changes if c.table == "order_items"]
+    assert [line["options"] for line in lines if line] == ['{"color":"blue","size":"L"}'] * 2
+    address = tasks["update_default_address"].checks
+    assert address is not None and address.basis == ["state", "actions"]
+    assert address.actions[1].compare_args == ["user_id", "address1", "zip"]
+    refusal = tasks["refuse_exchange_for_the_same_item"]
+    assert refusal.goal == "read" and refusal.gold_changes == [] and refusal.checks is not None
+    (note,) = refusal.checks.not_evaluated
+    assert note.startswith("nl_assertions (not in this task's tau2 reward basis")
+    assert (tmp_path / "r.db.json").read_bytes() == RETAIL_DB_PATH.read_bytes()
+
+
+def test_retail_actions_check_follows_compare_args(tmp_path: Path) -> None:
+    (task,) = [
+        t
+        for t in import_tau2_files("retail", RETAIL_TASKS_PATH, RETAIL_DB_PATH, tmp_path / "r.jsonl")
+        if t.metadata["tau2"]["id"] == "update_default_address"
+    ]
+    lookup, update = ((c.tool, c.arguments) for c in task.gold_calls)
+    env = ToolUseEnv("retail", tasks=[task], fidelity="tau2", split=task.split)
+    try:
+        breakdowns = []
+        # Another apartment is not among the compared arguments, but the database check sees it.
+        for calls in ([lookup, update], [update], [lookup, (update[0], {**update[1], "address2": "Unit 6"})]):
+            env.reset(options={"task_id": task.task_id})
+            env.step(_message("", calls))
+            breakdowns.append(env.step(_message("Updated."))[4]["reward_breakdown"])
+    finally:
+        env.close()
+    assert [b["reward"] for b in breakdowns] == [1.0, 0.0, 0.0]
+    assert breakdowns[1]["checks"]["actions_missing"] == ["find_user_id_by_name_zip({})"]
+    assert breakdowns[2]["checks"]["actions"] is True and breakdowns[2]["checks"]["state"] is False
+
+
+RETAIL_MALFORMED = [
+    (
+        lambda t: t[0]["evaluation_criteria"]["actions"][2].update(name="cancel_reservation"),
+        r"task #0 \(id 'cancel_after_payment_change'\): field 'evaluation_criteria.actions\[2\].name': "
+        r"'cancel_reservation' is no tool of 'retail'",
+    ),
+    (
+        lambda t: t[5]["evaluation_criteria"]["actions"][1].update(compare_args=["user_id", "street"]),
+        r"task #5 .*actions\[1\].compare_args': \['street'\] are no arguments of 'modify_user_address'",
+    ),
+    (
+        lambda t: t[1]["evaluation_criteria"]["actions"][3].update(requestor="user"),
+        r"task #1 .*actions\[3\].requestor': 'modify_pending_order_items' is a tool of the assistant, not of the user",
+    ),
+    (lambda t: t[3]["user_scenario"].update(instructions=7), r"task #3 .*field 'user_scenario.instructions"),
+]
+
+
+@pytest.mark.parametrize(("mutate", "message"), RETAIL_MALFORMED)
+def test_a_malformed_retail_task_is_a_clear_error_and_nothing_is_written(
+    tmp_path: Path, mutate: Any, message: str
+) -> None:
+    tasks = copy.deepcopy(RETAIL_TASKS)
+    mutate(tasks)
+    tasks_path, output = tmp_path / "tasks.json", tmp_path / "out.jsonl"
+    tasks_path.write_text(json.dumps(tasks))
+    with pytest.raises(Tau2ImportError, match=message):
+        import_tau2_files("retail", tasks_path, RETAIL_DB_PATH, output)
+    assert not output.exists() and not (tmp_path / "out.db.json").exists()
+
+
+def test_a_database_of_another_domain_is_refused_for_retail() -> None:
+    with pytest.raises(Tau2ImportError, match=r"db.json: .*'retail'"):
+        import_tau2_tasks("retail", RETAIL_TASKS, DB)  # airline's database
+    broken = copy.deepcopy(RETAIL_DB)
+    broken["orders"]["#W1000001"]["status"] = "shipped"
+    with pytest.raises(Tau2ImportError, match=r"db.json: .*unknown status 'shipped'"):
+        import_tau2_tasks("retail", RETAIL_TASKS, broken)
+
+
+def test_cli_imports_retail_tasks(tmp_path: Path) -> None:
+    output = tmp_path / "tau2_retail.jsonl"
+    args = ["tau2", "import", "--domain", "retail", "--tasks", str(RETAIL_TASKS_PATH), "--db", str(RETAIL_DB_PATH)]
+    result = runner.invoke(app, [*args, "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    assert "Wrote 6 tasks" in result.output and "1 task(s) have criteria that are not evaluated" in result.output
+    assert {t.metadata["tau2"]["id"] for t in read_tasks(output)} == {t["id"] for t in RETAIL_TASKS}

@@ -18,7 +18,7 @@ from rich.table import Table
 from envfactory_gym import registry
 from envfactory_gym.commands import fail
 from envfactory_gym.database import EpisodeDatabase, get_snapshot
-from envfactory_gym.tasks import Task, load_tasks
+from envfactory_gym.tasks import Task, load_environment_tasks, load_tasks
 
 if TYPE_CHECKING:
     from envfactory_gym.env import ToolUseEnv
@@ -28,8 +28,7 @@ console = Console()
 
 
 def _task_count(env_id: str) -> int:
-    domain = registry.implemented().get(env_id)
-    return len(load_tasks(domain, env_id)) if domain else 0
+    return len(load_environment_tasks(env_id))
 
 
 def _catalog_rows(domain: str | None, all_planned: bool) -> list[dict[str, object]]:

@@ -15,7 +15,7 @@ from rich.table import Table
 from envfactory_gym import registry
 from envfactory_gym.commands import errors, fail
 from envfactory_gym.synthesis.pipeline import synthesis_record
-from envfactory_gym.tasks import Task, task_file, write_tasks
+from envfactory_gym.tasks import Task, environment_task_file, task_file, write_tasks
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -55,6 +55,9 @@ def synth(
             else "Give --output or --write-packaged, not both."
         )
         raise fail(message)
+    path = output or (task_file(domain, "domain") if domain else environment_task_file(env_ids[0]))
+    if path is None:
+        raise fail(f"{name} keeps no packaged task file (its definition sets no tasks_file): give --output PATH.")
     refiner = None
     if refine_url:
         from envfactory_gym.synthesis.refine import LLMRefiner
@@ -71,7 +74,6 @@ def synth(
             progress=lambda done: progress.update(bar, completed=done),
         )
     tasks = [t.model_copy(update={"metadata": {**t.metadata, **synthesis_record(seed, n)}}) for t in report.tasks]
-    path = output or task_file(domain or registry.implemented()[env_ids[0]], "domain" if domain else env_ids[0])
     digest = write_tasks(path, tasks)
     splits = Counter(t.split for t in tasks)
     reads = sum(t.goal == "read" for t in tasks)
@@ -121,9 +123,20 @@ def verify(
     name: str = typer.Argument(..., help="Environment id, domain, or 'all'."),
     fuzz: int = typer.Option(2000, "--fuzz", min=0, help="Fuzzed actions per environment."),
     no_probes: bool = typer.Option(False, "--no-probes", help="Skip the no-op/random/dump probes."),
+    checks: str | None = typer.Option(
+        None, "--checks", help="Run only these checks, comma-separated (e.g. check_env,fuzz,isolation)."
+    ),
 ) -> None:
     """Run every verification check; exit non-zero if any fails (progress goes to stderr)."""
+    from envfactory_gym.verify import check_names
     from envfactory_gym.verify import verify as run_verify
+
+    only = None
+    if checks is not None:
+        try:
+            only = check_names([c.strip() for c in checks.split(",") if c.strip()])
+        except ValueError as exc:
+            raise fail(str(exc)) from None
 
     if name == "all":
         targets = list(registry.implemented()) + [d for d in registry.domains() if registry.domain_envs(d)]
@@ -138,6 +151,7 @@ def verify(
                 target,
                 fuzz_actions=fuzz,
                 probes=not no_probes,
+                only=only,
                 progress=lambda check, prefix=prefix: report_progress(f"{prefix}: running check {check}…"),
             )
         table = Table(title=f"verify {target}: {'PASSED' if report.passed else 'FAILED'}")
@@ -155,9 +169,12 @@ def verify(
             failed.append(target)
     implemented = len(registry.implemented())
     verified = sum(1 for t in targets if t in registry.implemented() and t not in failed)
+    # Environments of a project of yours are not the suite's: counted apart from the catalog's.
+    own = [t for t in targets if t not in registry.implemented() and t not in registry.domains()]
+    mine = f"; yours: {sum(t not in failed for t in own)} / {len(own)} verified" if own else ""
     console.print(
         f"{verified} / {len(registry.catalog())} environments verified "
-        f"({implemented} implemented; targets checked: {len(targets)}, failed: {len(failed)})."
+        f"({implemented} implemented; targets checked: {len(targets)}, failed: {len(failed)}{mine})."
     )
     if failed:
         raise typer.Exit(code=1)

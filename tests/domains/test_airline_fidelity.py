@@ -15,10 +15,9 @@ from typing import Any
 import gymnasium as gym
 import pytest
 
-from envfactory_gym.domains.travel.airline.tau2 import dump_db
 from envfactory_gym.env import ToolUseEnv
 from envfactory_gym.tasks import Task
-from envfactory_gym.tau2_tasks import import_tau2_tasks
+from tests.fixtures.tau2_episodes import assert_gold_reaches, gold, module_fixtures, play, state_matches, tool_call
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DB: dict[str, Any] = json.loads((FIXTURES / "airline_tau2_fidelity_db.json").read_text())
@@ -26,46 +25,7 @@ TAU2_TASKS: list[dict[str, Any]] = json.loads((FIXTURES / "airline_tau2_tasks.js
 MARA, TOMAS, PRIYA = "mara_lindqvist_4821", "tomas_okafor_1907", "priya_raman_5530"
 
 
-@pytest.fixture(scope="module")
-def tasks() -> dict[str, Task]:
-    return {t.metadata["tau2"]["id"]: t for t in import_tau2_tasks("airline", TAU2_TASKS, DB)}
-
-
-def _call(name: str, arguments: dict[str, Any], index: int = 0) -> dict[str, Any]:
-    call = {"id": f"call_{index}", "type": "function", "function": {"name": name, "arguments": json.dumps(arguments)}}
-    return {"role": "assistant", "content": "", "tool_calls": [call]}
-
-
-def play(
-    env: ToolUseEnv, task: Task, calls: list[tuple[str, dict[str, Any]]], answer: str = "Done."
-) -> tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]:
-    """Play the calls as the agent, then the answer; (final native db, reward breakdown, tool results)."""
-    env.reset(options={"task": task})
-    results = []
-    for index, (name, arguments) in enumerate(calls):
-        _, _, terminated, _, info = env.step(_call(name, arguments, index))
-        (result,) = info["tool_results"]
-        results.append({**result, "content": info["messages"][-1]["content"]})
-        assert not terminated
-    assert env.runtime is not None
-    final = dump_db(env.runtime.databases["airline"])
-    _, _, terminated, _, info = env.step({"role": "assistant", "content": answer})
-    assert terminated
-    return final, info["reward_breakdown"], results
-
-
-def gold(task: Task) -> list[tuple[str, dict[str, Any]]]:
-    return [(call.tool, call.arguments) for call in task.gold_calls]
-
-
-@pytest.fixture(scope="module")
-def fidelity_env() -> ToolUseEnv:
-    return ToolUseEnv("airline", fidelity="tau2")
-
-
-@pytest.fixture(scope="module")
-def enforcing_env() -> ToolUseEnv:
-    return ToolUseEnv("airline")
+tasks, fidelity_env, enforcing_env = module_fixtures("airline", TAU2_TASKS, DB)
 
 
 # -- the option ------------------------------------------------------------------------------------------
@@ -177,11 +137,7 @@ def test_gold_replay_in_fidelity_mode_reaches_tau2s_database_exactly(
     expected = copy.deepcopy(DB)
     EXPECTED[tau2_id](expected)
     answer = "Your refund is $60." if tau2_id == "change_outbound_flight" else "Done."
-    final, breakdown, results = play(fidelity_env, task, gold(task), answer)
-    assert all(r["ok"] for r in results)
-    assert final == expected
-    assert breakdown["success"] and breakdown["reward"] == 1.0
-    assert breakdown["checks"]["state"] is True and breakdown["missing_changes"] == breakdown["extra_changes"] == 0
+    assert_gold_reaches(fidelity_env, task, expected, answer)
 
 
 def test_new_ids_follow_tau2s_sequences(tasks: dict[str, Task], fidelity_env: ToolUseEnv) -> None:
@@ -292,7 +248,7 @@ def test_fidelity_tools_are_permissive_where_tau2s_are(tasks: dict[str, Task], f
     assert "Not enough seats" in results[2]["content"]
     # A transfer leaves no trace in tau2's database and ends the episode.
     fidelity_env.reset(options={"task": task})
-    _, _, terminated, _, _ = fidelity_env.step(_call(*calls[3]))
+    _, _, terminated, _, _ = fidelity_env.step(tool_call(*calls[3]))
     assert terminated and fidelity_env.change_sets() == {"airline": []}
 
 
@@ -309,12 +265,7 @@ def test_final_database_matches_in_fidelity_mode_not_always_in_enforcing_mode(
     tasks: dict[str, Task], fidelity_env: ToolUseEnv, enforcing_env: ToolUseEnv
 ) -> None:
     """Gold replayed by the agent in each mode, graded by the imported state check."""
-    matched = {"tau2": [], "enforcing": []}
-    for tau2_id, task in tasks.items():
-        for mode, env in (("tau2", fidelity_env), ("enforcing", enforcing_env)):
-            _, breakdown, _ = play(env, task, gold(task), "Your refund is $60.")
-            if breakdown["checks"]["state"]:
-                matched[mode].append(tau2_id)
+    matched = state_matches(tasks, {"tau2": fidelity_env, "enforcing": enforcing_env}, "Your refund is $60.")
     assert len(matched["tau2"]) == len(tasks) == 6
     # Random reservation and certificate ids (booking, compensation) and exact seat inventory (a change of
     # flights) make the enforcing service's database differ from tau2's.

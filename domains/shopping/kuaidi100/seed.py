@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from envfactory_gym.authoring import SeedData
 
-from . import rules
 from .definition import env
 from .models import (
     NOW,
@@ -26,6 +25,7 @@ from .models import (
     Tariff,
     TraceEvent,
 )
+from .rules import price_fen, zone_between
 
 # com, name, number format, hint, phone needed, max kg, hotline, digits after the prefix, prefixes
 COURIERS: tuple[tuple[str, str, str, str, int, float, str, int, tuple[str, ...]], ...] = (
@@ -217,7 +217,7 @@ def _journey(
     """The planned trace of a parcel from collection to signing: (time, location, context, state)."""
     name = next(c[1] for c in COURIERS if c[0] == com)
     o_city, d_city = str(origin["city"]), str(destination["city"])
-    hours = TARIFFS[com].get(rules.zone_between(origin, destination), (1.0, 0, 0, 120))[3]
+    hours = TARIFFS[com].get(zone_between(origin, destination), (1.0, 0, 0, 120))[3]
     courier = _name(rng)
     events = [
         (shipped, o_city, f"[{o_city}] {name} courier {courier} has collected the parcel.", "collected"),
@@ -391,7 +391,7 @@ def seed_kuaidi100(db: Session, data: SeedData) -> None:
         receiver_user = users[index % len(users)] if index % 3 == 0 else None
         destination = by_name[str(receiver_user["city"])] if receiver_user else rng.choice(cities)
         origin = rng.choice(busy) if rng.random() < 0.7 else rng.choice(cities[5:20])
-        zone = rules.zone_between(origin, destination)
+        zone = zone_between(origin, destination)
         if zone not in TARIFFS[com]:
             com = "ems"
             num = tracking_number(rng, com)
@@ -417,7 +417,7 @@ def seed_kuaidi100(db: Session, data: SeedData) -> None:
         user = rng.choice(users)
         home = by_name[str(user["city"])]
         destination = rng.choice(cities)
-        zone = rules.zone_between(home, destination)
+        zone = zone_between(home, destination)
         com = rng.choice([c for c in weights if zone in TARIFFS[c]])
         first, fen, extra, _hours = TARIFFS[com][zone]
         weight = round(rng.uniform(0.3, 8.0), 1)
@@ -440,7 +440,7 @@ def seed_kuaidi100(db: Session, data: SeedData) -> None:
                 "weight_kg": weight,
                 "pickup_date": date.isoformat(),
                 "pickup_slot": slot,
-                "estimated_fen": rules.price_fen(
+                "estimated_fen": price_fen(
                     {"first_weight_kg": first, "first_weight_fen": fen, "additional_fen_per_kg": extra}, weight
                 ),
                 "status": status,

@@ -11,7 +11,6 @@ from typing_extensions import TypedDict
 from envfactory_gym.authoring import ToolContext
 from envfactory_gym.errors import DomainError
 
-from . import rules
 from .definition import env
 from .models import (
     FINAL_STATES,
@@ -29,6 +28,14 @@ from .models import (
     SavedParcel,
     Subscription,
     Tariff,
+)
+from .rules import (
+    arrival,
+    billable_weight,
+    departure,
+    matches_format,
+    price_fen,
+    zone_between,
 )
 
 MAX_ACTIVE_PICKUPS = 5
@@ -175,7 +182,7 @@ def _user(ctx: ToolContext, user_id: str) -> dict[str, Any]:
 
 def _checked_number(courier: dict[str, Any], num: str) -> str:
     num = num.strip().upper()
-    if not rules.matches_format(courier, num):
+    if not matches_format(courier, num):
         raise DomainError(f"{num!r} is not a valid {courier['name']} tracking number ({courier['format_hint']}).")
     return num
 
@@ -228,8 +235,8 @@ def _quote(courier: dict[str, Any], tariff: dict[str, Any], zone: str, weight_kg
         "first_weight_kg": tariff["first_weight_kg"],
         "first_weight_fen": tariff["first_weight_fen"],
         "additional_fen_per_kg": tariff["additional_fen_per_kg"],
-        "billable_weight_kg": rules.billable_weight(weight_kg, float(tariff["first_weight_kg"])),
-        "price_fen": rules.price_fen(tariff, weight_kg),
+        "billable_weight_kg": billable_weight(weight_kg, float(tariff["first_weight_kg"])),
+        "price_fen": price_fen(tariff, weight_kg),
         "transit_hours": tariff["transit_hours"],
     }
 
@@ -282,7 +289,7 @@ def auto_detect_courier(ctx: ToolContext, num: str) -> list[DetectedCourier]:
     return [
         {"com": c["com"], "name": c["name"]}
         for c in ctx.rows(Courier).find({}, order_by=["com"])
-        if rules.matches_format(c, cleaned)
+        if matches_format(c, cleaned)
     ]
 
 
@@ -328,7 +335,7 @@ def estimate_time(ctx: ToolContext, com: str, from_city: str, to_city: str, send
     """
     courier = _courier(ctx, com)
     origin, destination = _city(ctx, from_city, "origin"), _city(ctx, to_city, "destination")
-    zone = rules.zone_between(origin, destination)
+    zone = zone_between(origin, destination)
     tariff = _tariff(ctx, courier, zone)
     if send_time.strip():
         try:
@@ -345,9 +352,9 @@ def estimate_time(ctx: ToolContext, com: str, from_city: str, to_city: str, send
         "from_city": origin["city"],
         "to_city": destination["city"],
         "zone": zone,
-        "departs_at": _stamp(rules.departure(sent)),
+        "departs_at": _stamp(departure(sent)),
         "transit_hours": tariff["transit_hours"],
-        "estimated_arrival": _stamp(rules.arrival(sent, int(tariff["transit_hours"]))),
+        "estimated_arrival": _stamp(arrival(sent, int(tariff["transit_hours"]))),
     }
 
 
@@ -367,7 +374,7 @@ def estimate_price(ctx: ToolContext, from_city: str, to_city: str, weight_kg: fl
         com: One courier company code; empty to compare every courier that serves the route.
     """
     origin, destination = _city(ctx, from_city, "origin"), _city(ctx, to_city, "destination")
-    zone = rules.zone_between(origin, destination)
+    zone = zone_between(origin, destination)
     if weight_kg <= 0:
         raise DomainError("The weight must be positive.")
     if com.strip():
@@ -636,7 +643,7 @@ def create_pickup_order(
     courier = _courier(ctx, com)
     origin = _city(ctx, user["city"], "origin")
     destination = _city(ctx, to_city, "destination")
-    zone = rules.zone_between(origin, destination)
+    zone = zone_between(origin, destination)
     tariff = _tariff(ctx, courier, zone)
     _weight(courier, weight_kg)
     if not PHONE.fullmatch(receiver_phone.strip()):
@@ -673,7 +680,7 @@ def create_pickup_order(
         weight_kg=weight_kg,
         pickup_date=day.isoformat(),
         pickup_slot=pickup_slot,
-        estimated_fen=rules.price_fen(tariff, weight_kg),
+        estimated_fen=price_fen(tariff, weight_kg),
         status="awaiting_pickup",
         tracking_num=None,
         created_at=_stamp(ctx.now),

@@ -11,11 +11,15 @@ The seeded world: about fifty product types (clothing, electronics, kitchen, fur
 each sold in a dozen or so variants with their own options, stock and price; some 360 customers in real
 US cities with credit cards, PayPal accounts and gift cards; and around 800 orders in every status, with
 their shipments, tracking numbers and payment histories.
+
+The store enforces its rules in its tools by default. The ``tau2`` fidelity mode (:mod:`.fidelity`,
+``fidelity="tau2"``) plays tau2's own tools instead: permissive where they are, tau2's refund accounting
+and its item-modification behaviour, and the policy in the agent's prompt.
 """
 
 from __future__ import annotations
 
-from . import seed, tools
+from . import fidelity, seed, tools
 from .definition import env
 
-__all__ = ["env", "seed", "tools"]
+__all__ = ["env", "fidelity", "seed", "tools"]

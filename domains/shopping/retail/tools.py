@@ -7,13 +7,13 @@ changed (its items once), only a delivered one returned or exchanged (once), an 
 stays within the same product, a gift card must cover what it pays, and a return's refund goes to the
 original payment method or a gift card.
 
-Where tau2's own code would corrupt the books or accept a meaningless request, this store does not (a
-tau2 fidelity mode may reproduce tau2 here): swapping several items of a pending order gives each its own
-new price and options (tau2 copies the last new item's onto all of them); cancelling an order whose payment
-was moved refunds what each method still holds (tau2 refunds every history entry, refunds included);
-an empty item list, an item exchanged for itself and an address without street, city, state, country or
-zip are refused. Everything else, including tau2's zero-amount 'refund' entry when a swap costs the same,
-follows tau2.
+Where tau2's own code would corrupt the books or accept a meaningless request, this store does not (the
+``tau2`` fidelity mode, :mod:`.fidelity`, reproduces tau2 here): swapping several items of a pending
+order gives each its own new price and options (tau2 copies the last new item's onto all of them);
+cancelling an order whose payment was moved refunds what each method still holds (tau2 refunds every
+history entry, refunds included); an empty item list, an item exchanged for itself and an address without
+street, city, state, country or zip are refused. Everything else, including tau2's zero-amount 'refund'
+entry when a swap costs the same, follows tau2.
 """
 
 from __future__ import annotations
@@ -111,9 +111,14 @@ def _adjust_gift_card(ctx: ToolContext, method: dict[str, Any], change_cents: in
 
 
 def _require_listed(order: dict[str, Any], items: list[dict[str, Any]], item_ids: list[str]) -> None:
-    """Every id in ``item_ids`` is on the order at least as many times as it is listed."""
+    """``item_ids`` is not empty and every id in it is on the order at least as many times as it is listed."""
     if not item_ids:
         raise DomainError("Name at least one item of the order.")
+    require_on_order(order, items, item_ids)
+
+
+def require_on_order(order: dict[str, Any], items: list[dict[str, Any]], item_ids: list[str]) -> None:
+    """Every id in ``item_ids`` is on the order at least as many times as it is listed (tau2's own check)."""
     on_order = Counter(i["item_id"] for i in items)
     for item_id, wanted in Counter(item_ids).items():
         if wanted > on_order[item_id]:
@@ -143,18 +148,24 @@ def _replacements(
             raise DomainError(f"Item {item_id} would be replaced by itself: choose a different option.")
         line = next(i for i in items if i["item_id"] == item_id and i["position"] not in used)
         used.add(line["position"])
-        product = ctx.rows(Product).require(line["product_id"], missing=f"Product {line['product_id']} is not sold.")
-        variant = ctx.rows(Variant).get(new_item_id)
-        if variant is None or variant["product_id"] != line["product_id"]:
-            raise DomainError(
-                f"Item {new_item_id} is not a variant of the {product['name']} (product {product['product_id']}); "
-                "an item can only be swapped for another option of the same product."
-            )
-        if not variant["available"]:
-            raise DomainError(f"Item {new_item_id} of the {product['name']} is out of stock.")
+        variant = replacement_variant(ctx, line, new_item_id)
         pairs.append((line, variant))
         difference += variant["price_cents"] - line["price_cents"]
     return pairs, difference
+
+
+def replacement_variant(ctx: ToolContext, line: dict[str, Any], new_item_id: str) -> dict[str, Any]:
+    """The variant ``new_item_id`` that order line ``line`` may become: an in-stock option of its product."""
+    product = ctx.rows(Product).require(line["product_id"], missing=f"Product {line['product_id']} is not sold.")
+    variant = ctx.rows(Variant).get(new_item_id)
+    if variant is None or variant["product_id"] != line["product_id"]:
+        raise DomainError(
+            f"Item {new_item_id} is not a variant of the {product['name']} (product {product['product_id']}); "
+            "an item can only be swapped for another option of the same product."
+        )
+    if not variant["available"]:
+        raise DomainError(f"Item {new_item_id} of the {product['name']} is out of stock.")
+    return variant
 
 
 def _gift_card_covers(method: dict[str, Any], amount_cents: int, what: str) -> None:

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from envfactory_gym.authoring import SeedData
 
-from . import rules
 from .definition import env
 from .models import (
     NOW,
@@ -24,6 +23,7 @@ from .models import (
     ServiceClock,
     UuUser,
 )
+from .rules import distance_fen, is_night, riding_km, weight_fen
 
 # city: start fen, start km, fen per km to 10 km, fen per km beyond, max km, night fen, fen per extra kg, cancel fee
 FARES: dict[str, tuple[int, float, int, int, float, int, int, int]] = {
@@ -244,15 +244,15 @@ def seed_uu_paotui(db: Session, data: SeedData) -> None:
         user = rng.choice(users)
         city = cities[str(user["city_name"])]
         start, end = rng.sample(by_city[str(city["city_name"])], 2)
-        km = rules.riding_km(start, end)
+        km = riding_km(start, end)
         if km > float(city["max_km"]) or km < 0.5:
             continue
         active = index % 9 == 0
         minutes_ago = rng.randint(3, 45) if active else rng.randint(60, 60 * 24 * 60)
         created = (NOW - dt.timedelta(minutes=minutes_ago)).replace(microsecond=0)
         weight = rng.choice((0.5, 1.0, 1.0, 2.0, 3.0, 6.0, 8.0, 12.0))
-        total = rules.distance_fen(city, km) + rules.weight_fen(city, weight)
-        total += int(city["night_fen"]) if rules.is_night(created) else 0
+        total = distance_fen(city, km) + weight_fen(city, weight)
+        total += int(city["night_fen"]) if is_night(created) else 0
         tip = rng.choice((0, 0, 0, 200, 500)) if rng.random() < 0.3 else 0
         if active:
             state = rng.choice(("awaiting_pickup", "runner_assigned", "runner_assigned", "picked_up"))

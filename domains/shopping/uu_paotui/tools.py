@@ -14,7 +14,6 @@ from typing_extensions import TypedDict
 from envfactory_gym.authoring import ToolContext
 from envfactory_gym.errors import DomainError
 
-from . import rules
 from .definition import env
 from .models import (
     ACTIVE_STATES,
@@ -37,6 +36,16 @@ from .models import (
     Runner,
     SavedAddress,
     UuUser,
+)
+from .rules import (
+    best_coupon,
+    cancellation_fee,
+    coupon_discount,
+    distance_fen,
+    is_night,
+    recharge_bonus,
+    riding_km,
+    weight_fen,
 )
 
 MAX_ACTIVE_ORDERS = 5
@@ -251,17 +260,17 @@ def _price(
 ) -> dict[str, Any]:
     if not 0 < weight_kg <= MAX_WEIGHT_KG:
         raise DomainError(f"Runners carry goods up to {MAX_WEIGHT_KG} kg; got {weight_kg:g} kg.")
-    km = rules.riding_km(origin, destination)
+    km = riding_km(origin, destination)
     if km < 0.3:
         raise DomainError("The pickup and delivery addresses are the same place.")
     if km > float(city["max_km"]):
         raise DomainError(f"{km} km is beyond the {city['max_km']:g} km UU Paotui covers in {city['city_name']}.")
-    distance = rules.distance_fen(city, km)
-    night = int(city["night_fen"]) if rules.is_night(moment) else 0
-    weight = rules.weight_fen(city, weight_kg)
+    distance = distance_fen(city, km)
+    night = int(city["night_fen"]) if is_night(moment) else 0
+    weight = weight_fen(city, weight_kg)
     total = distance + night + weight
-    coupon = rules.best_coupon(_usable_coupons(ctx, user["user_id"], city["city_name"]), total) if use_coupon else None
-    discount = rules.coupon_discount(coupon, total) if coupon else 0
+    coupon = best_coupon(_usable_coupons(ctx, user["user_id"], city["city_name"]), total) if use_coupon else None
+    discount = coupon_discount(coupon, total) if coupon else 0
     return {"km": km, "distance": distance, "night": night, "weight": weight, "total": total, "coupon": coupon,
             "discount": discount}  # fmt: skip
 
@@ -682,7 +691,7 @@ def cancel_order(ctx: ToolContext, order_code: str, reason: str = "") -> CancelV
     if len(reason) > 100:
         raise DomainError("The reason is limited to 100 characters.")
     city = _city(ctx, order["city_name"])
-    fee = rules.cancellation_fee(order, city)
+    fee = cancellation_fee(order, city)
     refund = int(order["paid_fen"]) + int(order["tip_fen"]) - fee
     coupon_returned = bool(order["coupon_id"]) and fee == 0
     if coupon_returned:
@@ -799,7 +808,7 @@ def recharge(ctx: ToolContext, user_id: str, amount: int) -> RechargeView:
     if not low <= amount <= high:
         raise DomainError(f"A recharge is {low} to {high} yuan.")
     _move_money(ctx, user, "recharge", amount * 100, None)
-    bonus = rules.recharge_bonus(amount)
+    bonus = recharge_bonus(amount)
     if bonus:
         _move_money(ctx, user, "bonus", bonus, None)
     return {
