@@ -75,6 +75,13 @@ SPOKEN_SEARCH = {
 }
 
 
+def _a(phrase: str) -> str:
+    """'a Coleman 4-person tent', 'an ASUS 27" monitor', 'Sony headphones' (a pair needs no article)."""
+    if phrase.endswith("s"):
+        return phrase
+    return ("an " if phrase[:1].upper() in "AEIOU" else "a ") + phrase
+
+
 def _is(kind: str) -> str:
     """'which yoga mat is', 'which dumbbells are'."""
     return "are" if kind.endswith("s") else "is"
@@ -631,8 +638,9 @@ def buy_where_it_is_cheaper(s: StoryContext) -> str:
     s.context(fake["title"], listed["price"])
     return speech.sentence(
         speech.opening(s.rng),
-        f"I want the {fake['title']} the Fake Store sells, unless eBay has {SPOKEN_SEARCH[query]} for less.",
-        f"Look at eBay's cheapest {condition_words} Buy It Now listing for {SPOKEN_SEARCH[query]}, shipping included.",
+        f"I want the {fake['title']} the Fake Store sells, unless eBay has {_a(SPOKEN_SEARCH[query])} for less.",
+        f"Look at eBay's cheapest {condition_words} Buy It Now listing for {_a(SPOKEN_SEARCH[query])}, shipping "
+        "included.",
         "If it's cheaper than the Fake Store's price, buy it on eBay; otherwise start a new Fake Store cart with "
         "one of theirs.",
         introduce,
@@ -657,7 +665,7 @@ def compare_a_price_on_ebay(s: StoryContext) -> str:
     return speech.sentence(
         speech.opening(s.rng),
         f"How much is the {fake['title']} at the Fake Store?",
-        f"And what's the cheapest brand-new Buy It Now listing on eBay for {SPOKEN_SEARCH[query]}, with "
+        f"And what's the cheapest brand-new Buy It Now listing on eBay for {_a(SPOKEN_SEARCH[query])}, with "
         "shipping included?",
     )
 
@@ -692,8 +700,8 @@ def three_way_price_check(s: StoryContext) -> str:
         speech.opening(s.rng),
         intro,
         f"I paid for the {kind} in order {order['order_id']} and now I wonder if I overpaid.",
-        f"What's the cheapest {kind} at the Fake Store, and the cheapest brand-new Buy It Now {kind} on eBay "
-        "with shipping included? Would either have been cheaper than what I paid?",
+        f"How much {_is(kind)} the cheapest {kind} at the Fake Store, and the cheapest brand-new Buy It Now {kind} "
+        "on eBay with shipping included? Would either have been cheaper than what I paid?",
     )
 
 
@@ -916,7 +924,7 @@ def amazon_cart_or_ebay_for_the_brand(s: StoryContext) -> str:
     return speech.sentence(
         speech.opening(s.rng),
         f"The {name} is sitting in my Amazon cart (customer ID {line['customer_id']}), but any new {spoken} would do.",
-        f"Before I check out, look at eBay's cheapest brand-new Buy It Now listing for a {spoken}, shipping "
+        f"Before I check out, look at eBay's cheapest brand-new Buy It Now listing for {_a(spoken)}, shipping "
         "included. If it comes to less than my cart price, buy it on eBay and take the Amazon one out of my cart; "
         "if not, leave my cart as it is.",
         introduce,

@@ -104,9 +104,8 @@ def test_cross_service_stories_join_two_or_three_services_of_the_domain() -> Non
     shopping = set(registry.domain_envs("shopping"))
     assert len(crossing) >= 10
     assert all(2 <= len(s.env_ids) <= 3 and set(s.env_ids) <= shopping for s in crossing)
-    # Every shopping service of these stories meets another one in some story.
-    assert {e for s in crossing for e in s.env_ids} >= {"retail", "ebay", "etsy", "fake_store", "fruityvice",
-                                                         "kuaidi100", "uu_paotui"}  # fmt: skip
+    # Every shopping service meets another one in some story.
+    assert {e for s in crossing for e in s.env_ids} == shopping
     assert sum(s.implicit for s in crossing) >= len(crossing) / 2
 
 
@@ -131,6 +130,7 @@ def test_the_cheaper_price_decides_where_the_shopper_buys() -> None:
         ("buy_where_it_is_cheaper", "ebay.buy_it_now"),
         ("amazon_cart_or_ebay_for_the_brand", "ebay.buy_it_now"),
         ("handmade_gift_if_not_dearer", "etsy.favorite_listing"),
+        ("best_buy_or_ebay_for_the_same_thing", "ebay.buy_it_now"),
     ):
         tasks = _told(story)
         there = [t for t in tasks if elsewhere in _tools(t)]
@@ -152,3 +152,47 @@ def test_a_fruit_run_notes_the_fruit_the_nutrition_chose_and_logs_it() -> None:
         assert logged.arguments["name"] in looked_up
         assert order.arguments["note"] == f"Please buy 1 kg of {logged.arguments['name'].lower()}"
         assert order.arguments["note"] in task.query
+
+
+@pytest.mark.parametrize(("name", "twin"), list(shop.BESTBUY_ON_EBAY.items()))
+def test_best_buy_products_are_listed_new_on_ebay_under_their_own_name(name: str, twin: str) -> None:
+    assert _rows("bestbuy", "SELECT 1 FROM products WHERE name = ? AND condition = 'new'", name)
+    assert _rows("ebay", "SELECT 1 FROM items WHERE title LIKE ? AND condition = 'NEW'", f"{twin}%")
+
+
+def test_retail_customers_live_where_best_buy_has_stores_selling_their_kinds() -> None:
+    stores = {r["city"] for r in _rows("bestbuy", "SELECT DISTINCT city FROM stores")}
+    homes = {r["city"] for r in _rows("retail", "SELECT DISTINCT city FROM users")}
+    assert len(stores & homes) >= 10
+    for kind, category in shop.BESTBUY_CATEGORIES.items():
+        assert _rows("retail", "SELECT 1 FROM products WHERE name = ?", kind), kind
+        assert _rows("bestbuy", "SELECT 1 FROM products WHERE category_id = ? AND condition = 'new'", category), kind
+
+
+def test_tracked_gadgets_and_camping_gear_have_their_counterparts() -> None:
+    kinds = {r["subcategory"] for r in _rows("price_comparison", "SELECT DISTINCT subcategory FROM products")}
+    assert set(shop.HAND_ME_DOWNS) <= kinds
+    types = {r["product_type"] for r in _rows("shopify", "SELECT DISTINCT product_type FROM products")}
+    assert set(shop.CAMPING_TYPES) <= types
+    assert _rows("ebay", "SELECT 1 FROM categories WHERE name = ? AND leaf = 1", shop.CAMPING_ON_EBAY)
+
+
+def test_a_broken_item_is_returned_only_once_a_store_in_town_holds_the_replacement() -> None:
+    tasks = _told("broken_so_pick_one_up_today")
+    held = [t for t in tasks if "bestbuy.reserve_for_pickup" in _tools(t)]
+    assert held and len(held) < len(tasks)
+    for task in tasks:
+        returned = "retail.return_delivered_order_items" in _tools(task)
+        assert returned == (task in held)
+        if returned:  # the hold comes first: nothing is returned unless the store has it
+            tools = [f"{c.env_id}.{c.tool}" for c in task.gold_calls]
+            assert tools.index("bestbuy.reserve_for_pickup") < tools.index("retail.return_delivered_order_items")
+
+
+def test_over_budget_the_tracker_waits_with_an_alert_at_the_budget() -> None:
+    tasks = _told("new_gadget_old_one_to_family")
+    alerts = [t for t in tasks if "price_comparison.create_price_alert" in _tools(t)]
+    assert alerts and len(alerts) < len(tasks)
+    for task in alerts:
+        alert = next(c for c in task.gold_calls if c.tool == "create_price_alert")
+        assert f"{alert.arguments['target_price']:,.0f}" in task.query
