@@ -447,7 +447,14 @@ def _delivered_line(
     if not wanted:
         s.reject("the kind appears twice in the order")
     line = wanted[0]
-    s.detail("order number", order["order_id"], order["order_id"], phrase=order["order_id"], synonyms=["order"])
+    s.detail(
+        "order number",
+        order["order_id"],
+        order["order_id"],
+        phrase=f"order {order['order_id']}",
+        vague="my order",
+        synonyms=["order", "order id"],
+    )
     return order, details, intro, line
 
 
@@ -492,9 +499,9 @@ def cheaper_at_the_other_store(s: StoryContext) -> str:
     return speech.sentence(
         speech.opening(s.rng),
         intro,
-        f"I bought a {kind} in order {order['order_id']} and I've just seen that the Fake Store sells them too.",
-        f"If their cheapest {kind} costs less than what I paid, return mine for a refund to how I paid and put one "
-        "of their cheapest in a new Fake Store cart.",
+        f"I bought {_a(kind)} in order {order['order_id']} and I've just seen that the Fake Store sells them too.",
+        f"If their cheapest {kind} {'cost' if kind.endswith('s') else 'costs'} less than what I paid, return mine "
+        "for a refund to how I paid and put one of their cheapest in a new Fake Store cart.",
         "If it isn't cheaper, I'll keep mine and change nothing.",
         said,
         "Was theirs cheaper, and what did you do?",
