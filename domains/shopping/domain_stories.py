@@ -1081,7 +1081,7 @@ def best_buy_or_ebay_for_the_same_thing(s: StoryContext) -> str:
     spoken = name.replace(" - ", " ")
     return speech.sentence(
         speech.opening(s.rng),
-        f"I want the {spoken}, brand new.",
+        f"I want the {spoken} from Best Buy, brand new.",
         f"Check eBay too for a new {twin} (Buy It Now): if the cheapest listing costs less than Best Buy's price "
         "once shipping is added, buy it there; otherwise put Best Buy's in my cart.",
         f"My Best Buy member ID is {member}.",
