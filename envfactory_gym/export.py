@@ -19,7 +19,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from envfactory_gym import registry
 from envfactory_gym.env import ToolUseEnv, system_prompt
@@ -117,7 +117,8 @@ class ExportReport:
     skipped: list[str] = field(default_factory=list)
 
 
-ToolSchemas = Literal["engine", "trl"]
+ToolSchemas = Literal["engine", "trl", "compact"]
+TOOL_SCHEMAS: tuple[str, ...] = get_args(ToolSchemas)
 
 
 def sft_records(
@@ -131,13 +132,14 @@ def sft_records(
 
     ``tool_schemas`` chooses the ``tools`` column: ``engine`` — the schemas every agent sees from the gym env
     (``info["tools"]``, MCP, evaluation); ``trl`` — the schemas TRL renders for the GRPO environment adapter,
-    so that a model trained by SFT then GRPO sees exactly the same prompt in both stages.
+    so that a model trained by SFT then GRPO sees exactly the same prompt in both stages; ``compact`` — TRL's
+    schemas in compact form (``environment_factories(..., compact_tools=True)``), for small models.
     """
     from envfactory_gym.agents.baselines import OracleAgent
     from envfactory_gym.rollout import play_episode
 
-    if tool_schemas not in ("engine", "trl"):
-        raise ValueError(f"tool_schemas must be 'engine' or 'trl', got {tool_schemas!r}.")
+    if tool_schemas not in TOOL_SCHEMAS:
+        raise ValueError(f"tool_schemas must be one of {', '.join(TOOL_SCHEMAS)}, got {tool_schemas!r}.")
     report = report if report is not None else ExportReport()
     records = []
     for task in tasks:
@@ -154,7 +156,9 @@ def sft_records(
             {
                 "messages": [_clean_message(m) for m in result.messages],
                 "tools": json.dumps(
-                    result.tools if tool_schemas == "engine" else _trl_schemas(environment_key(task.env_ids))
+                    result.tools
+                    if tool_schemas == "engine"
+                    else _trl_schemas(environment_key(task.env_ids), compact=tool_schemas == "compact")
                 ),
                 "task_id": task.task_id,
                 "environment": environment_key(task.env_ids),
@@ -166,10 +170,10 @@ def sft_records(
     return records
 
 
-def _trl_schemas(key: str) -> list[dict[str, Any]]:
+def _trl_schemas(key: str, compact: bool) -> list[dict[str, Any]]:
     from envfactory_gym.integrations.trl import trl_tool_schemas
 
-    return trl_tool_schemas(key)
+    return trl_tool_schemas(key, compact)
 
 
 def prompt_messages(task: Task) -> list[dict[str, str]]:

@@ -150,5 +150,5 @@ def test_cli_export_refuses_bad_input_and_writes_nothing(tmp_path: Path) -> None
     result = runner.invoke(
         app, ["export", "sft", "--tasks-file", str(tasks_path), "--tool-schemas", "xml", "-o", str(out)]
     )
-    assert result.exit_code == 2
+    assert result.exit_code == 2 and "must be one of engine, trl, compact" in plain(result.output)
     assert not out.exists()

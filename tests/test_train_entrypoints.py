@@ -38,6 +38,7 @@ def plain(output: str) -> str:
         ("qwen3-8b-sft.yaml", SFTRunConfig),
         ("tiny-cpu-grpo.yaml", GRPORunConfig),
         ("qwen3-8b-grpo.yaml", GRPORunConfig),
+        ("tiny-gpu-vllm-grpo.yaml", GRPORunConfig),
     ],
 )
 def test_shipped_configs_load_and_name_real_trainer_options(name: str, cls: type) -> None:
@@ -112,18 +113,23 @@ def counter_tasks(tmp_path: Path) -> Path:
     return path
 
 
-def test_sft_cli_checkpoints_resumes_and_logs_to_wandb_offline(
-    tiny_model: Path,  # noqa: F811
-    counter_tasks: Path,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    from transformers import AutoModelForCausalLM
-
+@pytest.fixture
+def wandb_default_mode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No WANDB_MODE or project from the caller's environment: the run's own defaults decide; files in tmp_path."""
     monkeypatch.delenv("WANDB_MODE", raising=False)
     monkeypatch.delenv("WANDB_PROJECT", raising=False)
     monkeypatch.setenv("WANDB_DIR", str(tmp_path))
     monkeypatch.setenv("WANDB_SILENT", "true")
+
+
+@pytest.mark.usefixtures("wandb_default_mode")
+def test_sft_cli_checkpoints_resumes_and_logs_to_wandb_offline(
+    tiny_model: Path,  # noqa: F811
+    counter_tasks: Path,
+    tmp_path: Path,
+) -> None:
+    from transformers import AutoModelForCausalLM
+
     output = tmp_path / "sft"
     common = [
         f"model.name_or_path={tiny_model}",
@@ -174,6 +180,7 @@ def test_train_cli_rejects_bad_configs(tmp_path: Path) -> None:
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.usefixtures("wandb_default_mode")
 def test_grpo_entry_point_trains_in_the_environments(tiny_model: Path, counter_tasks: Path, tmp_path: Path) -> None:  # noqa: F811
     from envfactory_gym.train.common import finish
     from envfactory_gym.train.grpo import build_grpo_trainer
@@ -189,6 +196,7 @@ def test_grpo_entry_point_trains_in_the_environments(tiny_model: Path, counter_t
         "trainer.save_steps=1",
         "trainer.max_completion_length=96",
         "trainer.learning_rate=0.01",
+        "logging.report_to=[wandb]",
     ]
     config = load_config(CONFIGS / "tiny-cpu-grpo.yaml", GRPORunConfig, overrides)
     trainer = build_grpo_trainer(config)
@@ -198,6 +206,18 @@ def test_grpo_entry_point_trains_in_the_environments(tiny_model: Path, counter_t
     result = finish(trainer, config)
     rewards = [h["rewards/Envfactory_test_counter/mean"] for h in result.log_history if "reward" in h]
     assert rewards == [pytest.approx(0.5), pytest.approx(0.5)]
+    # The rubric's parts of the same episodes are logged with each step's reward (wandb sees the same logs).
+    steps = [h for h in result.log_history if "reward" in h]
+    assert [h["diagnostics/success_rate"] for h in steps] == [pytest.approx(0.5), pytest.approx(0.5)]
+    assert all(h["diagnostics/episodes"] == 2 and h["diagnostics/reward_share_state"] == 1.0 for h in steps)
+    assert all(h["diagnostics/malformed_call_rate"] == 0.0 for h in steps)
+    import wandb
+
+    assert wandb.run is not None and wandb.run.settings.mode == "offline"  # wandb offline by default
+    folder = Path(wandb.run.dir).parent  # wandb keeps the first test's WANDB_DIR for the whole process
+    wandb.finish()  # flush the run's file
+    (run_file,) = folder.glob("run-*.wandb")
+    assert b"diagnostics/success_rate" in run_file.read_bytes()
     assert ANSWER in calls
     assert [p.name for p in result.checkpoints] == ["checkpoint-1", "checkpoint-2"]
     assert (result.output_dir / "model.safetensors").is_file()

@@ -226,3 +226,36 @@ def test_grpo_executes_tool_calls_in_the_environment_and_rewards_from_the_rubric
     assert ANSWER in generated and CORRECT_CALL in generated
     changed = any(not torch.equal(before[n], p.detach()) for n, p in model.named_parameters())
     assert changed, "a group with different rewards must move the policy"
+
+
+# -- compact tool rendering --------------------------------------------------------------------------------
+def strip_descriptions(schema: Any) -> Any:
+    if isinstance(schema, dict):
+        return {k: strip_descriptions(v) for k, v in schema.items() if k != "description"}
+    return [strip_descriptions(v) for v in schema] if isinstance(schema, list) else schema
+
+
+def test_compact_tools_keep_the_call_surface_and_cut_the_prose() -> None:
+    from envfactory_gym.export import sft_records
+    from envfactory_gym.integrations.trl import COMPACT_DESCRIPTION_WORDS, COMPACT_PARAMETER_WORDS
+
+    full, compact = trl_tool_schemas("airline"), trl_tool_schemas("airline", compact=True)
+    # Names, types, enums, defaults and required parameters are the same: every call stays describable.
+    assert [strip_descriptions(s) for s in compact] == [strip_descriptions(s) for s in full]
+    assert len(json.dumps(compact)) < 0.7 * len(json.dumps(full))
+    for schema in compact:
+        function = schema["function"]
+        assert 0 < len(function["description"].split()) <= COMPACT_DESCRIPTION_WORDS
+        for parameter in function["parameters"]["properties"].values():
+            assert 0 < len(parameter["description"].split()) <= COMPACT_PARAMETER_WORDS
+    assert environment_class("airline", True) is not environment_class("airline")
+    assert environment_class("airline", True) is environment_class("airline", compact=True)
+
+    task = bank_task()
+    environment = EnvironmentFactory("test_bank", [task], compact_tools=True)()
+    assert type(environment) is environment_class("test_bank", True)
+    assert environment_factories([task], compact_tools=True)["test_bank"]().__class__ is type(environment)
+    (record,) = sft_records([task], tool_schemas="compact")
+    assert json.loads(record["tools"]) == trl_tool_schemas("test_bank", compact=True)
+    with pytest.raises(ValueError, match="tool_schemas must be one of engine, trl, compact"):
+        sft_records([task], tool_schemas="short")  # type: ignore[arg-type]

@@ -61,7 +61,9 @@ class DataConfig:
     dataset: str | None = None
     split: str = "train"
     limit: int | None = None
-    tool_schemas: Literal["engine", "trl"] = "engine"
+    # The schemas in the prompt (see envfactory_gym.export.sft_records): SFT writes them into its rows; GRPO
+    # renders compact ones with "compact" (set the same value in both stages of SFT -> GRPO).
+    tool_schemas: Literal["engine", "trl", "compact"] = "engine"
 
 
 @dataclass

@@ -29,6 +29,7 @@ from envfactory_gym.train.common import (
     trainer_arguments,
 )
 from envfactory_gym.train.config import ConfigError, GRPORunConfig, load_config
+from envfactory_gym.train.diagnostics import RewardDiagnostics
 
 if TYPE_CHECKING:
     from datasets import Dataset
@@ -86,11 +87,17 @@ def build_grpo_trainer(config: GRPORunConfig, **trainer_kwargs: Any) -> Any:
     args = trainer_arguments(GRPOConfig, config, report_to)
     tokenizer = AutoTokenizer.from_pretrained(model, padding_side="left")
     tokenizer.chat_template = inference_chat_template(tokenizer.chat_template)
-    factories = environment_factories(tasks, max_episode_steps=config.max_episode_steps)
+    diagnostics = RewardDiagnostics()
+    factories = environment_factories(
+        tasks,
+        max_episode_steps=config.max_episode_steps,
+        compact_tools=config.data.tool_schemas == "compact",
+        on_scored=diagnostics,
+    )
     log.info("GRPO over %d task(s) in %s", len(dataset), ", ".join(sorted(factories)))
     # environment_factory is experimental in TRL and warns on every run; the warning is about TRL, not the run.
     os.environ.setdefault("TRL_EXPERIMENTAL_SILENCE", "1")
-    return GRPOTrainer(
+    trainer = diagnosed_trainer_class(GRPOTrainer)(
         model=model,
         args=args,
         train_dataset=dataset,
@@ -100,6 +107,24 @@ def build_grpo_trainer(config: GRPORunConfig, **trainer_kwargs: Any) -> Any:
         peft_config=peft_config(config.lora),
         **trainer_kwargs,
     )
+    trainer.reward_diagnostics = diagnostics
+    return trainer
+
+
+def diagnosed_trainer_class(base: type[Any]) -> type[Any]:
+    """``base`` (TRL's ``GRPOTrainer``) logging the rubric's ``diagnostics/*`` with every step's reward."""
+
+    class DiagnosedGRPOTrainer(base):  # type: ignore[misc, valid-type]
+        reward_diagnostics: RewardDiagnostics | None = None
+
+        def log(self, logs: dict[str, float], start_time: float | None = None) -> None:
+            # TRL's log() adds its own averaged metrics (reward, completion lengths) and sends all to the
+            # reporting callbacks; the rubric's parts of the same episodes go with them.
+            if self.reward_diagnostics is not None and self.model.training:
+                logs.update(self.reward_diagnostics.flush())
+            super().log(logs, start_time)
+
+    return DiagnosedGRPOTrainer
 
 
 def run_grpo(config: GRPORunConfig) -> TrainResult:

@@ -90,8 +90,9 @@ def list_environments(
         return
     table = Table(title="envfactory-gym environments")
     for column in columns:
-        # The ids are what people copy from this table: they never wrap or get cut, other columns fold.
-        no_wrap = column in {"environment", "gym_id"}
+        # The ids are what people copy from this table and the counts what they read: these never wrap or
+        # get cut, other columns fold.
+        no_wrap = column in {"environment", "gym_id", "tools", "tasks"}
         table.add_column(column.replace("_", " "), no_wrap=no_wrap, overflow="ignore" if no_wrap else "fold")
     for row in rows:
         tools = str(row["tools"]) if row["implemented"] else f"({row['planned_tools']} planned)"

@@ -50,14 +50,16 @@ def export_sft(
     tasks_file: Path = typer.Option(None, "--tasks-file", help="A task JSONL file instead of the packaged tasks."),
     limit: int = typer.Option(None, help="Only the first N tasks."),
     tool_schemas: str = typer.Option(
-        "engine", help="engine: the schemas agents see from the env; trl: the schemas TRL renders for GRPO."
+        "engine",
+        help="engine: the schemas agents see from the env; trl: the schemas TRL renders for GRPO; compact: TRL's, "
+        "with descriptions cut to their first words (small models, short contexts).",
     ),
 ) -> None:
     """Oracle trajectories as a chat dataset (messages with tool calls, plus tools) for TRL's SFTTrainer."""
-    from envfactory_gym.export import ExportReport, sft_records, write_dataset
+    from envfactory_gym.export import TOOL_SCHEMAS, ExportReport, sft_records, write_dataset
 
-    if tool_schemas not in ("engine", "trl"):
-        raise typer.BadParameter("--tool-schemas must be engine or trl.")
+    if tool_schemas not in TOOL_SCHEMAS:
+        raise typer.BadParameter(f"--tool-schemas must be one of {', '.join(TOOL_SCHEMAS)}.")
     _check_output(output)
     tasks = _tasks(name, split, tasks_file, limit)
     report = ExportReport()

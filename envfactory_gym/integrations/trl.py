@@ -37,7 +37,7 @@ import functools
 import inspect
 import keyword
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal, Union
 
 from envfactory_gym import registry
@@ -59,7 +59,16 @@ __all__ = [
 
 RESERVED_METHODS = frozenset({"reset", "get_reward"})
 DEFAULT_MAX_EPISODE_STEPS = 256
+# Compact tool rendering (``compact=True``) for small models with short contexts: a tool's description is cut to
+# its first sentence and at most this many words, a parameter's to fewer; names, types, enums and required
+# parameters are kept, so every call the full schemas allow is still described. Only the prose shrinks (airline's
+# tools: 11.7k -> 7.1k characters; a weather prompt: 1.9k -> 1.7k tiny-tokenizer tokens): the JSON structure stays.
+COMPACT_DESCRIPTION_WORDS = 12
+COMPACT_PARAMETER_WORDS = 6
 _THINK_BLOCK = re.compile(r"<think>.*?</think>", re.DOTALL)
+
+# Called with a finished episode's breakdown and its number of tool calls (see train.diagnostics).
+ScoredCallback = Callable[[RewardBreakdown, int], None]
 
 _JSON_SCALARS: dict[str, Any] = {"string": str, "integer": int, "number": float, "boolean": bool}
 
@@ -97,17 +106,27 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def _tool_docstring(description: str, parameters: dict[str, Any]) -> str:
-    lines = [_one_line(description) or "A tool.", ""]
+def _compact(text: str, max_words: int) -> str:
+    """The first sentence of ``text``, cut to ``max_words`` words (compact tool rendering)."""
+    sentence = re.split(r"(?<=[.!?])\s", _one_line(text), maxsplit=1)[0]
+    words = sentence.split()
+    return " ".join(words[:max_words]).rstrip(".,;:") if len(words) > max_words else sentence
+
+
+def _tool_docstring(description: str, parameters: dict[str, Any], compact: bool = False) -> str:
+    summary = _compact(description, COMPACT_DESCRIPTION_WORDS) if compact else _one_line(description)
+    lines = [summary or "A tool.", ""]
     properties = parameters.get("properties", {})
     if properties:
         lines.append("Args:")
         for name, schema in properties.items():
-            lines.append(f"    {name}: {_one_line(schema.get('description', '')) or name}")
+            text = schema.get("description", "")
+            text = _compact(text, COMPACT_PARAMETER_WORDS) if compact else _one_line(text)
+            lines.append(f"    {name}: {text or name}")
     return "\n".join(lines)
 
 
-def _make_tool_method(exposed_name: str, description: str, parameters: dict[str, Any]) -> Any:
+def _make_tool_method(exposed_name: str, description: str, parameters: dict[str, Any], compact: bool = False) -> Any:
     """A method named like the tool, with its parameters as a real signature, forwarding to the episode."""
 
     def tool(self: EnvfactoryEnvironment, **arguments: Any) -> str:
@@ -127,7 +146,7 @@ def _make_tool_method(exposed_name: str, description: str, parameters: dict[str,
         params.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=hint))
     tool.__name__ = exposed_name
     tool.__qualname__ = exposed_name
-    tool.__doc__ = _tool_docstring(description, parameters)
+    tool.__doc__ = _tool_docstring(description, parameters, compact)
     tool.__annotations__ = annotations
     # No return annotation: TRL would render it into the schema, and tool results are always text anyway.
     tool.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
@@ -144,9 +163,14 @@ class EnvfactoryEnvironment:
     tool_names: tuple[str, ...] = ()
 
     def __init__(
-        self, tasks: Sequence[Task] | None = None, *, max_episode_steps: int = DEFAULT_MAX_EPISODE_STEPS
+        self,
+        tasks: Sequence[Task] | None = None,
+        *,
+        max_episode_steps: int = DEFAULT_MAX_EPISODE_STEPS,
+        on_scored: ScoredCallback | None = None,
     ) -> None:
         self._tasks = _task_index(self.env_ids, tasks)
+        self._on_scored = on_scored
         self._env = ToolUseEnv(env_ids=list(self.env_ids), tasks=[], max_steps=max_episode_steps, prefix_tools=False)
         self._task: Task | None = None
         self._final_answer: str | None = None
@@ -182,7 +206,8 @@ class EnvfactoryEnvironment:
         if self._reward is None:
             # Ending the episode with the rollout's final answer is what scores it (the gym env's contract).
             _, reward, *_ = self._env.step(self._final_answer or "")
-            self._reward = float(reward)
+            self._scored(float(reward))
+        assert self._reward is not None
         return self._reward
 
     # -- helpers (private: not tools) ------------------------------------------------------------------
@@ -202,8 +227,14 @@ class EnvfactoryEnvironment:
         )
         if terminated or truncated:
             # A terminal tool (a transfer to a human) or the step limit ended the episode: it is scored now.
-            self._reward = float(reward)
+            self._scored(float(reward))
         return observation
+
+    def _scored(self, reward: float) -> None:
+        self._reward = reward
+        breakdown = self._env.last_breakdown
+        if self._on_scored is not None and breakdown is not None:
+            self._on_scored(breakdown, self._tool_calls)
 
     def _record_final_answer(self, text: str) -> None:
         self._final_answer = text
@@ -246,12 +277,17 @@ def _task_index(env_ids: Sequence[str], tasks: Sequence[Task] | None) -> dict[st
     return {t.task_id: t for t in tasks if environment_key(t.env_ids) == key}
 
 
-@functools.cache
-def environment_class(key: str) -> type[EnvfactoryEnvironment]:
+def environment_class(key: str, compact: bool = False) -> type[EnvfactoryEnvironment]:
     """The environment class for a set of environments (``environment_key``), created once per process.
 
     TRL attributes ``get_reward`` columns by exact class, so every instance of a tool set shares one class.
+    ``compact`` renders the tools' docstrings (hence the schemas TRL puts in the prompt) in compact form.
     """
+    return _environment_class(key, bool(compact))  # one cache key however the flag is passed
+
+
+@functools.cache
+def _environment_class(key: str, compact: bool) -> type[EnvfactoryEnvironment]:
     env_ids = tuple(sorted(environment_ids(key)))
     prefix = len(env_ids) > 1
     namespace: dict[str, Any] = {"env_ids": env_ids, "__module__": __name__}
@@ -265,18 +301,18 @@ def environment_class(key: str) -> type[EnvfactoryEnvironment]:
             exposed = f"{env_id}{PREFIX_SEPARATOR}{spec.name}" if prefix else spec.name
             if exposed in RESERVED_METHODS or exposed.startswith("_") or exposed in namespace:
                 raise ValueError(f"Tool name {exposed!r} collides with the TRL environment interface.")
-            namespace[exposed] = _make_tool_method(exposed, spec.description, spec.parameters)
+            namespace[exposed] = _make_tool_method(exposed, spec.description, spec.parameters, compact)
             names.append(exposed)
     namespace["tool_names"] = tuple(names)
-    class_name = "Envfactory_" + re.sub(r"\W", "_", key)
+    class_name = "Envfactory_" + re.sub(r"\W", "_", key) + ("_compact" if compact else "")
     return type(class_name, (EnvfactoryEnvironment,), namespace)
 
 
-def trl_tool_schemas(key: str) -> list[dict[str, Any]]:
+def trl_tool_schemas(key: str, compact: bool = False) -> list[dict[str, Any]]:
     """The tool schemas TRL renders into GRPO prompts for a tool set, in TRL's order (sorted by name)."""
     from transformers.utils import get_json_schema
 
-    cls = environment_class(key)
+    cls = environment_class(key, compact)
     return [get_json_schema(getattr(cls, name)) for name in sorted(cls.tool_names)]
 
 
@@ -289,6 +325,8 @@ class EnvironmentFactory:
         tasks: Sequence[Task] | None = None,
         *,
         max_episode_steps: int = DEFAULT_MAX_EPISODE_STEPS,
+        compact_tools: bool = False,
+        on_scored: ScoredCallback | None = None,
     ) -> None:
         ids = [env_ids] if isinstance(env_ids, str) else list(env_ids)
         for env_id in ids:
@@ -296,25 +334,43 @@ class EnvironmentFactory:
         self.key = environment_key(ids)
         self.tasks = list(tasks) if tasks is not None else None
         self.max_episode_steps = max_episode_steps
+        self.compact_tools = compact_tools
+        self.on_scored = on_scored
 
     def __call__(self) -> EnvfactoryEnvironment:
-        return environment_class(self.key)(self.tasks, max_episode_steps=self.max_episode_steps)
+        return environment_class(self.key, self.compact_tools)(
+            self.tasks, max_episode_steps=self.max_episode_steps, on_scored=self.on_scored
+        )
 
     def __repr__(self) -> str:
         return f"EnvironmentFactory({self.key!r})"
 
 
 def environment_factories(
-    tasks: Iterable[Task], *, max_episode_steps: int = DEFAULT_MAX_EPISODE_STEPS
+    tasks: Iterable[Task],
+    *,
+    max_episode_steps: int = DEFAULT_MAX_EPISODE_STEPS,
+    compact_tools: bool = False,
+    on_scored: ScoredCallback | None = None,
 ) -> dict[str, EnvironmentFactory]:
-    """The dict form for TRL: one factory per tool set the tasks need, keyed like the rows' ``environment``."""
+    """The dict form for TRL: one factory per tool set the tasks need, keyed like the rows' ``environment``.
+
+    ``compact_tools`` renders the tool schemas in compact form; ``on_scored`` is called with each finished
+    episode's reward breakdown and tool-call count (training diagnostics).
+    """
     by_key: dict[str, list[Task]] = {}
     for task in tasks:
         by_key.setdefault(environment_key(task.env_ids), []).append(task)
     if not by_key:
         raise ValueError("No tasks: cannot build environment factories.")
     return {
-        key: EnvironmentFactory(environment_ids(key), group, max_episode_steps=max_episode_steps)
+        key: EnvironmentFactory(
+            environment_ids(key),
+            group,
+            max_episode_steps=max_episode_steps,
+            compact_tools=compact_tools,
+            on_scored=on_scored,
+        )
         for key, group in by_key.items()
     }
 
