@@ -161,6 +161,8 @@ def _vague_query(query: str, detail: Detail) -> str:
     text = query.replace(detail.phrase, detail.vague, 1)
     # Removing a phrase can leave doubled spaces or a space before punctuation ("bags ." → "bags.").
     text = re.sub(r"\s+([.,!?;:])", r"\1", " ".join(text.split()))
+    # ... or a comma left before the sentence's end ("I'm Ann Lee, my zip code is 12345." → "I'm Ann Lee.").
+    text = re.sub(r"[,;:]+(?=[.!?])", "", text)
     # A vague wording that now opens the message starts its sentence.
     return text[:1].upper() + text[1:] if query.startswith(detail.phrase) else text
 

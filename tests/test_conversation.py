@@ -276,6 +276,15 @@ def test_make_conversational_varies_with_seed_and_refuses_tasks_without_details(
     assert already is not None and make_conversational(already, 0) is None
 
 
+def test_a_hidden_phrase_leaves_no_dangling_comma() -> None:
+    from envfactory_gym.conversational_tasks import Detail, _vague_query
+
+    zip_code = Detail("zip code", "12345", "my zip code is 12345", "12345", "", ())
+    assert _vague_query("I'm Ann Lee, my zip code is 12345. Cancel it.", zip_code) == "I'm Ann Lee. Cancel it."
+    when = Detail("date", "May 3", "on May 3", "May 3", " some day soon", ())
+    assert _vague_query("Book it on May 3, please.", when) == "Book it some day soon, please."
+
+
 def test_make_conversational_skips_details_that_do_not_matter_or_stay_stated() -> None:
     base = detailed_bank_task()
     # The amount is stated twice: hiding one phrase would still give it away.

@@ -100,7 +100,7 @@ def test_a_request_that_gives_the_answer_away_is_rejected(scratch_story: list[st
         _tell_one(leaky, scratch_story)
 
 
-@pytest.mark.parametrize("name", [*TRAVEL, "travel"])
+@pytest.mark.parametrize("name", [*TRAVEL, "travel", "shopping"])
 def test_story_synthesis_is_deterministic_lint_clean_and_solvable(name: str) -> None:
     first = synthesize(name, SynthesisConfig(n=6, seed=11)).tasks
     again = synthesize(name, SynthesisConfig(n=6, seed=11)).tasks
@@ -127,8 +127,9 @@ def test_packaged_environment_task_files_meet_the_mix(env_id: str) -> None:
     assert report.long_share >= 0.40, report.summary()
 
 
-def test_packaged_domain_task_file_meets_the_mix() -> None:
-    tasks = load_tasks("travel", "domain")
+@pytest.mark.parametrize("domain", ["travel", "shopping"])
+def test_packaged_domain_task_file_meets_the_mix(domain: str) -> None:
+    tasks = load_tasks(domain, "domain")
     report = lint_report(tasks)
     assert len(tasks) >= 240
     assert report.hard_flags == 0, report.examples
