@@ -23,7 +23,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from typing import Any, Literal
 
 from dateutil.parser import parserinfo
@@ -40,6 +40,9 @@ QUANTITY_GAP = 12
 MAX_FACT_DECIMALS = 9
 # Numbers in an answer longer than this are ignored: no fact or distractor is a 40-digit amount.
 MAX_NUMBER_CHARS = 40
+# Every number operation runs in this context, not the process's (28 digits by default, and changeable by any
+# library): numbers of up to MAX_NUMBER_CHARS digits, with MAX_FACT_DECIMALS decimals added, stay exact.
+_NUMBERS = Context(prec=2 * MAX_NUMBER_CHARS + MAX_FACT_DECIMALS, rounding=ROUND_HALF_UP)
 # An answer that rounds a long decimal to at least this many places states it ("19.81"); coarser rounding
 # ("19.8", "20") is a different value.
 MIN_ROUNDED_DECIMALS = 2
@@ -235,7 +238,7 @@ def _decimal(sign: str, digits: str, frac: str) -> Decimal | None:
 
 def _plain(value: Decimal) -> str:
     """Shortest decimal form: 1301.00 -> "1301", 699.50 -> "699.5"."""
-    text = format(value.normalize(), "f")
+    text = format(value.normalize(_NUMBERS), "f")
     return text if text not in {"-0"} else "0"
 
 
@@ -353,8 +356,8 @@ def _scan_numbers(masked: str) -> list[NumberSpan]:
             if any(p.group(0).isdigit() for p in parts):
                 continue
             value = Decimal(str(found.value))
-            if value == value.to_integral_value():
-                value = value.to_integral_value()
+            if value == value.to_integral_value(context=_NUMBERS):
+                value = value.to_integral_value(context=_NUMBERS)
             spans.append(NumberSpan(parts[0].start(), parts[-1].end(), value, 0))
     return spans
 
@@ -397,9 +400,11 @@ def word_tokens(text: str) -> tuple[str, ...]:
 def _clean_number(value: Decimal) -> Decimal:
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -MAX_FACT_DECIMALS:
-        value = value.quantize(Decimal(1).scaleb(-MAX_FACT_DECIMALS), rounding=ROUND_HALF_UP)
-    normal = value.normalize()
-    return normal.quantize(Decimal(1)) if normal == normal.to_integral_value() else normal
+        value = value.quantize(Decimal(1).scaleb(-MAX_FACT_DECIMALS), rounding=ROUND_HALF_UP, context=_NUMBERS)
+    normal = value.normalize(_NUMBERS)
+    if normal == normal.to_integral_value(context=_NUMBERS):
+        return normal.quantize(Decimal(1), context=_NUMBERS)
+    return normal
 
 
 def _as_number(text: str) -> Decimal | None:
@@ -416,6 +421,8 @@ def _as_number(text: str) -> Decimal | None:
     digits = m["int"].replace(",", "")
     if len(digits) > 1 and digits.startswith("0") and not m["frac"]:
         return None  # zip codes and codes keep their zeros: "02730" is an identifier
+    if len(stripped) > MAX_NUMBER_CHARS:
+        return None  # no quantity is this long: such a fact is matched as text, as answers scan it
     value = _decimal(m["sign"] or "", digits, m["frac"] or "")
     return _clean_number(value) if value is not None else None
 
@@ -482,7 +489,7 @@ def _number_matches(fact: Decimal, span: NumberSpan, rounding: bool = True) -> b
     exponent = fact.as_tuple().exponent
     fact_decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
     if span.decimals >= MIN_ROUNDED_DECIMALS and fact_decimals > span.decimals:
-        rounded = fact.quantize(Decimal(1).scaleb(-span.decimals), rounding=ROUND_HALF_UP)
+        rounded = fact.quantize(Decimal(1).scaleb(-span.decimals), rounding=ROUND_HALF_UP, context=_NUMBERS)
         return rounded == span.value
     return False
 

@@ -189,3 +189,30 @@ def test_offers_of_help_are_no_yes_or_no() -> None:
     assert mentions("no", conversation) and not mentions("yes", conversation)
     assert mentions("no", "Of course, let me check. No, it isn't covered.")
     assert mentions("yes", "No problem. Yes, it is covered.") and not mentions("no", "No problem. Yes, it is covered.")
+
+
+@pytest.mark.parametrize(
+    ("fact", "answer", "expected"),
+    [
+        ("12.5", "1234567890123456789012345678901.5", False),
+        ("1234567890123456789012345678901234", "It is 1234567890123456789012345678901234.", True),
+        ("1234567890123456789012345678901234", "It is 1234567890123456789012345678901235.", False),
+        ("3.25", "99999999999999999999999999.123456789123", False),
+        ("12.5", "7" * 39, False),
+        ("1" * 150, "the code is " + "1" * 150, True),
+        ("1" * 150, "the code is " + "1" * 149, False),
+    ],
+)
+def test_long_numbers_are_compared_exactly_and_never_raise(fact: str, answer: str, expected: bool) -> None:
+    """Numbers past the default 28-digit decimal precision: a fuzzed final answer once made scoring raise
+    InvalidOperation, and rounding to 28 digits would let two different long numbers compare equal."""
+    assert mentions(fact, answer) is expected
+
+
+def test_matching_does_not_depend_on_the_process_decimal_context() -> None:
+    import decimal
+
+    with decimal.localcontext() as context:
+        context.prec = 5
+        assert mentions("123456.5", "It was 123456.5") and not mentions("123456.5", "It was 123457.5")
+        assert mentions("$1,301.00", "about 1301 dollars")
