@@ -427,8 +427,27 @@ class ConversationalOracleAgent(OracleAgent):
 
 
 def conversational_variants(tasks: list[Task], rng_seed: int) -> list[Task]:
-    """The conversational variant of every task that has one (see :func:`make_conversational`)."""
-    return [variant for task in tasks if (variant := make_conversational(task, rng_seed)) is not None]
+    """The conversational variant of every task that has one (see :func:`make_conversational`), kept only
+    when a full conversational episode confirms it: an oracle that never asks the user fails it."""
+    variants = [variant for task in tasks if (variant := make_conversational(task, rng_seed)) is not None]
+    return [variant for variant in variants if not _solved_without_asking(variant)]
+
+
+def _solved_without_asking(variant: Task) -> bool:
+    """Whether the oracle that guesses the hidden detail instead of asking passes the variant's episode.
+
+    :func:`_detail_matters` replays the gold calls with stand-ins; the episode also plays the user
+    simulator and scores the oracle's own final answer, which a cross-service decision can make pass when
+    the outcome it reports is the same whatever the guessed value returned.
+    """
+    from envfactory_gym.env import ToolUseEnv
+    from envfactory_gym.rollout import play_episode
+
+    env = ToolUseEnv(list(variant.env_ids), tasks=[variant], conversational=True)
+    try:
+        return play_episode(env, ConversationalOracleAgent(ask=False), options={"task": variant}).success
+    finally:
+        env.close()
 
 
 register_agent("conversational-oracle", ConversationalOracleAgent)
