@@ -246,7 +246,7 @@ class _World:
         )
         later = when + dt.timedelta(seconds=rng.randint(2, 40))
         roll = rng.random()
-        if roll < 0.035:
+        if roll < (0.05 if stream == "outbound" else 0.03) and server != 2:
             kind = rng.choice(("HardBounce", "HardBounce", "SoftBounce", "Transient"))
             description, details = {"HardBounce": HARD, "SoftBounce": SOFT, "Transient": TRANSIENT}[kind][::-1]
             self._bounce(server, stream, address, message_id, tag, subject, kind, details, description, later)

@@ -20,7 +20,7 @@ from envfactory_gym.synthesis import speech
 from envfactory_gym.synthesis.stories import StoryContext, story
 
 from .models import NOW
-from .seed import HELP_DESK, NEWS_FROM, PRODUCTION, STAGING, STAGING_FROM
+from .seed import HELP_DESK, NEWS_FROM, PRODUCTION, RECEIPTS_FROM, STAGING, STAGING_FROM
 
 ENV = "postmark"
 OWNER = "dev@tallyfox.com"
@@ -28,7 +28,6 @@ TODAY = NOW.date()
 THIS_MONDAY = TODAY - dt.timedelta(days=TODAY.weekday())
 LAST_MONDAY = THIS_MONDAY - dt.timedelta(days=7)
 LAST_SUNDAY = THIS_MONDAY - dt.timedelta(days=1)
-DIGEST_WEEK = LAST_MONDAY.strftime("%B %-d")  # this Monday's digest covered last week
 
 
 def _me(s: StoryContext) -> None:
@@ -135,23 +134,33 @@ def unsubscribe_a_reader(s: StoryContext) -> str:
 
 
 @story(ENV)
-def hard_bounces_since_monday(s: StoryContext) -> str:
-    """Which addresses hard-bounced on the transactional stream since Monday."""
+def hard_bounces_in_a_period(s: StoryContext) -> str:
+    """Which addresses hard-bounced on one stream in a period (since Monday, last week, the last two weeks)."""
     _me(s)
-    page = s.call(
-        "get_bounces",
-        server=s.say(PRODUCTION),
-        bounce_type=s.imply("HardBounce"),
-        message_stream=s.imply("outbound"),
-        from_date=s.say(THIS_MONDAY.isoformat(), "Monday"),
+    stream, what = s.rng.choice((("outbound", "transactional stream"), ("newsletters", "newsletters stream")))
+    start, end, phrase = s.rng.choice(
+        (
+            (THIS_MONDAY, None, "since Monday"),
+            (LAST_MONDAY, LAST_SUNDAY, "last week"),
+            (THIS_MONDAY - dt.timedelta(days=14), None, "over the last two weeks"),
+        )
     )
-    if not 1 <= page["total_count"] <= 6:
+    arguments: dict[str, Any] = {
+        "server": s.say(PRODUCTION),
+        "bounce_type": s.imply("HardBounce"),
+        "message_stream": s.say(stream, what),
+        "from_date": s.say(start.isoformat(), phrase),
+    }
+    if end is not None:
+        arguments["to_date"] = s.say(end.isoformat(), phrase)
+    page = s.call("get_bounces", **arguments)
+    if not 1 <= page["total_count"] <= 8:
         s.reject("too many or none")
     for bounce in page["bounces"]:
         s.fact(bounce["email"])
     return speech.sentence(
         speech.opening(s.rng),
-        f"Which customers hard-bounced on the transactional stream of {PRODUCTION} since Monday?",
+        f"Which addresses hard-bounced on the {what} of {PRODUCTION} {phrase}?",
     )
 
 
@@ -246,7 +255,7 @@ def who_opened_the_invoice_reminder(s: StoryContext) -> str:
     row = s.pick(
         "SELECT e.recipient FROM message_events e JOIN messages m ON m.message_id = e.message_id "
         "WHERE m.tag = 'invoice-reminder' AND e.event_type = 'Opened' "
-        "AND m.submitted_at = (SELECT MAX(o.submitted_at) FROM messages o, json_each(o.\"to\") j "
+        'AND m.submitted_at = (SELECT MAX(o.submitted_at) FROM messages o, json_each(o."to") j '
         "WHERE o.tag = 'invoice-reminder' AND j.value LIKE '%<' || e.recipient || '>')"
     )
     address = s.say(row["recipient"])
@@ -260,11 +269,15 @@ def who_opened_the_invoice_reminder(s: StoryContext) -> str:
     first = opens["opens"][-1]
     s.fact(first["client"])
     s.fact(first["city"])
+    details = s.call("get_message_details", server=PRODUCTION, message_id=latest["message_id"])
+    clicked = any(e["event_type"] == "LinkClicked" for e in details["message_events"])
+    s.fact("yes" if clicked else "no", derived=True)
     s.context(speech.date(latest["submitted_at"]), latest["metadata"].get("invoice_number", ""))
     return speech.sentence(
         speech.opening(s.rng),
         f"Did {address} open the latest invoice-reminder email we sent them from {PRODUCTION}?",
         "If so, in which email client did they first open it, and from which city?",
+        "Did they click a link in it (yes or no)?",
     )
 
 
@@ -286,7 +299,7 @@ def promo_opens_from_a_country(s: StoryContext) -> str:
 # -- sending -------------------------------------------------------------------------------------------------
 
 
-@story(ENV, weight=2.0)
+@story(ENV, weight=3.0)
 def weekly_digest_to_three_customers(s: StoryContext) -> str:
     """Send the digest to three named customers in one batch; an inactive one comes back refused."""
     _me(s)
@@ -302,6 +315,9 @@ def weekly_digest_to_three_customers(s: StoryContext) -> str:
     ]
     if len(inactive) > 1:
         s.reject("too many inactive")
+    found = s.call("search_outbound_messages", server=s.say(PRODUCTION), tag=s.say("weekly-digest"), count=s.imply(1))
+    latest = s.call("get_message_details", server=PRODUCTION, message_id=found["messages"][0]["message_id"])
+    week = latest["template_model"]["week"]
     messages: list[dict[str, Any]] = []
     for name, address in chosen:
         s.say(address)
@@ -311,27 +327,26 @@ def weekly_digest_to_three_customers(s: StoryContext) -> str:
                 "sender": s.say(NEWS_FROM),
                 "to": [address],
                 "template_alias": s.say("weekly-digest"),
-                "template_model": {"name": _first(name), "week": s.say(DIGEST_WEEK)},
+                "template_model": {"name": _first(name), "week": week},
                 "tag": "weekly-digest",
                 "message_stream": s.say("newsletters"),
             }
         )
-    s.imply("weekly-digest")
-    results = s.call("send_email_batch", server=s.say(PRODUCTION), messages=messages)
+    results = s.call("send_email_batch", server=PRODUCTION, messages=messages)
     for result in results:
         if result["error_code"]:
-            s.fact(result["to"])
+            s.fact(result["error_code"])
     listed = speech.listing([f"{name.split()[0]} ({address})" for name, address in chosen])
     return speech.sentence(
         speech.opening(s.rng),
-        f"Please send the weekly-digest template for the week of {DIGEST_WEEK} to {listed} in one batch from "
-        f"{PRODUCTION}, on the newsletters stream, from {NEWS_FROM}, tagged weekly-digest.",
-        "Fill the name with each person's first name.",
-        "Tell me if any of them could not be sent.",
+        f"Please send the weekly-digest template to {listed} in one batch from {PRODUCTION}, on the newsletters "
+        f"stream, from {NEWS_FROM}, tagged weekly-digest.",
+        "Fill the name with each person's first name and use the same week as the latest digest we sent.",
+        "If any of them can't be sent, tell me who and Postmark's error code.",
     )
 
 
-@story(ENV, implicit=True)
+@story(ENV, implicit=True, weight=2.0)
 def marketing_mail_on_the_right_stream(s: StoryContext) -> str:
     """A template sent 'through the fast transactional stream': a broadcast template must use a broadcast stream."""
     _me(s)
@@ -441,3 +456,40 @@ def servers_tracking_opens(s: StoryContext) -> str:
         if server["track_opens"]:
             s.fact(server["server"])
     return speech.sentence(speech.opening(s.rng), "Which of our Postmark servers track opens by default?")
+
+
+REFUND_LINES = (
+    ("Your refund is on its way", "We refunded your last payment; it reaches your card in 5 to 10 days."),
+    ("Your plan change is confirmed", "Your new plan starts with your next billing date."),
+    ("We fixed the duplicate charge", "You were charged twice this month; we refunded the second charge."),
+)
+
+
+@story(ENV)
+def personal_billing_note(s: StoryContext) -> str:
+    """A one-off plain-text note from billing to a customer, with link tracking off."""
+    _me(s)
+    row = s.pick(
+        "SELECT DISTINCT e.recipient AS email FROM message_events e "
+        "JOIN messages m ON m.message_id = e.message_id WHERE m.tag = 'receipt' AND e.event_type = 'Delivered' "
+        "AND e.recipient NOT IN (SELECT email_address FROM suppressions WHERE stream_id = 'outbound')"
+    )
+    address = s.say(row["email"])
+    subject, text = s.rng.choice(REFUND_LINES)
+    tag = s.rng.choice(("billing-note", "refund"))
+    s.call(
+        "send_email",
+        server=s.say(PRODUCTION),
+        sender=s.say(RECEIPTS_FROM),
+        to=[address],
+        subject=s.say(subject),
+        text_body=s.say(text),
+        tag=s.say(tag),
+        track_links=s.imply("None"),
+    )
+    return speech.sentence(
+        speech.opening(s.rng),
+        f'Send {address} a plain-text email from {RECEIPTS_FROM} through {PRODUCTION} with the subject "{subject}" '
+        f'and the text "{text}", tagged {tag}.',
+        "Don't track links in this one.",
+    )

@@ -1040,12 +1040,15 @@ def list_suppressions(
         stream = _stream(ctx, row, message_stream)
     except SendRefused as error:
         raise _refusal(error) from None
-    where: dict[str, Any] = {"server_id": row["server_id"], "stream_id": stream["stream_id"]}
+    sql = "SELECT * FROM suppressions WHERE server_id = ? AND stream_id = ?"
+    params: list[Any] = [row["server_id"], stream["stream_id"]]
     if email_address:
-        where["email_address"] = email_address.strip().lower()
+        sql += " AND email_address = ?"
+        params.append(email_address.strip().lower())
     if suppression_reason:
-        where["suppression_reason"] = suppression_reason
-    rows = ctx.rows(Suppression).find(where, order_by="created_at DESC, email_address")
+        sql += " AND suppression_reason = ?"
+        params.append(suppression_reason)
+    rows = ctx.query(sql + " ORDER BY created_at DESC, email_address", params)
     return {
         "message_stream": stream["stream_id"],
         "suppressions": [
