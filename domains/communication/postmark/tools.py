@@ -317,7 +317,7 @@ def _submit(ctx: ToolContext, server: dict[str, Any], spec: dict[str, Any]) -> S
     tag = spec.get("tag")
     if tag is not None and (not tag.strip() or len(tag) > MAX_TAG_LENGTH):
         raise SendRefused(INVALID_EMAIL_REQUEST, f"A Tag must be 1-{MAX_TAG_LENGTH} characters.")
-    metadata = dict(spec.get("metadata") or {})
+    metadata = dict(sorted((spec.get("metadata") or {}).items()))  # stored in one canonical key order
     if len(metadata) > MAX_METADATA_KEYS:
         raise SendRefused(INVALID_EMAIL_REQUEST, f"Metadata may have at most {MAX_METADATA_KEYS} keys.")
     sender = spec.get("sender") or ""
@@ -339,7 +339,7 @@ def _submit(ctx: ToolContext, server: dict[str, Any], spec: dict[str, Any]) -> S
                 f"{stream['stream_type'].lower()} stream '{stream['stream_id']}'; use a "
                 f"{'broadcast' if kind == 'broadcast' else 'transactional'} stream.",
             )
-        model = {str(k): str(v) for k, v in (model or {}).items()}
+        model = {str(k): str(v) for k, v in sorted((model or {}).items())}
         missing = [f for f in template["model_fields"] if not model.get(f)]
         if missing:
             raise SendRefused(TEMPLATE_MODEL_MISSING, f"The TemplateModel is missing {', '.join(missing)}.")
