@@ -104,6 +104,10 @@ def reader_wants_the_digest_back(s: StoryContext) -> str:
     entry = listed["suppressions"][0]
     if entry["suppression_reason"] == "SpamComplaint":
         s.fact(entry["suppression_reason"])
+        complaints = s.call(
+            "get_bounces", server=PRODUCTION, email_filter=address, bounce_type=s.imply("SpamComplaint")
+        )
+        s.fact(complaints["bounces"][0]["subject"])
     else:
         s.call("delete_suppressions", server=PRODUCTION, message_stream="newsletters", emails=[address])
     s.context(speech.date(entry["created_at"]))
@@ -111,7 +115,7 @@ def reader_wants_the_digest_back(s: StoryContext) -> str:
         speech.opening(s.rng),
         f"{address} says they no longer get our weekly digest and would like it again.",
         f"It goes out on the newsletters stream of {PRODUCTION}.",
-        "If Postmark allows it, let them receive it again; if not, tell me why not.",
+        "If Postmark allows it, let them receive it again; if not, tell me why not and which email it was about.",
     )
 
 
@@ -192,15 +196,17 @@ def ticket_reply_never_came(s: StoryContext) -> str:
     )
     message = s.rows('SELECT "to" FROM messages WHERE message_id = ?', (row["message_id"],))[0]
     address = s.say(_address(message["to"].strip('[]"')))
-    found = s.call("search_outbound_messages", server=s.say(HELP_DESK), recipient=address)
-    details = s.call("get_message_details", server=HELP_DESK, message_id=found["messages"][0]["message_id"])
+    servers = s.call("list_servers")
+    desk = next(x["server"] for x in servers if x["server"] == HELP_DESK)
+    found = s.call("search_outbound_messages", server=desk, recipient=address)
+    details = s.call("get_message_details", server=desk, message_id=found["messages"][0]["message_id"])
     outcome = details["message_events"][0]
     s.fact(outcome["event_type"])
     s.fact(speech.time(outcome["received_at"]), derived=True)
     s.context(speech.date(outcome["received_at"]))
     return speech.sentence(
         speech.opening(s.rng),
-        f"{address} says they never got our reply to their support ticket; it was sent from {HELP_DESK}.",
+        f"{address} says they never got our reply to their support ticket; it went out from our help desk server.",
         "What happened to it, and at what time?",
     )
 
@@ -220,14 +226,10 @@ def onboarding_unique_opens_last_week(s: StoryContext) -> str:
         to_date=s.say(LAST_SUNDAY.isoformat(), "last week"),
     )
     s.fact(stats["unique_opens"])
-    with_sent = s.rng.random() < 0.5
-    if with_sent:
-        s.fact(stats["sent"])
     return speech.sentence(
         speech.opening(s.rng),
         f"How many unique opens did our onboarding emails (tag onboarding) on {PRODUCTION} get last week, "
         "Monday through Sunday?",
-        "And how many of them did we send?" if with_sent else "",
     )
 
 
@@ -424,38 +426,16 @@ def add_a_sender_signature(s: StoryContext) -> str:
     arguments: dict[str, Any] = {"email_address": address, "name": s.say(name)}
     if reply:
         arguments["reply_to"] = s.say("accounts@foxledger.co")
+    domains = s.call("list_domains")
+    if any(d["name"] == "foxledger.co" and d["dkim_verified"] for d in domains):
+        s.reject("domain already verified")
     s.call("create_sender_signature", **arguments)
     return speech.sentence(
         speech.opening(s.rng),
         f"We want to send FoxLedger mail from {address} with the name {name}.",
         "Replies should go to accounts@foxledger.co." if reply else "",
-        "Please set that up as a sender in Postmark.",
+        "If foxledger.co isn't verified for DKIM yet, set that address up as a sender signature in Postmark.",
     )
-
-
-@story(ENV)
-def domains_that_cannot_send(s: StoryContext) -> str:
-    """Which domains are not DKIM-verified yet (their addresses cannot send without a signature)."""
-    _me(s)
-    domains = s.call("list_domains")
-    for domain in domains:
-        if not domain["dkim_verified"]:
-            s.fact(domain["name"])
-    return speech.sentence(
-        speech.opening(s.rng),
-        "Which of our domains in Postmark still don't have DKIM verified?",
-    )
-
-
-@story(ENV)
-def servers_tracking_opens(s: StoryContext) -> str:
-    """Which servers track opens by default, and which streams do they have."""
-    _me(s)
-    servers = s.call("list_servers")
-    for server in servers:
-        if server["track_opens"]:
-            s.fact(server["server"])
-    return speech.sentence(speech.opening(s.rng), "Which of our Postmark servers track opens by default?")
 
 
 REFUND_LINES = (
