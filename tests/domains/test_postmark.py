@@ -93,7 +93,7 @@ def test_every_tool_succeeds(h: EpisodeHarness) -> None:
     opens = ok("get_message_opens", server=PROD, tag="onboarding", count=5)
     assert opens["total_count"] > 5 and all(o["tag"] == "onboarding" for o in opens["opens"])
     stats = ok("get_outbound_stats", server=PROD, tag="receipt", from_date="2026-04-06", to_date="2026-04-12")
-    assert stats["sent"] > 50 and 0 < stats["unique_opens"] <= stats["opens"]
+    assert stats["sent"] > 30 and 0 < stats["unique_opens"] <= stats["opens"]
     reader = active_customer(h, "newsletters")
     ok("create_suppressions", server=PROD, message_stream="newsletters", emails=[reader])
     listed = ok("list_suppressions", server=PROD, message_stream="newsletters", email_address=reader)
@@ -205,7 +205,7 @@ def test_stats_and_opens_agree_with_the_events(h: EpisodeHarness) -> None:
 def test_seeded_account_is_realistic() -> None:
     snapshot = get_snapshot(postmark.env, 0)
     counts = {table: len(snapshot.rows(table)) for table in snapshot.tables}
-    assert 1500 <= counts["messages"] <= 3500 and counts["message_events"] >= 3000
+    assert 1200 <= counts["messages"] <= 3000 and counts["message_events"] >= 2500
     assert counts["bounces"] >= 50 and counts["suppressions"] >= 30 and counts["templates"] >= 8
     assert {e["event_type"] for e in snapshot.rows("message_events")} == {
         "Delivered", "Opened", "LinkClicked", "Bounced", "SpamComplaint"}  # fmt: skip

@@ -132,7 +132,7 @@ class Message(Base):
     track_opens: Mapped[int] = mapped_column(Integer)
     track_links: Mapped[str] = mapped_column(String(12))
     status: Mapped[str] = mapped_column(String(8))
-    submitted_at: Mapped[str] = mapped_column(String(19), index=True, info={"generated": True})
+    submitted_at: Mapped[str] = mapped_column(String(19), info={"generated": True})
 
 
 class MessageEvent(Base):
@@ -141,7 +141,7 @@ class MessageEvent(Base):
     __tablename__ = "message_events"
     event_id: Mapped[int] = mapped_column(Integer, primary_key=True, info={"generated": True})
     message_id: Mapped[str] = mapped_column(ForeignKey("messages.message_id"), index=True)
-    recipient: Mapped[str] = mapped_column(String(120), index=True)
+    recipient: Mapped[str] = mapped_column(String(120))
     event_type: Mapped[str] = mapped_column(String(14))
     received_at: Mapped[str] = mapped_column(String(19), info={"generated": True})
     client: Mapped[str | None] = mapped_column(String(40))
@@ -159,7 +159,7 @@ class Bounce(Base):
     server_id: Mapped[int] = mapped_column(ForeignKey("servers.server_id"), index=True)
     stream_id: Mapped[str] = mapped_column(String(40))
     bounce_type: Mapped[str] = mapped_column(String(14))
-    email: Mapped[str] = mapped_column(String(120), index=True)
+    email: Mapped[str] = mapped_column(String(120))
     message_id: Mapped[str] = mapped_column(String(36))
     tag: Mapped[str | None] = mapped_column(String(1000))
     subject: Mapped[str] = mapped_column(String(200))

@@ -466,16 +466,16 @@ def seed_postmark(db: Session, data: SeedData) -> None:
         ],
     )
 
-    people = _people(data, 520)
-    customers, subscribers = people[:380], people[200:480]
+    people = _people(data, 420)
+    customers, subscribers = people[:380], people[260:370]
     world = _World(rng)
     start = NOW.date() - dt.timedelta(days=35)
     days = [start + dt.timedelta(days=i) for i in range(36)]
     plan_of = {p["address"]: rng.choice(PLANS) for p in customers}
-    signups = rng.sample(customers, 150)
+    signups = rng.sample(customers, 120)
     signup_day = {p["address"]: rng.choice(days[:-1]) for p in signups}
     for day in days:
-        for person in rng.sample(customers, rng.randint(10, 18)):  # payments
+        for person in rng.sample(customers, rng.randint(5, 10)):  # payments
             plan, amount = plan_of[person["address"]]
             number = f"TF-{rng.randint(100000, 999999)}"
             when = _moment(rng, day)
@@ -492,7 +492,7 @@ def seed_postmark(db: Session, data: SeedData) -> None:
                     {"receipt_number": number},
                     open_rate=0.55,
                 )
-        for person in rng.sample(customers, rng.randint(2, 7)):
+        for person in rng.sample(customers, rng.randint(2, 5)):
             when = _moment(rng, day)
             if when < NOW:
                 world.send(
@@ -580,7 +580,7 @@ def seed_postmark(db: Session, data: SeedData) -> None:
                     complaint_rate=0.008,
                 )
         if day.isoformat() == "2026-04-02":
-            for person in rng.sample(people, 140):
+            for person in rng.sample(people, 100):
                 when = dt.datetime.combine(day, dt.time(16, 0)) + dt.timedelta(seconds=rng.randint(0, 600))
                 world.send(
                     1,
@@ -595,7 +595,7 @@ def seed_postmark(db: Session, data: SeedData) -> None:
                     open_rate=0.3,
                     complaint_rate=0.01,
                 )
-        for person in rng.sample(people, rng.randint(2, 6)):  # help desk replies
+        for person in rng.sample(people, rng.randint(2, 5)):  # help desk replies
             when = _moment(rng, day)
             ticket = str(rng.randint(20000, 29999))
             if when < NOW:
