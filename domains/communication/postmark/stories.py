@@ -216,37 +216,51 @@ def ticket_reply_never_came(s: StoryContext) -> str:
 
 @story(ENV)
 def onboarding_unique_opens_last_week(s: StoryContext) -> str:
-    """How many unique opens the onboarding tag got last week (Monday to Sunday)."""
+    """How many unique opens the onboarding tag got last week (Monday to Sunday), against the week before."""
     _me(s)
-    stats = s.call(
+    server, tag = s.say(PRODUCTION), s.say("onboarding")
+    last = s.call(
         "get_outbound_stats",
-        server=s.say(PRODUCTION),
-        tag=s.say("onboarding"),
+        server=server,
+        tag=tag,
         from_date=s.say(LAST_MONDAY.isoformat(), "last week"),
         to_date=s.say(LAST_SUNDAY.isoformat(), "last week"),
     )
-    s.fact(stats["unique_opens"])
+    before = s.call(
+        "get_outbound_stats",
+        server=server,
+        tag=tag,
+        from_date=s.say((LAST_MONDAY - dt.timedelta(days=7)).isoformat(), "the week before"),
+        to_date=s.say((LAST_SUNDAY - dt.timedelta(days=7)).isoformat(), "the week before"),
+    )
+    s.fact(last["unique_opens"])
+    s.fact(before["unique_opens"])
+    s.fact(abs(last["unique_opens"] - before["unique_opens"]), derived=True)
     return speech.sentence(
         speech.opening(s.rng),
         f"How many unique opens did our onboarding emails (tag onboarding) on {PRODUCTION} get last week, "
-        "Monday through Sunday?",
+        "Monday through Sunday, and how many the week before?",
+        "What is the difference between the two?",
     )
 
 
 @story(ENV)
-def digest_complaints_on_monday(s: StoryContext) -> str:
-    """Monday's weekly digest: spam complaints and unique opens so far."""
+def digest_against_last_monday(s: StoryContext) -> str:
+    """This Monday's weekly digest against last Monday's: unique opens of each, and which did better."""
     _me(s)
-    day = s.say(THIS_MONDAY.isoformat(), "Monday")
-    stats = s.call(
-        "get_outbound_stats", server=s.say(PRODUCTION), tag=s.say("weekly-digest"), from_date=day, to_date=day
-    )
-    s.fact(stats["spam_complaints"])
-    s.fact(stats["unique_opens"])
+    server, tag = s.say(PRODUCTION), s.say("weekly-digest")
+    this_day = s.say(THIS_MONDAY.isoformat(), "this Monday")
+    last_day = s.say(LAST_MONDAY.isoformat(), "last Monday")
+    now = s.call("get_outbound_stats", server=server, tag=tag, from_date=this_day, to_date=this_day)
+    then = s.call("get_outbound_stats", server=server, tag=tag, from_date=last_day, to_date=last_day)
+    s.fact(now["unique_opens"])
+    s.fact(then["unique_opens"])
+    s.fact(abs(now["unique_opens"] - then["unique_opens"]), derived=True)
     return speech.sentence(
         speech.opening(s.rng),
-        f"This Monday's weekly-digest went out from {PRODUCTION}.",
-        "How many spam complaints has it drawn, and how many unique opens has it had?",
+        f"How many unique opens has this Monday's weekly-digest from {PRODUCTION} had, and how many did last "
+        "Monday's get?",
+        "How big is the difference?",
     )
 
 
