@@ -2,12 +2,13 @@
 
 They cover what the developer behind a company's email does in Postmark: a customer stopped getting receipts
 (find the hard bounce, reactivate it when Postmark allows, resend the latest receipt from its template); a
-reader who wants the digest back after a spam complaint (refused) or an unsubscribe (allowed); count last
-week's unique opens of the onboarding mail; send the weekly digest to named customers in one batch (an
-inactive one is refused); send marketing mail the right way (a broadcast template never goes through the
-transactional stream); send a staging test from a sender that may not be confirmed; look up what happened to
-a ticket reply, who opened an invoice reminder and where, hard bounces since Monday, the digest's complaints,
-domains that cannot send yet, servers that track opens; add a sender signature; unsubscribe a reader.
+reader who wants the digest back after a spam complaint (refused) or an unsubscribe (allowed); last week's
+unique opens of the onboarding mail against the week before, and this Monday's digest against last Monday's;
+send the weekly digest to named customers in one batch (an inactive one is refused with 406); send marketing
+mail the right way (a broadcast template never goes through the transactional stream); a staging test from a
+sender that is not confirmed yet; what happened to a ticket reply; who opened an invoice reminder, where, and
+whether they clicked; hard bounces in a period; a bounce id from the webhook; opens by country; a sender
+signature for a domain without DKIM; unsubscribing a reader; a one-off billing note without link tracking.
 People name servers, streams, tags and templates as they set them up, and speak dates the way people do.
 """
 
