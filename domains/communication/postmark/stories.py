@@ -307,9 +307,10 @@ def promo_opens_from_a_country(s: StoryContext) -> str:
     if page["total_count"] == 0:
         s.reject("none")
     s.fact(page["total_count"], derived=True)
+    where = f"the {country}" if country == "United Kingdom" else country
     return speech.sentence(
         speech.opening(s.rng),
-        f"How many opens has our spring-promo email on {PRODUCTION} had from {country}?",
+        f"How many opens has our spring-promo email on {PRODUCTION} had from {where}?",
     )
 
 
