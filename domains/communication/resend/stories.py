@@ -112,8 +112,8 @@ def when_does_the_reminder_go(s: StoryContext) -> str:
     s.fact(speech.time(moment), derived=True)
     return speech.sentence(
         speech.opening(s.rng, s.now()),
-        f"{row['to']} asked when they'll hear from us about their unpaid invoice. When is their reminder set to go "
-        "out?",
+        f"A customer, {row['to']}, asked when they'll hear from us about their unpaid invoice. When is their "
+        "reminder set to go out?",
     )
 
 
