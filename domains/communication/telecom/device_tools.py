@@ -77,7 +77,7 @@ def _toggled(ctx: ToolContext, device: dict[str, Any], column: str, label: str) 
     return f"{label} is now {'ON' if value else 'OFF'}. Status bar: {_status_bar(ctx, updated)}"
 
 
-@env.read(coverage=False, intents=["check the status bar of my phone {phone_number}"])
+@env.read(coverage=False, intents=["check the status bar on my phone {phone_number}"])
 def check_status_bar(ctx: ToolContext, phone_number: str) -> str:
     """Look at the phone's status bar (signal, network type, mobile data, Wi-Fi, airplane mode).
 
@@ -87,7 +87,7 @@ def check_status_bar(ctx: ToolContext, phone_number: str) -> str:
     return _status_bar(ctx, _device(ctx, phone_number))
 
 
-@env.read(coverage=False)
+@env.read(coverage=False, intents=["check the network status on my phone {phone_number}"])
 def check_network_status(ctx: ToolContext, phone_number: str) -> str:
     """Open the phone's network settings: cellular service, mobile data and roaming, and why data fails.
 
@@ -101,7 +101,7 @@ def check_network_status(ctx: ToolContext, phone_number: str) -> str:
     return f"{service} {data} Data roaming on the phone: {'on' if device['roaming'] else 'off'} (you are {where})."
 
 
-@env.write(coverage=False)
+@env.write(coverage=False, intents=["switch airplane mode on my phone {phone_number}"])
 def toggle_airplane_mode(ctx: ToolContext, phone_number: str) -> str:
     """Switch airplane mode on or off (it cuts every radio when on).
 
@@ -111,7 +111,7 @@ def toggle_airplane_mode(ctx: ToolContext, phone_number: str) -> str:
     return _toggled(ctx, _device(ctx, phone_number), "airplane_mode", "Airplane mode")
 
 
-@env.read(coverage=False)
+@env.read(coverage=False, intents=["check the SIM card status on my phone {phone_number}"])
 def check_sim_status(ctx: ToolContext, phone_number: str) -> str:
     """See whether the phone detects its SIM card.
 
@@ -124,7 +124,7 @@ def check_sim_status(ctx: ToolContext, phone_number: str) -> str:
     )
 
 
-@env.write(coverage=False)
+@env.write(coverage=False, intents=["reseat the SIM card in my phone {phone_number}"])
 def reseat_sim_card(ctx: ToolContext, phone_number: str) -> str:
     """Take the SIM card out and put it back in properly.
 
@@ -138,7 +138,7 @@ def reseat_sim_card(ctx: ToolContext, phone_number: str) -> str:
     return f"SIM card reseated. Status bar: {_status_bar(ctx, device)}"
 
 
-@env.write(coverage=False)
+@env.write(coverage=False, intents=["switch mobile data on my phone {phone_number}"])
 def toggle_data(ctx: ToolContext, phone_number: str) -> str:
     """Switch mobile data on or off.
 
@@ -148,7 +148,7 @@ def toggle_data(ctx: ToolContext, phone_number: str) -> str:
     return _toggled(ctx, _device(ctx, phone_number), "mobile_data", "Mobile data")
 
 
-@env.write(coverage=False)
+@env.write(coverage=False, intents=["switch data roaming on my phone {phone_number}"])
 def toggle_roaming(ctx: ToolContext, phone_number: str) -> str:
     """Switch data roaming on or off in the phone's settings.
 
@@ -158,7 +158,7 @@ def toggle_roaming(ctx: ToolContext, phone_number: str) -> str:
     return _toggled(ctx, _device(ctx, phone_number), "roaming", "Data roaming")
 
 
-@env.read(coverage=False)
+@env.read(coverage=False, intents=["check data saver restrictions on my phone {phone_number}"])
 def check_data_restriction_status(ctx: ToolContext, phone_number: str) -> str:
     """See whether Data Saver mode restricts the phone's data.
 
@@ -169,7 +169,7 @@ def check_data_restriction_status(ctx: ToolContext, phone_number: str) -> str:
     return "Data Saver mode is ON: background data is restricted." if saver else "Data Saver mode is OFF."
 
 
-@env.write(coverage=False)
+@env.write(coverage=False, intents=["switch data saver mode on my phone {phone_number}"])
 def toggle_data_saver_mode(ctx: ToolContext, phone_number: str) -> str:
     """Switch Data Saver mode on or off.
 
@@ -179,7 +179,7 @@ def toggle_data_saver_mode(ctx: ToolContext, phone_number: str) -> str:
     return _toggled(ctx, _device(ctx, phone_number), "data_saver", "Data Saver mode")
 
 
-@env.read(coverage=False)
+@env.read(coverage=False, intents=["check the Wi-Fi status on my phone {phone_number}"])
 def check_wifi_status(ctx: ToolContext, phone_number: str) -> str:
     """See whether Wi-Fi is on.
 
@@ -189,7 +189,7 @@ def check_wifi_status(ctx: ToolContext, phone_number: str) -> str:
     return "Wi-Fi is ON." if _device(ctx, phone_number)["wifi"] else "Wi-Fi is OFF."
 
 
-@env.write(coverage=False)
+@env.write(coverage=False, intents=["switch Wi-Fi on my phone {phone_number}"])
 def toggle_wifi(ctx: ToolContext, phone_number: str) -> str:
     """Switch Wi-Fi on or off.
 
@@ -199,7 +199,7 @@ def toggle_wifi(ctx: ToolContext, phone_number: str) -> str:
     return _toggled(ctx, _device(ctx, phone_number), "wifi", "Wi-Fi")
 
 
-@env.read(coverage=False)
+@env.read(coverage=False, intents=["restart my phone {phone_number}"])
 def reboot_device(ctx: ToolContext, phone_number: str) -> str:
     """Restart the phone; it searches for the network again and reports what it finds.
 
@@ -215,7 +215,7 @@ def _awaiting(ctx: ToolContext, phone_number: str) -> dict[str, Any] | None:
     return ctx.rows(Bill).first({"customer_id": owner["customer_id"], "status": "Awaiting Payment"})
 
 
-@env.read(coverage=False)
+@env.read(coverage=False, intents=["check the payment request on my phone {phone_number}"])
 def check_payment_request(ctx: ToolContext, phone_number: str) -> str:
     """See the payment request the carrier sent to this phone, if any.
 
@@ -228,7 +228,7 @@ def check_payment_request(ctx: ToolContext, phone_number: str) -> str:
     return f"Payment request for bill {bill['bill_id']}: ${bill['total_due']:.2f} (due {bill['due_date']})."
 
 
-@env.write(coverage=False)
+@env.write(coverage=False, intents=["pay the payment request on my phone {phone_number}"])
 def make_payment(ctx: ToolContext, phone_number: str) -> str:
     """Pay the carrier's payment request with the card saved on the phone.
 

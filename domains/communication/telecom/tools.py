@@ -157,7 +157,7 @@ def get_customer_by_phone(ctx: ToolContext, phone_number: str) -> CustomerView:
     return _customer_view(ctx, customer)
 
 
-@env.read
+@env.read(intents=["look up customer {customer_id}"])
 def get_customer_by_id(ctx: ToolContext, customer_id: str) -> CustomerView:
     """Get a customer by their customer id.
 
@@ -195,7 +195,7 @@ def get_available_plan_ids(ctx: ToolContext) -> list[str]:
     return [plan["plan_id"] for plan in ctx.rows(Plan).find(order_by="plan_id")]
 
 
-@env.read
+@env.read(intents=["show the details of {id}"])
 def get_details_by_id(ctx: ToolContext, id: str) -> dict[str, Any]:
     """Read any record by its id: a customer (C...), line (L...), plan (P...) or bill (B...).
 
@@ -215,7 +215,7 @@ def get_details_by_id(ctx: ToolContext, id: str) -> dict[str, Any]:
     return dict(row)
 
 
-@env.read
+@env.read(intents=["how much data line {line_id} has used"])
 def get_data_usage(ctx: ToolContext, customer_id: str, line_id: str) -> DataUsage:
     """A line's data use in the current billing cycle, its plan's allowance and the refuelled data.
 
@@ -328,7 +328,7 @@ def refuel_data(ctx: ToolContext, customer_id: str, line_id: str, gb_amount: flo
 # -- bills ---------------------------------------------------------------------------------------------------
 
 
-@env.read
+@env.read(intents=["list the bills of customer {customer_id}"])
 def get_bills_for_customer(ctx: ToolContext, customer_id: str, limit: int = MAX_BILLS_LISTED) -> list[BillView]:
     """A customer's bills, the most recently issued first.
 
@@ -363,7 +363,7 @@ def send_payment_request(ctx: ToolContext, customer_id: str, bill_id: str) -> st
     return f"Payment request sent to the customer for bill {bill['bill_id']} (${bill['total_due']:.2f})."
 
 
-@env.read(terminal=True, coverage=False)
+@env.read(terminal=True, coverage=False, intents=["transfer me to a human agent"])
 def transfer_to_human_agents(ctx: ToolContext, summary: str) -> str:
     """Hand the conversation to a human agent, with a summary of the customer's issue; ends the chat.
 
