@@ -55,7 +55,8 @@ def test_seed_is_realistic_and_every_line_has_a_phone(h: EpisodeHarness) -> None
         == count("SELECT COUNT(*) AS n FROM lines")
     )
     for broken in ("airplane_mode = 1", "mobile_data = 0", "abroad = 1 AND roaming = 0", "data_saver = 1",
-                   "sim_status = 'missing'"):  # fmt: skip
+                   "sim_status = 'missing'", "network_mode = '2g_only'", "vpn_connected = 1", "mmsc_url IS NULL",
+                   "device_id IN (SELECT device_id FROM device_apps WHERE permissions = 'storage')"):  # fmt: skip
         assert count(f"SELECT COUNT(*) AS n FROM devices WHERE {broken}") >= 5, broken
     assert count("SELECT COUNT(*) AS n FROM bills WHERE status = 'Overdue'") >= 10
     assert count("SELECT COUNT(*) AS n FROM lines WHERE status = 'Suspended'") >= 10
@@ -175,6 +176,46 @@ def test_data_abroad_needs_roaming_on_the_line_and_on_the_phone(h: EpisodeHarnes
     assert "Mobile data is working" in h.ok("check_network_status", phone_number=phone)
 
 
+def test_network_mode_vpn_and_speed(h: EpisodeHarness) -> None:
+    phone = line(h, "l.status = 'Active' AND d.network_mode = '2g_only' AND l.data_used_gb < p.data_limit_gb "
+                    "AND d.data_saver = 0 AND d.vpn_connected = 0")["phone_number"]  # fmt: skip
+    assert "0.1 Mbps (very poor)" in h.ok("run_speed_test", phone_number=phone)
+    assert "cannot send MMS" in h.ok("can_send_mms", phone_number=phone)
+    h.ok("set_network_mode_preference", phone_number=phone, mode="4g_5g_preferred")
+    assert h.ok("check_network_mode_preference", phone_number=phone) == "Preferred network mode: 4g_5g_preferred."
+    assert "180.0 Mbps" in h.ok("run_speed_test", phone_number=phone)
+    h.ok("connect_vpn", phone_number=phone)
+    assert "18.0 Mbps" in h.ok("run_speed_test", phone_number=phone)
+    assert "already connected" in h.error("connect_vpn", phone_number=phone)
+    h.ok("disconnect_vpn", phone_number=phone)
+    assert h.ok("check_vpn_status", phone_number=phone) == "VPN: not connected."
+    h.error("set_network_mode_preference", phone_number=phone, mode="6g")
+    assert h.ok("can_send_mms", phone_number=phone) == "Your messaging app can send MMS messages."
+
+
+def test_apn_and_app_permissions_decide_mms(h: EpisodeHarness) -> None:
+    phone = line(h, "l.status = 'Active' AND d.mmsc_url IS NULL AND d.network_mode != '2g_only' "
+                    "AND l.data_used_gb < p.data_limit_gb")["phone_number"]  # fmt: skip
+    assert "No MMS server" in h.ok("can_send_mms", phone_number=phone)
+    h.ok("set_apn_settings", phone_number=phone, apn_settings={"apn_name": "custom", "mmsc_url": None})
+    assert h.ok("check_apn_settings", phone_number=phone) == {"apn_name": "custom", "mmsc_url": None}
+    h.ok("reset_apn_settings", phone_number=phone)
+    assert h.ok("can_send_mms", phone_number=phone) == "Your messaging app can send MMS messages."
+    assert h.ok("check_installed_apps", phone_number=phone) == ["Browser", "Camera", "Maps", "Messages"]
+    h.ok("remove_app_permission", phone_number=phone, app_name="messages", permission="sms")
+    assert h.ok("check_app_permissions", phone_number=phone, app_name="Messages") == ["storage"]
+    assert "lacks the sms permission" in h.ok("check_app_status", phone_number=phone, app_name="Messages")
+    assert "sms or storage" in h.ok("can_send_mms", phone_number=phone)
+    assert "does not have" in h.error("remove_app_permission", phone_number=phone, app_name="Messages",
+                                      permission="sms")  # fmt: skip
+    h.ok("grant_app_permission", phone_number=phone, app_name="Messages", permission="sms")
+    assert "already has" in h.error("grant_app_permission", phone_number=phone, app_name="Messages",
+                                    permission="sms")  # fmt: skip
+    assert "no app called" in h.error("check_app_status", phone_number=phone, app_name="Snapchat")
+    h.ok("toggle_wifi_calling", phone_number=phone)
+    assert h.ok("check_wifi_calling_status", phone_number=phone).startswith("Wi-Fi calling is")
+
+
 def test_paying_a_request_from_the_phone(h: EpisodeHarness) -> None:
     bill = h.rows("SELECT b.*, c.phone_number FROM bills b JOIN customers c USING (customer_id) "
                   "WHERE b.status = 'Overdue' ORDER BY b.bill_id LIMIT 1")[0]  # fmt: skip
@@ -264,6 +305,15 @@ def test_dual_control_roaming_abroad_is_solved_only_when_the_user_acts_on_the_ph
         ("data_off", "Please toggle data in your phone's settings.", "mobile_data", 1),
         ("data_saver", "Please toggle data saver mode off on your phone.", "data_saver", 0),
         ("sim_missing", "Please reseat the SIM card in your phone.", "sim_status", "active"),
+        (
+            "slow_network_mode",
+            "Please set network mode preference to 4g_5g_preferred.",
+            "network_mode",
+            "4g_5g_preferred",
+        ),
+        ("vpn", "Please disconnect the VPN on your phone.", "vpn_connected", 0),
+        ("mms_apn", "Please reset the APN settings on your phone.", "mmsc_url", "http://mms.carrier.net/mms"),
+        ("messages_permission", "Please give the Messages app the sms permission.", "permissions", "storage,sms"),
     ],
 )
 def test_dual_control_phone_fixes(problem: str, instruction: str, column: str, fixed: Any) -> None:

@@ -18,16 +18,29 @@ from envfactory_gym.tasks import GoldCall, Task, UserProfile
 from .definition import USER_TOOLS, env
 
 PERSONA = "A customer who is not technical; does what the agent asks on the phone and reports what they see."
-# problem → (what the person says, the phone tool that fixes it)
-SYMPTOMS = {
-    "airplane_mode": ("My phone says there's no signal at all, I can't call or use data.", "toggle_airplane_mode"),
-    "data_off": ("Calls work but nothing loads on my phone unless I'm on Wi-Fi.", "toggle_data"),
+# problem → (what the person says, the phone tool that fixes it, its arguments besides the phone number)
+SYMPTOMS: dict[str, tuple[str, str, dict[str, Any]]] = {
+    "airplane_mode": ("My phone says there's no signal at all, I can't call or use data.", "toggle_airplane_mode", {}),
+    "data_off": ("Calls work but nothing loads on my phone unless I'm on Wi-Fi.", "toggle_data", {}),
     "data_saver": (
         "My mobile data is painfully slow and my apps won't refresh in the background.",
         "toggle_data_saver_mode",
+        {},
     ),
-    "sim_missing": ("My phone keeps saying there's no SIM card.", "reseat_sim_card"),
-    "roaming_off_abroad": ("I'm travelling abroad and my mobile data doesn't work here.", "toggle_roaming"),
+    "sim_missing": ("My phone keeps saying there's no SIM card.", "reseat_sim_card", {}),
+    "roaming_off_abroad": ("I'm travelling abroad and my mobile data doesn't work here.", "toggle_roaming", {}),
+    "slow_network_mode": (
+        "My mobile data crawls, pages take forever to load.",
+        "set_network_mode_preference",
+        {"mode": "4g_5g_preferred"},
+    ),
+    "vpn": ("Since yesterday my mobile data has been really slow.", "disconnect_vpn", {}),
+    "mms_apn": ("I can't send picture messages from my phone.", "reset_apn_settings", {}),
+    "messages_permission": (
+        "I can't send picture messages from my phone.",
+        "grant_app_permission",
+        {"app_name": "Messages", "permission": "sms"},
+    ),
 }
 SQL = {
     "airplane_mode": "d.airplane_mode = 1",
@@ -35,6 +48,11 @@ SQL = {
     "data_saver": "d.data_saver = 1",
     "sim_missing": "d.sim_status = 'missing'",
     "roaming_off_abroad": "d.abroad = 1 AND d.roaming = 0",
+    "slow_network_mode": "d.network_mode = '2g_only'",
+    "vpn": "d.vpn_connected = 1",
+    "mms_apn": "d.mmsc_url IS NULL",
+    "messages_permission": "EXISTS (SELECT 1 FROM device_apps a WHERE a.device_id = d.device_id AND "
+    "a.app_name = 'Messages' AND a.permissions = 'storage')",
 }
 
 
@@ -57,7 +75,12 @@ def _task(task_id: str, query: str, phone: str, calls: list[tuple[str, dict[str,
         query=query,
         seed=env.default_seed,
         gold_calls=[GoldCall(env_id=env.env_id, tool=tool, arguments=arguments) for tool, arguments in calls],
-        user=UserProfile(persona=PERSONA, known_facts={"phone number": phone}, user_tools=list(USER_TOOLS)),
+        # What the person can see for themselves: their number, and the app they send messages with.
+        user=UserProfile(
+            persona=PERSONA,
+            known_facts={"phone number": phone, "messaging app": "Messages"},
+            user_tools=list(USER_TOOLS),
+        ),
         metadata={"dual_control": True, "problem": problem, "user_calls": [t for t, _ in calls if t in USER_TOOLS]},
     )
     return with_gold_changes(task)
@@ -66,7 +89,7 @@ def _task(task_id: str, query: str, phone: str, calls: list[tuple[str, dict[str,
 def dual_control_tasks(per_problem: int = 4) -> list[Task]:
     """Up to ``per_problem`` tasks for each broken phone setting and for paying an overdue bill from the phone."""
     tasks: list[Task] = []
-    for problem, (symptom, fix) in SYMPTOMS.items():
+    for problem, (symptom, fix, fix_arguments) in SYMPTOMS.items():
         rows = _rows(
             "SELECT l.customer_id, l.line_id, l.phone_number, l.roaming_enabled FROM lines l "
             "JOIN devices d ON d.phone_number = l.phone_number JOIN plans p ON p.plan_id = l.plan_id "
@@ -80,7 +103,7 @@ def dual_control_tasks(per_problem: int = 4) -> list[Task]:
             ]
             if problem == "roaming_off_abroad" and not row["roaming_enabled"]:
                 calls.append(("enable_roaming", {"customer_id": row["customer_id"], "line_id": row["line_id"]}))
-            calls.append((fix, {"phone_number": phone}))
+            calls.append((fix, {"phone_number": phone, **fix_arguments}))
             query = f"{symptom} My number is {phone}."
             tasks.append(_task(f"telecom-dual-{problem}-{row['line_id']}", query, phone, calls, problem))
     bills = _rows(

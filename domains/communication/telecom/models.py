@@ -18,6 +18,11 @@ MAX_BILLS_LISTED = 12
 SUSPENSION_FEE = 5.0
 SIM_STATUSES = ("active", "missing", "locked_pin")
 NETWORK_MODES = ("4g_5g_preferred", "4g_only", "3g_only", "2g_only")
+CARRIER_APN = ("internet.carrier.net", "http://mms.carrier.net/mms")  # the carrier's default APN and MMSC
+PERMISSIONS = ("sms", "storage", "camera", "location", "contacts", "microphone")
+# Apps on every phone and the permissions each needs to work.
+APP_NEEDS = {"Messages": ("sms", "storage"), "Camera": ("camera", "storage"), "Maps": ("location",),
+             "Browser": ()}  # fmt: skip
 
 
 class Base(DeclarativeBase):
@@ -95,4 +100,17 @@ class Device(Base):
     data_saver: Mapped[int] = mapped_column(Integer)
     wifi: Mapped[int] = mapped_column(Integer)
     network_mode: Mapped[str] = mapped_column(String(20))
+    wifi_calling: Mapped[int] = mapped_column(Integer)
+    vpn_connected: Mapped[int] = mapped_column(Integer)
+    apn_name: Mapped[str] = mapped_column(String(30))
+    mmsc_url: Mapped[str | None] = mapped_column(String(60), nullable=True)  # None: MMS cannot be sent
     abroad: Mapped[int] = mapped_column(Integer)  # where the person is now, not a setting
+
+
+class DeviceApp(Base):
+    """An app installed on a phone and the permissions the person granted it."""
+
+    __tablename__ = "device_apps"
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.device_id"), primary_key=True)
+    app_name: Mapped[str] = mapped_column(String(30), primary_key=True)
+    permissions: Mapped[str] = mapped_column(String(80))  # granted, comma-separated, e.g. "sms,storage"

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from envfactory_gym.authoring import SeedData
 
 from .definition import env
-from .models import NOW, Bill, Customer, Device, Line, Plan, ServiceClock
+from .models import APP_NEEDS, CARRIER_APN, NOW, Bill, Customer, Device, DeviceApp, Line, Plan, ServiceClock
 
 NUM_CUSTOMERS = 300
 PLANS = (
@@ -35,7 +35,8 @@ PHONE_MODELS = (
     "Moto G Power",
 )
 # The one setting that breaks a phone's service (most phones have none).
-PROBLEMS = ("airplane_mode", "data_off", "roaming_off_abroad", "data_saver", "sim_missing")
+PROBLEMS = ("airplane_mode", "data_off", "roaming_off_abroad", "data_saver", "sim_missing", "slow_network_mode",
+            "vpn", "mms_apn", "messages_permission")  # fmt: skip
 
 
 def _phone(rng: Any, used: set[str]) -> str:
@@ -58,8 +59,13 @@ def _device(rng: Any, device_id: str, phone: str, line: dict[str, Any]) -> dict[
         "data_saver": 0,
         "wifi": int(rng.random() < 0.6),
         "network_mode": rng.choice(("4g_5g_preferred", "4g_5g_preferred", "4g_5g_preferred", "4g_only")),
+        "wifi_calling": int(rng.random() < 0.3),
+        "vpn_connected": 0,
+        "apn_name": CARRIER_APN[0],
+        "mmsc_url": CARRIER_APN[1],
         "abroad": 0,
     }
+    apps = {name: list(needs) for name, needs in APP_NEEDS.items()}
     if line["status"] == "Active" and rng.random() < 0.35:
         problem = rng.choice(PROBLEMS)
         if problem == "airplane_mode":
@@ -72,12 +78,23 @@ def _device(rng: Any, device_id: str, phone: str, line: dict[str, Any]) -> dict[
             line["roaming_enabled"] = int(rng.random() < 0.3)
         elif problem == "data_saver":
             device["data_saver"] = 1
-        else:
+        elif problem == "sim_missing":
             device["sim_status"] = "missing"
+        elif problem == "slow_network_mode":
+            device["network_mode"] = "2g_only"
+        elif problem == "vpn":
+            device["vpn_connected"] = 1
+        elif problem == "mms_apn":
+            device["mmsc_url"] = None
+        else:
+            apps["Messages"] = ["storage"]
     elif rng.random() < 0.05:
         device["abroad"] = 1
         device["roaming"] = 1
         line["roaming_enabled"] = 1
+    device["apps"] = [
+        {"device_id": device_id, "app_name": name, "permissions": ",".join(granted)} for name, granted in apps.items()
+    ]
     return device
 
 
@@ -177,5 +194,7 @@ def seed(db: Session, data: SeedData) -> None:
         bills.extend(_bills(rng, customer_id, monthly, lambda: next_id("B")))
     db.execute(insert(Customer), customers)
     db.execute(insert(Line), lines)
+    apps = [app for device in devices for app in device.pop("apps")]
     db.execute(insert(Device), devices)
+    db.execute(insert(DeviceApp), apps)
     db.execute(insert(Bill), bills)
