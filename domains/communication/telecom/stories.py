@@ -218,7 +218,7 @@ def unpaid_bills(s: StoryContext) -> str:
 @story(ENV, implicit=True)
 def plan_for_budget(s: StoryContext) -> str:
     """The plan with the most data within a monthly budget."""
-    budget = s.rng.choice((50, 65, 80))
+    budget = s.rng.choice((35, 50, 65, 72, 80, 90))
     ids = s.call("get_available_plan_ids")
     plans = [s.call("get_details_by_id", id=plan_id) for plan_id in ids]
     fitting = [p for p in plans if p["price_per_month"] <= budget]
