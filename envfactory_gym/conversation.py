@@ -754,9 +754,23 @@ def _parameter_label(param: str) -> str:
     return " ".join(words) or fact_label(param)
 
 
-def _names_tool(sentence: str, tool: str, spec: ToolSpec | None) -> bool:
+def _names_tool_outright(sentence: str, tool: str) -> bool:
     lowered = sentence.lower()
-    if tool.lower() in lowered or fact_label(tool).lower() in lowered:
+    return tool.lower() in lowered or fact_label(tool).lower() in lowered
+
+
+def _named_beyond_longer(sentence: str, tool: str, named: Sequence[tuple[str, ToolSpec]]) -> bool:
+    """Whether ``tool`` is still named once longer names holding it are struck ("toggle data saver mode")."""
+    text, label = sentence.lower(), fact_label(tool).lower()
+    for _, other in named:
+        longer = fact_label(other.name).lower()
+        if len(longer) > len(label) and label in longer:
+            text = text.replace(longer, " ")
+    return _names_tool_outright(text, tool)
+
+
+def _names_tool(sentence: str, tool: str, spec: ToolSpec | None) -> bool:
+    if _names_tool_outright(sentence, tool):
         return True
     words = set(lemmas(sentence))
     if set(_content(lemmas(fact_label(tool)))) <= words:
@@ -891,8 +905,13 @@ class RuleBasedUser:
         replies = []
         done: set[str] = set()
         for sentence, _ in reading.sentences:
-            for exposed, spec in self.user_tools.items():
-                if exposed in done or not _names_tool(sentence, spec.name, spec):
+            named = [(e, spec) for e, spec in self.user_tools.items() if _names_tool(sentence, spec.name, spec)]
+            # "Toggle roaming to turn data roaming on" also holds the words of "toggle data": a tool named
+            # outright (its name or its label as written) wins over tools whose words are merely scattered.
+            outright = [(e, spec) for e, spec in named if _names_tool_outright(sentence, spec.name)]
+            outright = [(e, spec) for e, spec in outright if _named_beyond_longer(sentence, spec.name, outright)]
+            for exposed, spec in outright or named:
+                if exposed in done:
                     continue
                 done.add(exposed)
                 turn.handled.add(sentence)

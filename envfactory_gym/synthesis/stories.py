@@ -576,7 +576,11 @@ def _tell(
         gold_calls=context.calls,
         required_facts=context.facts,
         answer_context=context.context_values,
-        user=UserProfile(known_facts={d["name"]: d["say"] for d in context.details}),
+        # Tools the person holds on their own device (dual control) stay theirs: hidden from the assistant.
+        user=UserProfile(
+            known_facts={d["name"]: d["say"] for d in context.details},
+            user_tools=[name for e in env_ids for name in definitions[e].user_tool_names],
+        ),
         metadata={
             "generator": GENERATOR,
             "story": chosen.name,
