@@ -106,6 +106,11 @@ def inserted(old: str, new: str) -> str:
     return new if tail else " ".join(after[head:])
 
 
+# Blocks build on earlier ones (an import writes the file an eval reads): every block of every document
+# runs on one xdist worker, in document order, in one working directory.
+pytestmark = pytest.mark.xdist_group("docs")
+
+
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("docs")
