@@ -30,13 +30,8 @@ def h() -> Iterator[EpisodeHarness]:
         yield harness
 
 
-def sql(h: EpisodeHarness, query: str, *params: Any) -> list[dict[str, Any]]:
-    cursor = h.database.raw.execute(query, params)
-    return [dict(zip([d[0] for d in cursor.description], row, strict=True)) for row in cursor]
-
-
 def one(h: EpisodeHarness, query: str, *params: Any) -> dict[str, Any]:
-    rows = sql(h, query + " LIMIT 1", *params)
+    rows = h.rows(query + " LIMIT 1", *params)
     assert rows, query
     return rows[0]
 
@@ -44,7 +39,7 @@ def one(h: EpisodeHarness, query: str, *params: Any) -> dict[str, Any]:
 def shopper(h: EpisodeHarness, prime: bool) -> str:
     """A shopper of the given membership with an empty cart."""
     who = one(h, "SELECT customer_id FROM customers WHERE prime_member = ? ORDER BY customer_id", int(prime))
-    for line in sql(h, "SELECT asin FROM cart_items WHERE customer_id = ?", who["customer_id"]):
+    for line in h.rows("SELECT asin FROM cart_items WHERE customer_id = ?", who["customer_id"]):
         h.ok("remove_from_cart", customer_id=who["customer_id"], asin=line["asin"])
     return str(who["customer_id"])
 
@@ -109,7 +104,7 @@ def test_search_refusals_and_availability(h: EpisodeHarness) -> None:
 def test_variations(h: EpisodeHarness) -> None:
     family = one(h, "SELECT * FROM variation_families WHERE dimensions = 'Size,Color'")
     by_parent = h.ok("get_variations", asin=family["parent_asin"])
-    children = sql(h, "SELECT * FROM items WHERE parent_asin = ?", family["parent_asin"])
+    children = h.rows("SELECT * FROM items WHERE parent_asin = ?", family["parent_asin"])
     assert by_parent["variation_count"] == len(children) and by_parent["title"] == family["title"]
     assert [d["name"] for d in by_parent["variation_dimensions"]] == ["Size", "Color"]
     assert set(by_parent["variation_dimensions"][1]["values"]) == {c["color"] for c in children}
@@ -209,7 +204,7 @@ def test_prime_shipping_rules(h: EpisodeHarness) -> None:
     assert order["shipping_cost"] == TWO_DAY_FEE and order["total"] == small["price"] + TWO_DAY_FEE
     assert order["estimated_delivery"] == "2025-07-11" and order["status"] == "Ordered"
     assert h.ok("get_cart", customer_id=other)["lines"] == []
-    assert sql(h, "SELECT stock FROM items WHERE asin = ?", small["asin"])[0]["stock"] == small["stock"] - 1
+    assert h.rows("SELECT stock FROM items WHERE asin = ?", small["asin"])[0]["stock"] == small["stock"] - 1
     assert "cart is empty" in h.error("place_order", customer_id=other)
 
     # A non-Prime item in the cart: Prime perks are gone, two-day is not offered, $35 of items ships free.
@@ -228,10 +223,10 @@ def test_orders_and_cancellation(h: EpisodeHarness) -> None:
     item = in_stock(h)
     h.ok("add_to_cart", customer_id=who, asin=item["asin"], quantity=3)
     order = h.ok("place_order", customer_id=who)
-    assert sql(h, "SELECT stock FROM items WHERE asin = ?", item["asin"])[0]["stock"] == item["stock"] - 3
+    assert h.rows("SELECT stock FROM items WHERE asin = ?", item["asin"])[0]["stock"] == item["stock"] - 3
     cancelled = h.ok("cancel_order", customer_id=who, order_id=order["order_id"])
     assert cancelled["status"] == "Cancelled"
-    assert sql(h, "SELECT stock FROM items WHERE asin = ?", item["asin"])[0]["stock"] == item["stock"]
+    assert h.rows("SELECT stock FROM items WHERE asin = ?", item["asin"])[0]["stock"] == item["stock"]
     assert "already cancelled" in h.error("cancel_order", customer_id=who, order_id=order["order_id"])
     shipped = one(h, "SELECT * FROM orders WHERE status = 'Shipped'")
     assert "can no longer be cancelled" in h.error(

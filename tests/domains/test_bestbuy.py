@@ -33,14 +33,8 @@ def h() -> Iterator[EpisodeHarness]:
     harness.close()
 
 
-def sql(h: EpisodeHarness, query: str, *params: Any) -> list[dict[str, Any]]:
-    cursor = h.database.raw.execute(query, params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor]
-
-
 def one(h: EpisodeHarness, query: str, *params: Any) -> dict[str, Any]:
-    rows = sql(h, query + " LIMIT 1", *params)
+    rows = h.rows(query + " LIMIT 1", *params)
     assert rows, query
     return rows[0]
 
@@ -62,7 +56,7 @@ def stocked(h: EpisodeHarness) -> dict[str, Any]:
 
 
 def shelf(h: EpisodeHarness, store_id: str, sku: str) -> int:
-    rows = sql(h, "SELECT quantity FROM store_stock WHERE store_id = ? AND sku = ?", store_id, sku)
+    rows = h.rows("SELECT quantity FROM store_stock WHERE store_id = ? AND sku = ?", store_id, sku)
     return rows[0]["quantity"] if rows else 0
 
 
@@ -290,8 +284,8 @@ def test_return_windows_follow_the_membership_tier(h: EpisodeHarness) -> None:
         reason="changed_mind",
         quantity=plus["quantity"],
     )
-    protection = sql(
-        h, "SELECT protection_price FROM order_lines WHERE order_id = ? AND sku = ?", plus["order_id"], plus["sku"]
+    protection = h.rows(
+        "SELECT protection_price FROM order_lines WHERE order_id = ? AND sku = ?", plus["order_id"], plus["sku"]
     )[0]["protection_price"]
     assert result["refund_amount"] == plus["unit_price"] * plus["quantity"] + protection
     assert "already returned" in h.error(

@@ -29,15 +29,8 @@ def h() -> Iterator[EpisodeHarness]:
     harness.close()
 
 
-def sql(h: EpisodeHarness, query: str, *params: Any) -> list[dict[str, Any]]:
-    cursor = h.database.raw.execute(query, params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor]
-
-
 def account_with_two_adults(h: EpisodeHarness) -> tuple[str, list[str]]:
-    row = sql(
-        h,
+    row = h.rows(
         "SELECT user_id, group_concat(passenger_id) AS ids FROM passengers WHERE passenger_type = 'adult' "
         "GROUP BY user_id HAVING COUNT(*) >= 2 ORDER BY user_id LIMIT 1",
     )[0]
@@ -163,8 +156,7 @@ def test_every_tool_succeeds(h: EpisodeHarness) -> None:
     )
     assert refund["refund_fee"] == expected_fee > 0 and refund["refund_amount"] == refund["price"] - expected_fee
 
-    spare = sql(
-        h,
+    spare = h.rows(
         "SELECT p.passenger_id FROM passengers p WHERE p.user_id = ? AND NOT p.is_account_holder "
         "AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.passenger_id = p.passenger_id AND t.status = 'paid')",
         user_id,
@@ -194,7 +186,7 @@ def test_purchase_rules_are_refused_without_changes(h: EpisodeHarness) -> None:
     )
     assert "1 to 5 passengers" in h.error("buy_tickets", **{**base, "passenger_ids": []})
     assert "listed twice" in h.error("buy_tickets", **{**base, "passenger_ids": [adults[0], adults[0]]})
-    stranger = sql(h, "SELECT passenger_id FROM passengers WHERE user_id != ? LIMIT 1", user_id)[0]["passenger_id"]
+    stranger = h.rows("SELECT passenger_id FROM passengers WHERE user_id != ? LIMIT 1", user_id)[0]["passenger_id"]
     assert "is not saved on account" in h.error("buy_tickets", **{**base, "passenger_ids": [stranger]})
     child = h.ok(
         "add_passenger",
@@ -206,8 +198,7 @@ def test_purchase_rules_are_refused_without_changes(h: EpisodeHarness) -> None:
     assert "together with an adult" in h.error("buy_tickets", **{**base, "passenger_ids": [child["passenger_id"]]})
     h.ok("buy_tickets", **base)
     assert "already has a ticket" in h.error("buy_tickets", **base)
-    sold_out = sql(
-        h,
+    sold_out = h.rows(
         "SELECT i.train_code, i.service_date, i.seat_type FROM seat_inventory i JOIN trains t "
         "ON t.train_code = i.train_code WHERE i.remaining = 0 AND i.service_date > ? ORDER BY i.service_date LIMIT 1",
         day(1),
@@ -229,7 +220,7 @@ def test_purchase_rules_are_refused_without_changes(h: EpisodeHarness) -> None:
 
 def test_passenger_rules(h: EpisodeHarness) -> None:
     user_id, adults = account_with_two_adults(h)
-    existing = sql(h, "SELECT id_number FROM passengers WHERE passenger_id = ?", adults[0])[0]["id_number"]
+    existing = h.rows("SELECT id_number FROM passengers WHERE passenger_id = ?", adults[0])[0]["id_number"]
     bad_check = existing[:17] + ("0" if existing[17] != "0" else "1")
     assert "check digit" in h.error(
         "add_passenger", user_id=user_id, passenger_name="张三", id_number=bad_check, passenger_type="adult"
@@ -237,8 +228,7 @@ def test_passenger_rules(h: EpisodeHarness) -> None:
     assert "already on this account" in h.error(
         "add_passenger", user_id=user_id, passenger_name="张三", id_number=existing, passenger_type="adult"
     )
-    holder = sql(
-        h,
+    holder = h.rows(
         "SELECT p.user_id, p.passenger_id FROM passengers p JOIN tickets t ON t.passenger_id = p.passenger_id "
         "WHERE t.status = 'paid' LIMIT 1",
     )[0]
@@ -249,9 +239,9 @@ def test_passenger_rules(h: EpisodeHarness) -> None:
 
 
 def test_refund_and_change_rules(h: EpisodeHarness) -> None:
-    used = sql(h, "SELECT ticket_id FROM tickets WHERE status = 'used' LIMIT 1")[0]["ticket_id"]
+    used = h.rows("SELECT ticket_id FROM tickets WHERE status = 'used' LIMIT 1")[0]["ticket_id"]
     assert "is used" in h.error("refund_ticket", ticket_id=used)
-    refunded = sql(h, "SELECT ticket_id FROM tickets WHERE status = 'refunded' LIMIT 1")[0]["ticket_id"]
+    refunded = h.rows("SELECT ticket_id FROM tickets WHERE status = 'refunded' LIMIT 1")[0]["ticket_id"]
     assert "is refunded" in h.error("refund_ticket", ticket_id=refunded)
 
     user_id, adults = account_with_two_adults(h)

@@ -24,20 +24,13 @@ def h() -> Iterator[EpisodeHarness]:
     harness.close()
 
 
-def sql(h: EpisodeHarness, query: str, *params: Any) -> list[dict[str, Any]]:
-    cursor = h.database.raw.execute(query, params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor]
-
-
 def idle_rider_in(h: EpisodeHarness, district: str = "Chaoyang") -> dict[str, Any]:
     """A rider without an active order standing near a place of the district."""
-    riders = sql(
-        h,
+    riders = h.rows(
         "SELECT r.* FROM riders r WHERE NOT EXISTS (SELECT 1 FROM taxi_orders o WHERE o.rider_id = r.rider_id "
         "AND o.status IN ('requested', 'driver_assigned', 'arrived', 'in_progress')) ORDER BY r.rider_id",
     )
-    places = sql(h, "SELECT lat, lng FROM places WHERE district = ?", district)
+    places = h.rows("SELECT lat, lng FROM places WHERE district = ?", district)
     return next(
         r
         for r in riders
@@ -46,7 +39,7 @@ def idle_rider_in(h: EpisodeHarness, district: str = "Chaoyang") -> dict[str, An
 
 
 def place(h: EpisodeHarness, name: str) -> dict[str, Any]:
-    return sql(h, "SELECT * FROM places WHERE name = ?", name)[0]
+    return h.rows("SELECT * FROM places WHERE name = ?", name)[0]
 
 
 def test_fares_follow_distance_time_and_product() -> None:
@@ -103,7 +96,7 @@ def test_every_tool_succeeds(h: EpisodeHarness) -> None:
     )
     assert order["status"] == "driver_assigned" and order["estimated_price"] == prices["express"]
     assert order["created_at"] == NOW.isoformat()
-    assert sql(h, "SELECT status FROM drivers WHERE driver_id = ?", order["driver"]["driver_id"])[0]["status"] == (
+    assert h.rows("SELECT status FROM drivers WHERE driver_id = ?", order["driver"]["driver_id"])[0]["status"] == (
         "on_trip"
     )
     assert ok("taxi_query_order", order_id=order["order_id"])["driver"] == order["driver"]
@@ -113,27 +106,27 @@ def test_every_tool_succeeds(h: EpisodeHarness) -> None:
     assert [o["order_id"] for o in mine["orders"]] == [order["order_id"]]
     cancelled = ok("taxi_cancel_order", order_id=order["order_id"], reason="Plans changed")
     assert cancelled["cancellation_fee"] == 0  # within two minutes of the assignment
-    assert sql(h, "SELECT status FROM drivers WHERE driver_id = ?", order["driver"]["driver_id"])[0]["status"] == (
+    assert h.rows("SELECT status FROM drivers WHERE driver_id = ?", order["driver"]["driver_id"])[0]["status"] == (
         "available"
     )
 
-    unrated = sql(h, "SELECT order_id, driver_id FROM taxi_orders WHERE status = 'completed' AND rating IS NULL")[0]
-    before = sql(h, "SELECT rating FROM drivers WHERE driver_id = ?", unrated["driver_id"])[0]["rating"]
+    unrated = h.rows("SELECT order_id, driver_id FROM taxi_orders WHERE status = 'completed' AND rating IS NULL")[0]
+    before = h.rows("SELECT rating FROM drivers WHERE driver_id = ?", unrated["driver_id"])[0]["rating"]
     rated = ok("taxi_rate_trip", order_id=unrated["order_id"], rating=1, comment="Drove too fast.")
     assert rated["rating"] == 1
-    assert sql(h, "SELECT rating FROM drivers WHERE driver_id = ?", unrated["driver_id"])[0]["rating"] < before
+    assert h.rows("SELECT rating FROM drivers WHERE driver_id = ?", unrated["driver_id"])[0]["rating"] < before
 
     saved = ok("save_favorite_place", rider_id=rider["rider_id"], label="work", place_id=airport["place_id"])
     assert saved["name"] == airport["name"]
     assert (
-        sql(h, "SELECT work_place_id FROM riders WHERE rider_id = ?", rider["rider_id"])[0]["work_place_id"]
+        h.rows("SELECT work_place_id FROM riders WHERE rider_id = ?", rider["rider_id"])[0]["work_place_id"]
         == (airport["place_id"])
     )
     assert called == set(didi.env.tools)
 
 
 def test_order_lifecycle_rules_are_refused_without_changes(h: EpisodeHarness) -> None:
-    busy = sql(h, "SELECT * FROM taxi_orders WHERE status = 'in_progress' LIMIT 1")[0]
+    busy = h.rows("SELECT * FROM taxi_orders WHERE status = 'in_progress' LIMIT 1")[0]
     assert "already under way" in h.error("taxi_cancel_order", order_id=busy["order_id"])
     trip = {
         "rider_id": busy["rider_id"],
@@ -146,16 +139,16 @@ def test_order_lifecycle_rules_are_refused_without_changes(h: EpisodeHarness) ->
         "to_name": busy["from_name"],
     }
     assert "already have an active ride" in h.error("taxi_create_order", **trip)
-    completed = sql(h, "SELECT order_id FROM taxi_orders WHERE status = 'completed' AND rating IS NOT NULL")[0]
+    completed = h.rows("SELECT order_id FROM taxi_orders WHERE status = 'completed' AND rating IS NOT NULL")[0]
     assert "already completed" in h.error("taxi_cancel_order", order_id=completed["order_id"])
     assert "already rated" in h.error("taxi_rate_trip", order_id=completed["order_id"], rating=5)
     assert "only shown during a ride" in h.error("taxi_get_driver_location", order_id=completed["order_id"])
-    cancelled = sql(h, "SELECT order_id FROM taxi_orders WHERE status = 'cancelled'")[0]["order_id"]
+    cancelled = h.rows("SELECT order_id FROM taxi_orders WHERE status = 'cancelled'")[0]["order_id"]
     assert "already cancelled" in h.error("taxi_cancel_order", order_id=cancelled)
     assert "Only completed rides" in h.error("taxi_rate_trip", order_id=cancelled, rating=4)
-    waiting = sql(h, "SELECT order_id FROM taxi_orders WHERE status = 'requested'")[0]["order_id"]
+    waiting = h.rows("SELECT order_id FROM taxi_orders WHERE status = 'requested'")[0]["order_id"]
     assert "No driver has accepted" in h.error("taxi_get_driver_location", order_id=waiting)
-    unrated = sql(h, "SELECT order_id FROM taxi_orders WHERE status = 'completed' AND rating IS NULL")[0]["order_id"]
+    unrated = h.rows("SELECT order_id FROM taxi_orders WHERE status = 'completed' AND rating IS NULL")[0]["order_id"]
     assert "1 to 5 stars" in h.error("taxi_rate_trip", order_id=unrated, rating=6)
 
     rider = idle_rider_in(h)
@@ -165,7 +158,7 @@ def test_order_lifecycle_rules_are_refused_without_changes(h: EpisodeHarness) ->
     assert "less than 300 m" in h.error("taxi_create_order", **too_close)
     assert "longitude,latitude" in h.error("maps_regeocode", location="Sanlitun")
     assert "radius" in h.error("maps_place_around", location="116.45,39.93", radius=10)
-    home = sql(h, "SELECT rider_id, home_place_id FROM riders WHERE home_place_id IS NOT NULL")[0]
+    home = h.rows("SELECT rider_id, home_place_id FROM riders WHERE home_place_id IS NOT NULL")[0]
     assert "already saved" in h.error(
         "save_favorite_place", label="home", place_id=home["home_place_id"], rider_id=home["rider_id"]
     )
@@ -173,17 +166,16 @@ def test_order_lifecycle_rules_are_refused_without_changes(h: EpisodeHarness) ->
 
 def test_cancellation_fees_after_the_grace_period(h: EpisodeHarness) -> None:
     now = NOW.isoformat()
-    late = sql(
-        h,
+    late = h.rows(
         "SELECT * FROM taxi_orders WHERE status = 'driver_assigned' AND product_type IN ('express', 'xl', 'taxi') "
         "AND driver_assigned_at < ? ORDER BY order_id",
         (NOW - dt.timedelta(minutes=didi.models.FREE_CANCEL_MINUTES)).isoformat(),
     )[0]
     assert h.ok("taxi_cancel_order", order_id=late["order_id"])["cancellation_fee"] == 500
-    arrived = sql(h, "SELECT * FROM taxi_orders WHERE status = 'arrived' ORDER BY order_id")[0]
+    arrived = h.rows("SELECT * FROM taxi_orders WHERE status = 'arrived' ORDER BY order_id")[0]
     expected = 2000 if arrived["product_type"] in ("premier", "luxe") else 1000
     assert h.ok("taxi_cancel_order", order_id=arrived["order_id"])["cancellation_fee"] == expected
-    waiting = sql(h, "SELECT order_id FROM taxi_orders WHERE status = 'requested' AND created_at < ?", now)[0]
+    waiting = h.rows("SELECT order_id FROM taxi_orders WHERE status = 'requested' AND created_at < ?", now)[0]
     assert h.ok("taxi_cancel_order", order_id=waiting["order_id"])["cancellation_fee"] == 0
 
 

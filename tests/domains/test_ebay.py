@@ -28,14 +28,8 @@ def h() -> Iterator[EpisodeHarness]:
     harness.close()
 
 
-def sql(h: EpisodeHarness, query: str, *params: Any) -> list[dict[str, Any]]:
-    cursor = h.database.raw.execute(query, params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor]
-
-
 def one(h: EpisodeHarness, query: str, *params: Any) -> dict[str, Any]:
-    rows = sql(h, query + " LIMIT 1", *params)
+    rows = h.rows(query + " LIMIT 1", *params)
     assert rows, query
     return rows[0]
 
@@ -114,7 +108,7 @@ def test_every_tool_succeeds(h: EpisodeHarness) -> None:
     order = ok("buy_it_now", username=bidder, item_id=fixed["item_id"])
     assert order["payment_status"] == "PAID" and order["total"] == fixed["price"] + fixed["shipping_cost"]
     assert (
-        sql(h, "SELECT quantity FROM items WHERE item_id = ?", fixed["item_id"])[0]["quantity"] == fixed["quantity"] - 1
+        h.rows("SELECT quantity FROM items WHERE item_id = ?", fixed["item_id"])[0]["quantity"] == fixed["quantity"] - 1
     )
     assert order["order_id"] in {o["order_id"] for o in ok("get_orders", username=bidder)["orders"]}
     shipped = ok(
@@ -171,10 +165,10 @@ def test_every_tool_succeeds(h: EpisodeHarness) -> None:
     )  # fmt: skip
     assert opened["return_shipping_paid_by"] == "seller"
     assert opened["refund_amount"] == delivered["unit_price"] + delivered["line_shipping"]
-    before = sql(h, "SELECT positive_count FROM users WHERE username = ?", delivered["seller"])[0]["positive_count"]
+    before = h.rows("SELECT positive_count FROM users WHERE username = ?", delivered["seller"])[0]["positive_count"]
     result = ok("leave_feedback", username=delivered["buyer"], order_id=delivered["order_id"], rating="POSITIVE",
                 comment="Great seller, quick to sort out the return.")  # fmt: skip
-    after = sql(h, "SELECT positive_count FROM users WHERE username = ?", delivered["seller"])[0]["positive_count"]
+    after = h.rows("SELECT positive_count FROM users WHERE username = ?", delivered["seller"])[0]["positive_count"]
     assert after == before + 1 and result["to_user"] == delivered["seller"]
     assert called == set(ebay.env.tools)
 
@@ -194,8 +188,8 @@ def test_bidding_rules_are_refused_without_changes(h: EpisodeHarness) -> None:
     assert "not an auction" in h.error("place_bid", username=stranger(h, fixed["seller"]), item_id=fixed["item_id"],
                                        max_amount=fixed["price"])  # fmt: skip
     leader = auction["high_bidder"]
-    own_max = sql(
-        h, "SELECT MAX(max_amount) AS m FROM bids WHERE item_id = ? AND bidder = ?", auction["item_id"], leader
+    own_max = h.rows(
+        "SELECT MAX(max_amount) AS m FROM bids WHERE item_id = ? AND bidder = ?", auction["item_id"], leader
     )
     assert "already the high bidder" in h.error(
         "place_bid", username=leader, item_id=auction["item_id"], max_amount=own_max[0]["m"]
@@ -218,7 +212,7 @@ def test_a_lower_maximum_is_outbid_and_buy_it_now_disappears(h: EpisodeHarness) 
     outbid = h.ok("place_bid", username=second, item_id=auction["item_id"], max_amount=start + 1000)
     assert not outbid["high_bidder"]
     assert outbid["current_price"] == start + 1000 + bid_increment(start + 1000)
-    row = sql(h, "SELECT high_bidder, bid_count FROM items WHERE item_id = ?", auction["item_id"])[0]
+    row = h.rows("SELECT high_bidder, bid_count FROM items WHERE item_id = ?", auction["item_id"])[0]
     assert row == {"high_bidder": first, "bid_count": 2}
 
 
@@ -249,7 +243,7 @@ def test_only_the_seller_revises_or_ends_and_bids_lock_an_auction(h: EpisodeHarn
     # Ending an auction with bids well before its end cancels the bids.
     early = live_auction(h, bids=True)
     h.ok("end_listing", username=early["seller"], item_id=early["item_id"], reason="LOST_OR_BROKEN")
-    assert sql(h, "SELECT COUNT(*) AS n FROM bids WHERE item_id = ?", early["item_id"])[0]["n"] == 0
+    assert h.rows("SELECT COUNT(*) AS n FROM bids WHERE item_id = ?", early["item_id"])[0]["n"] == 0
 
 
 def test_create_listing_rules(h: EpisodeHarness) -> None:
@@ -286,7 +280,7 @@ def test_best_offer_rules(h: EpisodeHarness) -> None:
     buyer = stranger(
         h,
         item["seller"],
-        *[o["buyer"] for o in sql(h, "SELECT buyer FROM best_offers WHERE item_id = ?", item["item_id"])],
+        *[o["buyer"] for o in h.rows("SELECT buyer FROM best_offers WHERE item_id = ?", item["item_id"])],
     )
     assert "own listing" in h.error("make_best_offer", username=item["seller"], item_id=item["item_id"], price=100)
     assert "below the Buy It Now" in h.error(
@@ -474,8 +468,7 @@ def test_search_filters_and_listing_views(h: EpisodeHarness) -> None:
         "search_items", buying_format="AUCTION", ends_by=tomorrow, free_shipping=True, returns_accepted=True,
         min_price=500, max_price=50_000, sort="ending_soonest", limit=50,
     )  # fmt: skip
-    expected = sql(
-        h,
+    expected = h.rows(
         f"SELECT COUNT(*) AS n FROM items WHERE {LIVE} AND buying_format = 'AUCTION' AND end_time < ? "
         "AND shipping_cost = 0 AND returns_accepted = 1 AND price BETWEEN 500 AND 50000",
         (NOW.date() + dt.timedelta(days=2)).isoformat(),
@@ -509,7 +502,7 @@ def test_a_new_price_drops_offer_thresholds_above_it(h: EpisodeHarness) -> None:
     price = item["minimum_offer_price"] + 100
     assert price < item["auto_accept_price"]
     h.ok("revise_listing", username=item["seller"], item_id=item["item_id"], price=price)
-    row = sql(h, "SELECT price, auto_accept_price, minimum_offer_price FROM items WHERE item_id = ?", item["item_id"])[
+    row = h.rows("SELECT price, auto_accept_price, minimum_offer_price FROM items WHERE item_id = ?", item["item_id"])[
         0
     ]
     assert row == {"price": price, "auto_accept_price": None, "minimum_offer_price": item["minimum_offer_price"]}

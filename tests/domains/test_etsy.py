@@ -24,14 +24,8 @@ def h() -> Iterator[EpisodeHarness]:
     harness.close()
 
 
-def sql(h: EpisodeHarness, query: str, *params: Any) -> list[dict[str, Any]]:
-    cursor = h.database.raw.execute(query, params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor]
-
-
 def one(h: EpisodeHarness, query: str, *params: Any) -> dict[str, Any]:
-    rows = sql(h, query, *params)
+    rows = h.rows(query, *params)
     assert rows, query
     return rows[0]
 
@@ -102,7 +96,7 @@ def test_every_tool_succeeds(h: EpisodeHarness) -> None:
         listing["quantity"] - 2
     )
     assert h.ok("get_cart", user_id=buyer["user_id"])["items"] == []
-    fees = sql(h, "SELECT kind, amount FROM ledger_entries WHERE receipt_id = ? ORDER BY kind", receipt["receipt_id"])
+    fees = h.rows("SELECT kind, amount FROM ledger_entries WHERE receipt_id = ? ORDER BY kind", receipt["receipt_id"])
     total = round(receipt["grandtotal"] * 100)
     assert fees == [{"kind": "sale", "amount": total}, {"kind": "transaction_fee", "amount": -round(total * 0.065)}]
 

@@ -26,16 +26,9 @@ def h() -> Iterator[EpisodeHarness]:
     harness.close()
 
 
-def sql(h: EpisodeHarness, query: str, *params: Any) -> list[dict[str, Any]]:
-    cursor = h.database.raw.execute(query, params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor]
-
-
 def day_route(h: EpisodeHarness) -> dict[str, Any]:
     """An outbound day route with at least four stops."""
-    return sql(
-        h,
+    return h.rows(
         "SELECT r.* FROM routes r WHERE r.bound = 'O' AND r.route NOT LIKE 'N%' AND "
         "(SELECT COUNT(*) FROM route_stops s WHERE s.route = r.route AND s.bound = 'O') >= 4 ORDER BY r.route LIMIT 1",
     )[0]
@@ -43,8 +36,7 @@ def day_route(h: EpisodeHarness) -> dict[str, Any]:
 
 def rider_with_room(h: EpisodeHarness) -> str:
     """A rider with no active alerts and fewer than three favourites."""
-    return sql(
-        h,
+    return h.rows(
         "SELECT u.user_id FROM riders u WHERE NOT EXISTS (SELECT 1 FROM arrival_alerts a WHERE a.user_id = u.user_id "
         "AND a.status = 'active') AND (SELECT COUNT(*) FROM favourite_stops f WHERE f.user_id = u.user_id) < 3 "
         "ORDER BY u.user_id LIMIT 1",
@@ -94,7 +86,7 @@ def test_every_tool_succeeds(h: EpisodeHarness) -> None:
     ride = next(d for d in direct if (d["route"], d["bound"]) == (route["route"], "O"))
     assert ride["ride_minutes"] == alight["minutes_from_origin"] - board["minutes_from_origin"]
     assert ride["stops_travelled"] == alight["seq"] - board["seq"]
-    district = sql(h, "SELECT district FROM stops WHERE stop_id = ?", alight["stop_id"])[0]["district"]
+    district = h.rows("SELECT district FROM stops WHERE stop_id = ?", alight["stop_id"])[0]["district"]
     towards = ok("find_buses_to_destination", stop_id=board["stop_id"], destination=district)
     assert (route["route"], "O") in {(d["route"], d["bound"]) for d in towards}
 
@@ -122,8 +114,8 @@ def test_every_tool_succeeds(h: EpisodeHarness) -> None:
 
 
 def test_night_routes_run_after_midnight_only(h: EpisodeHarness) -> None:
-    night = sql(h, "SELECT * FROM routes WHERE route LIKE 'N%' AND bound = 'O' ORDER BY route LIMIT 1")[0]
-    first_stop = sql(h, "SELECT stop_id FROM route_stops WHERE route = ? AND bound = 'O' AND seq = 1", night["route"])[
+    night = h.rows("SELECT * FROM routes WHERE route LIKE 'N%' AND bound = 'O' ORDER BY route LIMIT 1")[0]
+    first_stop = h.rows("SELECT stop_id FROM route_stops WHERE route = ? AND bound = 'O' AND seq = 1", night["route"])[
         0
     ]
     eta = h.ok("get_bus_eta", route=night["route"], stop_id=first_stop["stop_id"])
@@ -135,9 +127,8 @@ def test_night_routes_run_after_midnight_only(h: EpisodeHarness) -> None:
 def test_favourite_and_alert_rules_are_refused_without_changes(h: EpisodeHarness) -> None:
     user_id = rider_with_room(h)
     route = day_route(h)
-    on_route = sql(h, "SELECT stop_id FROM route_stops WHERE route = ? AND bound = 'O' ORDER BY seq", route["route"])
-    off_route = sql(
-        h,
+    on_route = h.rows("SELECT stop_id FROM route_stops WHERE route = ? AND bound = 'O' ORDER BY seq", route["route"])
+    off_route = h.rows(
         "SELECT stop_id FROM stops WHERE stop_id NOT IN (SELECT stop_id FROM route_stops WHERE route = ?) LIMIT 1",
         route["route"],
     )[0]["stop_id"]
@@ -160,12 +151,12 @@ def test_favourite_and_alert_rules_are_refused_without_changes(h: EpisodeHarness
     assert "5 active alerts" in h.error(
         "create_arrival_alert", user_id=user_id, route=route["route"], stop_id=sixth, minutes_before=3, bound="I"
     )
-    cancelled = sql(h, "SELECT alert_id, user_id FROM arrival_alerts WHERE status = 'cancelled' LIMIT 1")[0]
+    cancelled = h.rows("SELECT alert_id, user_id FROM arrival_alerts WHERE status = 'cancelled' LIMIT 1")[0]
     assert "already cancelled" in h.error("cancel_arrival_alert", **cancelled)
-    someone_else = sql(h, "SELECT alert_id FROM arrival_alerts WHERE user_id != ? LIMIT 1", user_id)[0]["alert_id"]
+    someone_else = h.rows("SELECT alert_id FROM arrival_alerts WHERE user_id != ? LIMIT 1", user_id)[0]["alert_id"]
     assert "no alert" in h.error("cancel_arrival_alert", user_id=user_id, alert_id=someone_else)
 
-    stops = [s["stop_id"] for s in sql(h, "SELECT stop_id FROM stops ORDER BY stop_id")]
+    stops = [s["stop_id"] for s in h.rows("SELECT stop_id FROM stops ORDER BY stop_id")]
     current = {f["stop_id"] for f in h.ok("list_favourite_stops", user_id=user_id)}
     free_stops = [s for s in stops if s not in current]
     for stop_id in free_stops[: 10 - len(current)]:
@@ -191,8 +182,8 @@ def alert_task() -> Task:
     h = EpisodeHarness(hk_bus.env)
     user_id = rider_with_room(h)
     route = day_route(h)
-    stop = sql(h, "SELECT stop_id FROM route_stops WHERE route = ? AND bound = 'O' AND seq = 2", route["route"])[0]
-    stop_name = sql(h, "SELECT stop_name FROM stops WHERE stop_id = ?", stop["stop_id"])[0]["stop_name"]
+    stop = h.rows("SELECT stop_id FROM route_stops WHERE route = ? AND bound = 'O' AND seq = 2", route["route"])[0]
+    stop_name = h.rows("SELECT stop_name FROM stops WHERE stop_id = ?", stop["stop_id"])[0]["stop_name"]
     h.close()
     calls = [
         GoldCall(env_id="hk_bus", tool="find_stop_by_name", arguments={"stop_name": stop_name}),

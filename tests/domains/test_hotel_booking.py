@@ -28,16 +28,9 @@ def h() -> Iterator[EpisodeHarness]:
     harness.close()
 
 
-def sql(h: EpisodeHarness, query: str, *params: Any) -> list[dict[str, Any]]:
-    cursor = h.database.raw.execute(query, params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor]
-
-
 def bookable_room(h: EpisodeHarness, start: int, nights: int, rooms: int = 1) -> dict[str, Any]:
     """A room type free for ``rooms`` rooms on every night of a stay starting ``start`` days from today."""
-    return sql(
-        h,
+    return h.rows(
         "SELECT rt.room_type_id, rt.hotel_id, rt.max_occupancy, SUM(n.nightly_rate) AS stay FROM room_types rt "
         "JOIN room_nights n ON n.room_type_id = rt.room_type_id WHERE n.date >= ? AND n.date < ? "
         "AND n.rooms_available >= ? GROUP BY rt.room_type_id HAVING COUNT(*) = ? ORDER BY rt.room_type_id LIMIT 1",
@@ -49,11 +42,11 @@ def bookable_room(h: EpisodeHarness, start: int, nights: int, rooms: int = 1) ->
 
 
 def card_of(h: EpisodeHarness, kind: str = "credit_card") -> dict[str, Any]:
-    return sql(h, "SELECT * FROM payment_methods WHERE kind = ? ORDER BY payment_method_id LIMIT 1", kind)[0]
+    return h.rows("SELECT * FROM payment_methods WHERE kind = ? ORDER BY payment_method_id LIMIT 1", kind)[0]
 
 
 def availability(h: EpisodeHarness, room_type_id: str, date: str) -> int:
-    return sql(h, "SELECT rooms_available FROM room_nights WHERE room_type_id = ? AND date = ?", room_type_id, date)[0][
+    return h.rows("SELECT rooms_available FROM room_nights WHERE room_type_id = ? AND date = ?", room_type_id, date)[0][
         "rooms_available"
     ]
 
@@ -79,7 +72,7 @@ def test_every_tool_succeeds(h: EpisodeHarness) -> None:
     assert len(cheapest["nightly_rates"]) == 3 and sum(cheapest["nightly_rates"]) == cheapest["total_price"]
 
     card = card_of(h)
-    customer = sql(h, "SELECT * FROM customers WHERE customer_id = ?", card["customer_id"])[0]
+    customer = h.rows("SELECT * FROM customers WHERE customer_id = ?", card["customer_id"])[0]
     profile = ok("get_customer_details", email=customer["email"].upper())
     assert profile["customer_id"] == customer["customer_id"]
     assert card["payment_method_id"] in {m["payment_method_id"] for m in profile["payment_methods"]}
@@ -101,7 +94,7 @@ def test_every_tool_succeeds(h: EpisodeHarness) -> None:
     assert booking["status"] == "confirmed" and booking["nights"] == 3
     assert booking["total_price"] == cheapest["total_price"]
     assert availability(h, room_id, day(21)) == before - 1
-    charges = sql(h, "SELECT amount, kind FROM payments WHERE booking_id = ?", booking["booking_id"])
+    charges = h.rows("SELECT amount, kind FROM payments WHERE booking_id = ?", booking["booking_id"])
     assert charges == [{"amount": booking["total_price"], "kind": "charge"}]
 
     assert ok("get_booking_details", booking_id=booking["booking_id"])["special_requests"] == "late arrival"
@@ -112,7 +105,7 @@ def test_every_tool_succeeds(h: EpisodeHarness) -> None:
     assert moved["nights"] == 2 and availability(h, room_id, day(20)) == first_night_before
     difference = moved["total_price"] - booking["total_price"]
     assert (
-        sql(h, "SELECT SUM(amount) AS paid FROM payments WHERE booking_id = ?", booking["booking_id"])[0]["paid"]
+        h.rows("SELECT SUM(amount) AS paid FROM payments WHERE booking_id = ?", booking["booking_id"])[0]["paid"]
         == booking["total_price"] + difference
     )
 
@@ -120,12 +113,11 @@ def test_every_tool_succeeds(h: EpisodeHarness) -> None:
     assert cancelled["cancellation_fee"] == 0 and cancelled["refund_amount"] == moved["total_price"]
     assert availability(h, room_id, day(21)) == before
 
-    stay = sql(
-        h,
+    stay = h.rows(
         "SELECT b.booking_id, b.hotel_id FROM bookings b LEFT JOIN reviews r ON r.booking_id = b.booking_id "
         "WHERE b.status = 'completed' AND r.booking_id IS NULL ORDER BY b.booking_id LIMIT 1",
     )[0]
-    count = sql(h, "SELECT review_count FROM hotels WHERE hotel_id = ?", stay["hotel_id"])[0]["review_count"]
+    count = h.rows("SELECT review_count FROM hotels WHERE hotel_id = ?", stay["hotel_id"])[0]["review_count"]
     review = ok("leave_review", booking_id=stay["booking_id"], rating=9, comment="Lovely view.")
     assert review["hotel_review_count"] == count + 1
     assert called == set(hotel_booking.env.tools)
@@ -149,12 +141,12 @@ def test_booking_rules_are_refused_without_changes(h: EpisodeHarness) -> None:
     assert "YYYY-MM-DD" in h.error("book_hotel", **{**base, "check_in": "next friday"})
     assert "cannot take" in h.error("book_hotel", **{**base, "guests": room["max_occupancy"] + 1})
     assert "between 1 and 5 rooms" in h.error("book_hotel", **{**base, "rooms": 6})
-    other = sql(h, "SELECT * FROM payment_methods WHERE customer_id != ? LIMIT 1", card["customer_id"])[0]
+    other = h.rows("SELECT * FROM payment_methods WHERE customer_id != ? LIMIT 1", card["customer_id"])[0]
     assert "not one of" in h.error("book_hotel", **{**base, "payment_method_id": other["payment_method_id"]})
-    foreign_room = sql(h, "SELECT room_type_id FROM room_types WHERE hotel_id != ? LIMIT 1", room["hotel_id"])[0]
+    foreign_room = h.rows("SELECT room_type_id FROM room_types WHERE hotel_id != ? LIMIT 1", room["hotel_id"])[0]
     assert "does not belong" in h.error("book_hotel", **{**base, "room_type_id": foreign_room["room_type_id"]})
-    sold_out = sql(h, "SELECT room_type_id, date FROM room_nights WHERE rooms_available = 0 ORDER BY date DESC")[0]
-    sold_hotel = sql(h, "SELECT hotel_id FROM room_types WHERE room_type_id = ?", sold_out["room_type_id"])[0]
+    sold_out = h.rows("SELECT room_type_id, date FROM room_nights WHERE rooms_available = 0 ORDER BY date DESC")[0]
+    sold_hotel = h.rows("SELECT hotel_id FROM room_types WHERE room_type_id = ?", sold_out["room_type_id"])[0]
     end = (dt.date.fromisoformat(sold_out["date"]) + dt.timedelta(days=1)).isoformat()
     sold_out_stay = {
         "hotel_id": sold_hotel["hotel_id"],
@@ -168,8 +160,7 @@ def test_booking_rules_are_refused_without_changes(h: EpisodeHarness) -> None:
 
 def test_gift_card_balance_limits_the_booking(h: EpisodeHarness) -> None:
     gift = card_of(h, "gift_card")
-    room = sql(
-        h,
+    room = h.rows(
         "SELECT rt.room_type_id, rt.hotel_id, SUM(n.nightly_rate) AS stay FROM room_types rt "
         "JOIN room_nights n ON n.room_type_id = rt.room_type_id WHERE n.date >= ? AND n.date < ? "
         "AND n.rooms_available >= 1 GROUP BY rt.room_type_id HAVING COUNT(*) = 14 AND stay > ? LIMIT 1",
@@ -191,8 +182,7 @@ def test_gift_card_balance_limits_the_booking(h: EpisodeHarness) -> None:
 
 
 def test_cancellation_window_and_status_rules(h: EpisodeHarness) -> None:
-    late = sql(
-        h,
+    late = h.rows(
         "SELECT b.* FROM bookings b JOIN hotels h ON h.hotel_id = b.hotel_id WHERE b.status = 'confirmed' "
         "AND b.check_in > ? AND date(b.check_in, '-' || h.free_cancellation_days || ' days') <= ? "
         "ORDER BY b.booking_id LIMIT 1",
@@ -206,14 +196,13 @@ def test_cancellation_window_and_status_rules(h: EpisodeHarness) -> None:
     assert result["refund_amount"] == late["total_price"] - result["cancellation_fee"]
     assert "cancelled and cannot be cancelled" in h.error("cancel_booking", booking_id=late["booking_id"])
     assert "no booking" in h.error("cancel_booking", booking_id="BK00000000")
-    completed = sql(h, "SELECT booking_id FROM bookings WHERE status = 'completed' LIMIT 1")[0]["booking_id"]
+    completed = h.rows("SELECT booking_id FROM bookings WHERE status = 'completed' LIMIT 1")[0]["booking_id"]
     assert "completed and cannot be cancelled" in h.error("cancel_booking", booking_id=completed)
-    confirmed = sql(h, "SELECT booking_id FROM bookings WHERE status = 'confirmed' LIMIT 1")[0]["booking_id"]
+    confirmed = h.rows("SELECT booking_id FROM bookings WHERE status = 'confirmed' LIMIT 1")[0]["booking_id"]
     assert "Only completed stays" in h.error("leave_review", booking_id=confirmed, rating=8, comment="ok")
-    reviewed = sql(h, "SELECT booking_id FROM reviews LIMIT 1")[0]["booking_id"]
+    reviewed = h.rows("SELECT booking_id FROM reviews LIMIT 1")[0]["booking_id"]
     assert "already been reviewed" in h.error("leave_review", booking_id=reviewed, rating=8, comment="again")
-    unreviewed = sql(
-        h,
+    unreviewed = h.rows(
         "SELECT b.booking_id FROM bookings b LEFT JOIN reviews r ON r.booking_id = b.booking_id "
         "WHERE b.status = 'completed' AND r.booking_id IS NULL LIMIT 1",
     )[0]["booking_id"]
@@ -221,14 +210,13 @@ def test_cancellation_window_and_status_rules(h: EpisodeHarness) -> None:
 
 
 def test_modify_refuses_nothing_to_change_and_other_hotels(h: EpisodeHarness) -> None:
-    free = sql(
-        h,
+    free = h.rows(
         "SELECT b.* FROM bookings b JOIN hotels h ON h.hotel_id = b.hotel_id WHERE b.status = 'confirmed' "
         "AND date(b.check_in, '-' || h.free_cancellation_days || ' days') > ? ORDER BY b.booking_id LIMIT 1",
         day(0),
     )[0]
     assert "Nothing to change" in h.error("modify_booking", booking_id=free["booking_id"], guests=free["guests"])
-    other = sql(h, "SELECT room_type_id FROM room_types WHERE hotel_id != ? LIMIT 1", free["hotel_id"])[0]
+    other = h.rows("SELECT room_type_id FROM room_types WHERE hotel_id != ? LIMIT 1", free["hotel_id"])[0]
     assert "another hotel" in h.error(
         "modify_booking", booking_id=free["booking_id"], room_type_id=other["room_type_id"]
     )
@@ -245,7 +233,7 @@ def booking_task() -> Task:
     h = EpisodeHarness(hotel_booking.env)
     card = card_of(h)
     room = bookable_room(h, 12, 2)
-    email = sql(h, "SELECT email FROM customers WHERE customer_id = ?", card["customer_id"])[0]["email"]
+    email = h.rows("SELECT email FROM customers WHERE customer_id = ?", card["customer_id"])[0]["email"]
     h.close()
     calls = [
         GoldCall(env_id="hotel_booking", tool="get_customer_details", arguments={"email": email}),

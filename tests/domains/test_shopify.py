@@ -29,14 +29,8 @@ def h() -> Iterator[EpisodeHarness]:
     harness.close()
 
 
-def sql(h: EpisodeHarness, query: str, *params: Any) -> list[dict[str, Any]]:
-    cursor = h.database.raw.execute(query, params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor]
-
-
 def one(h: EpisodeHarness, query: str, *params: Any) -> dict[str, Any]:
-    rows = sql(h, query + " LIMIT 1", *params)
+    rows = h.rows(query + " LIMIT 1", *params)
     assert rows, query
     return rows[0]
 
@@ -318,7 +312,7 @@ def test_discount_codes_respect_their_terms(h: EpisodeHarness) -> None:
     assert round(first["total_discounts"] * 100) == variant["price"] // 10
     assert "once per customer" in refused("WELCOME10")
     uses = one(h, "SELECT usage_count FROM discount_codes WHERE code = 'WELCOME10'")["usage_count"]
-    assert uses == sql(h, "SELECT COUNT(*) AS n FROM orders WHERE discount_code = 'WELCOME10'")[0]["n"]
+    assert uses == h.rows("SELECT COUNT(*) AS n FROM orders WHERE discount_code = 'WELCOME10'")[0]["n"]
 
 
 def test_create_discount_code_rules(h: EpisodeHarness) -> None:
