@@ -5,12 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-import pytest
-
 from envfactory_gym import registry
-from envfactory_gym.agents import make_agent
-from envfactory_gym.env import ToolUseEnv
-from envfactory_gym.rollout import play_episode
 from envfactory_gym.tasks import load_tasks
 from envfactory_gym.verify import verify
 
@@ -46,13 +41,11 @@ def test_verify_airline_passes() -> None:
 CONVERSATIONAL = load_tasks("travel", "airline_conversational")
 
 
-@pytest.mark.parametrize("ask", [True, False])
-def test_conversational_tasks_need_the_user(ask: bool) -> None:
-    assert len(load_tasks("travel", "airline_conversational")) >= 0.5 * len(TASKS)
-    env = ToolUseEnv(["airline"], tasks=CONVERSATIONAL, conversational=True)
-    spec = f"conversational-oracle:ask={'true' if ask else 'false'}"
-    results = [play_episode(env, make_agent(spec), options={"task": t}).success for t in CONVERSATIONAL]
+def test_conversational_tasks_hide_a_detail() -> None:
+    """Half the tasks have a variant whose request no longer states the hidden detail. That the asking
+    oracle solves every variant and one that never asks solves none is checked for every packaged
+    conversational file in tests/domains/test_verified_environments.py."""
+    assert len(CONVERSATIONAL) >= 0.5 * len(TASKS)
     for task in CONVERSATIONAL:
         hidden = [str(v) for v in task.user.hidden_facts.values()]
         assert hidden and not any(re.search(rf"(?<![\w.]){re.escape(h)}(?![\w]|\.\d)", task.query) for h in hidden)
-    assert all(results) if ask else not any(results)
