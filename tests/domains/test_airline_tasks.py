@@ -1,4 +1,5 @@
-"""The packaged airline tasks meet the suite's bar, and `envfactory verify airline` passes."""
+"""The packaged airline tasks meet the suite's bar (`envfactory verify airline` runs with every environment's
+in tests/domains/test_verified_environments.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from collections import Counter
 
 from envfactory_gym import registry
 from envfactory_gym.tasks import load_tasks
-from envfactory_gym.verify import verify
 
 TASKS = load_tasks("travel", "airline")
 
@@ -31,11 +31,6 @@ def test_queries_state_goals_not_tool_names_or_hidden_ids() -> None:
             for key in ("payment_id",):
                 value = call.arguments.get(key)
                 assert value is None or str(value) not in task.query, task.query
-
-
-def test_verify_airline_passes() -> None:
-    report = verify("airline")
-    assert report.passed, [(c.name, c.detail) for c in report.checks if not c.passed]
 
 
 CONVERSATIONAL = load_tasks("travel", "airline_conversational")
