@@ -975,6 +975,12 @@ def conversations_create(ctx: ToolContext, username: str, name: str, is_private:
     return {"ok": True, "channel": _channel_view(ctx, row, actor)}
 
 
+def _update_channel(ctx: ToolContext, found: dict[str, Any], **values: Any) -> dict[str, Any]:
+    """Set ``values`` on a channel already found, and return its row as it now is."""
+    ctx.rows(Channel).update(found["channel_id"], **values)
+    return ctx.rows(Channel).require(found["channel_id"], missing="channel_not_found")
+
+
 @env.write(intents=["archive {channel}"])
 def conversations_archive(ctx: ToolContext, username: str, channel: str) -> ChannelChange:
     """Archive a channel you are in: it stays readable and searchable but takes no new messages.
@@ -992,8 +998,7 @@ def conversations_archive(ctx: ToolContext, username: str, channel: str) -> Chan
         _membership(ctx, found, actor, "archive it")
     if found["is_archived"]:
         raise DomainError(f"already_archived: #{found['name']} is already archived.")
-    ctx.rows(Channel).update(found["channel_id"], is_archived=1, archived_by=actor["user_id"])
-    row = ctx.rows(Channel).require(found["channel_id"], missing="channel_not_found")
+    row = _update_channel(ctx, found, is_archived=1, archived_by=actor["user_id"])
     return {"ok": True, "channel": _channel_view(ctx, row, actor)}
 
 
@@ -1018,8 +1023,7 @@ def conversations_rename(ctx: ToolContext, username: str, channel: str, name: st
         )
     _open(found, "rename it")
     cleaned = _valid_name(ctx, name)
-    ctx.rows(Channel).update(found["channel_id"], name=cleaned)
-    row = ctx.rows(Channel).require(found["channel_id"], missing="channel_not_found")
+    row = _update_channel(ctx, found, name=cleaned)
     return {"ok": True, "channel": _channel_view(ctx, row, actor)}
 
 
@@ -1139,8 +1143,7 @@ def _set_text(ctx: ToolContext, username: str, channel: str, field: str, value: 
         raise DomainError(f"too_long: a channel {field} has at most {limit} characters.")
     if cleaned == found[field]:
         raise DomainError(f"The {field} of #{found['name']} already says that.")
-    ctx.rows(Channel).update(found["channel_id"], **{field: cleaned})
-    row = ctx.rows(Channel).require(found["channel_id"], missing="channel_not_found")
+    row = _update_channel(ctx, found, **{field: cleaned})
     return {"ok": True, "channel": _channel_view(ctx, row, actor)}
 
 
