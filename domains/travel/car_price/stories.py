@@ -428,7 +428,7 @@ def lower_my_alert(s: StoryContext) -> str:
         speech.choose(
             s.rng,
             f"I've changed my mind about my price alert on the {named}: I'd rather wait for {price}.",
-            f"Could you lower my price alert on the {named} to {price}?",
+            f"Could you change the target on my price alert for the {named} to {price}?",
         ),
         f"Please replace the old one. I'm {user['user_id']}.",
     )
