@@ -75,3 +75,40 @@ def test_options_are_checked() -> None:
         bench.parse_options(["--seeds="])
     with pytest.raises(SystemExit, match="Unknown or unimplemented environment"):
         bench.suite_tasks(["no_such_env"], "train", None)
+
+
+def test_extra_train_tasks_are_new_and_never_a_test_task() -> None:
+    bench = bench_learn()
+    test = bench.suite_tasks(["weather"], "test", None)
+    packaged = {t.task_id for t in bench.suite_tasks(["weather"], "train", None)} | {t.task_id for t in test}
+    extra = bench.extra_train_tasks(["weather"], 6, test)
+
+    assert len(extra) == 6 and {t.split for t in extra} == {"train"}
+    assert not {t.task_id for t in extra} & packaged and len({t.task_id for t in extra}) == 6
+    test_queries = {t.query for t in test}
+    test_calls = [[c.model_dump() for c in t.gold_calls] for t in test]
+    for task in extra:
+        assert task.query not in test_queries
+        assert [c.model_dump() for c in task.gold_calls] not in test_calls
+    assert len({t.query for t in extra}) == 6  # no duplicates among the extra tasks either
+    assert bench.extra_train_tasks(["weather"], 0, test) == []
+
+
+def test_call_match_scores_the_steps_towards_success() -> None:
+    bench = bench_learn()
+    (task,) = bench.suite_tasks(["weather"], "test", 1)
+    first, second = task.gold_calls[0], task.gold_calls[1]
+
+    def assistant(*calls: tuple[str, str]) -> dict[str, object]:
+        return {
+            "role": "assistant",
+            "content": "",
+            "tool_calls": [{"function": {"name": name, "arguments": arguments}} for name, arguments in calls],
+        }
+
+    right = json.dumps(first.arguments)
+    assert bench.call_match(task, []) == (False, 0.0)
+    assert bench.call_match(task, [assistant((first.tool, "{}"))]) == (True, 0.0)  # right tool, wrong values
+    made, share = bench.call_match(task, [assistant((first.tool, right)), assistant((second.tool, "not json"))])
+    assert made and share == 1 / len(task.gold_calls)
+    assert bench.call_match(task, [assistant(("get_forecast_typo", right))]) == (False, 0.0)
