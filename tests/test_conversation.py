@@ -21,7 +21,7 @@ from envfactory_gym.conversation import (
     make_user_simulator,
     read_turn,
 )
-from envfactory_gym.conversational_tasks import ConversationalOracleAgent, make_conversational
+from envfactory_gym.conversational_tasks import ConversationalOracleAgent, make_conversational, user_instruction
 from envfactory_gym.env import ToolUseEnv
 from envfactory_gym.gold import GoldExecutionError, execute_gold, open_runtime, with_gold_changes
 from envfactory_gym.rollout import play_episode
@@ -557,6 +557,53 @@ def test_dual_control_user_does_what_it_is_told_even_off_the_goal() -> None:
     env.reset(options={"task_id": task.task_id})
     reply, *_ = env.step("Please run freeze_account on your phone for account A0005.")
     assert "I ran freeze account" in reply and len(env.change_sets()["test_bank"]) == 1
+
+
+def look_then_freeze_task() -> Task:
+    """Dual control with both sides: the assistant looks the account up, then the user must freeze it."""
+    task = freeze_task().model_copy(
+        update={
+            "task_id": "bank-look-then-freeze",
+            "gold_calls": [
+                GoldCall(env_id="test_bank", tool="get_account", arguments={"account_id": "A0005"}),
+                GoldCall(env_id="test_bank", tool="freeze_account", arguments={"account_id": "A0005"}),
+            ],
+        }
+    )
+    return with_gold_changes(task)
+
+
+def test_user_instruction_names_the_action_and_every_argument() -> None:
+    call = GoldCall(env_id="e", tool="grant_app_permission", arguments={"app_name": "Messages", "permission": "sms"})
+    assert (
+        user_instruction(call) == "Please grant app permission on your side, with app name Messages and permission sms."
+    )
+    assert user_instruction(call.model_copy(update={"arguments": {}})) == "Please grant app permission on your side."
+
+
+@pytest.mark.parametrize("style", ["hermes", "openai", "batch"])
+def test_conversational_oracle_has_the_user_make_the_users_calls(style: str) -> None:
+    task = look_then_freeze_task()
+    result = play_episode(conversational_env([task]), ConversationalOracleAgent(style=style), options={"task": task})
+    assert result.reward == 1.0 and result.terminated
+    assistant_calls = [c["function"]["name"] for m in result.messages for c in m.get("tool_calls") or ()]
+    assert assistant_calls == ["get_account"]  # the freeze is the user's: asked for, never called
+    said = [(m["role"], m["content"]) for m in result.messages if m["role"] in ("assistant", "user") and m["content"]]
+    instruction = ("assistant", "Please freeze account on your side, with account id A0005.")
+    assert instruction in said and said[said.index(instruction) + 1][1].startswith("I ran freeze account on my side")
+    assert "freeze_account" not in {t["function"]["name"] for t in result.tools}
+
+
+def test_an_assistant_that_never_asks_the_user_to_act_fails_dual_control() -> None:
+    task = look_then_freeze_task()
+    env = conversational_env([task])
+    for agent in (ConversationalOracleAgent(ask=False), ConversationalOracleAgent(style="batch", ask=False)):
+        result = play_episode(env, agent, options={"task": task})
+        assert result.reward == 0.0 and env.change_sets() == {"test_bank": []}
+        assert not any(m["role"] == "assistant" and "freeze" in str(m["content"]) for m in result.messages)
+    # The plain oracle makes the user's call itself: the tool does not exist for it, and nothing changes.
+    result = play_episode(env, OracleAgent(), options={"task": task})
+    assert result.reward == 0.0 and env.change_sets() == {"test_bank": []} and result.errors
 
 
 # -- the LLM user over an OpenAI-compatible endpoint ---------------------------------------------------------
