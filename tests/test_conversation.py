@@ -685,3 +685,46 @@ def test_bad_simulator_specs_are_clear_errors() -> None:
         make_user_simulator("psychic", bank_task(), env.runtime)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="base_url and model"):
         make_user_simulator("llm:model=x", bank_task(), env.runtime)  # type: ignore[arg-type]
+
+
+def _phone_tool(name: str, *intents: str) -> Any:
+    from envfactory_gym.authoring import build_tool_spec
+
+    def tool(ctx: Any, phone_number: str) -> str:
+        """Change a setting on the phone.
+
+        Args:
+            phone_number: The phone's number.
+        """
+        return ""
+
+    return build_tool_spec(tool, "write", intents, name=name)
+
+
+def test_the_user_reads_switch_verbs_as_toggles_and_runs_the_most_specific_tool() -> None:
+    from envfactory_gym.conversation import _most_specific, _names_tool
+
+    specs = {s.name: s for s in (_phone_tool("toggle_data"), _phone_tool("toggle_data_saver_mode", "toggle data saver"),
+                                 _phone_tool("connect_vpn", "turn on the VPN"),
+                                 _phone_tool("disconnect_vpn", "turn off the VPN"))}  # fmt: skip
+
+    def named(sentence: str) -> list[str]:
+        found = [(n, s) for n, s in specs.items() if _names_tool(sentence, n, s)]
+        return [n for n, _ in _most_specific(sentence, found)]
+
+    assert named("Please turn your mobile data back on.") == ["toggle_data"]
+    assert named("Could you switch off data saver? It slows your data.") == ["toggle_data_saver_mode"]
+    assert named("Please disable the data saver.") == ["toggle_data_saver_mode"]
+    assert named("Please turn on the VPN.") == ["connect_vpn"]
+    assert named("Please turn the VPN off.") == ["disconnect_vpn"]
+    assert named("Mobile data or data saver may be the problem.") == []  # a setting named, no action asked
+    assert named("Please turn it off and on again.") == []
+
+
+def test_an_enum_value_is_read_with_punctuation_as_spaces() -> None:
+    from envfactory_gym.conversation import _argument_from_text
+
+    schema = {"type": "string", "enum": ["4g_5g_preferred", "4g_only", "2g_only"]}
+    assert _argument_from_text("mode", schema, "Set it to 4G/5G preferred, please.") == "4g_5g_preferred"
+    assert _argument_from_text("mode", schema, "Set it to 4G only.") == "4g_only"
+    assert _argument_from_text("mode", schema, "Set it to 5G.") is None

@@ -431,12 +431,38 @@ def test_an_assistant_with_only_its_own_tools_scores_zero() -> None:
     env.close()
 
 
+# What an agent might say in its own words (it never sees the phone's tools): clear, so the user acts.
+NATURAL = {
+    "toggle_airplane_mode": "Please turn off airplane mode on your phone.",
+    "toggle_data": "Please switch your mobile data back on.",
+    "toggle_data_saver_mode": "Please turn off Data Saver; it restricts your mobile data.",
+    "reseat_sim_card": "Please take the SIM card out and put it back in.",
+    "toggle_roaming": "Please turn on data roaming in your phone's settings.",
+    "set_network_mode_preference": "Please set your preferred network mode to 4G/5G preferred.",
+    "disconnect_vpn": "Please turn off the VPN on your phone.",
+    "reset_apn_settings": "Please reset your APN settings to the defaults.",
+    "grant_app_permission": "Please grant Messages the SMS permission.",
+    "make_payment": "I've sent a payment request to your phone; please pay the payment request.",
+}
+
+
+@pytest.mark.parametrize("task", one_per_problem(), ids=lambda t: t.metadata["problem"])
+def test_clear_instructions_in_the_agents_own_words_make_the_user_act(task: Task) -> None:
+    turns = [NATURAL[c.tool] if c.tool in USER_TOOLS else call(c.tool, **c.arguments) for c in task.gold_calls]
+    reward, env, replies = play(task, [*turns, "Both sides are set now; that completes your request."])
+    ran = [r for r in replies if r.startswith("I ran")]
+    assert reward == 1.0 and len(ran) == len(task.metadata["user_calls"]), replies
+    env.close()
+
+
 VAGUE = [
+    "Please turn it off and on again.",
+    "Try switching some settings off.",
     "Please check your phone's settings and fix whatever looks wrong.",
     "Could you try a few things on your phone for me?",
     "Airplane mode, mobile data, data saver, roaming, the VPN or the SIM card might be the problem.",
     "Your phone's network settings and app permissions may need adjusting.",
-    "Maybe the payment request needs paying.",
+    "Something on your account may need settling.",
 ]
 
 
