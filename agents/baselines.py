@@ -207,6 +207,11 @@ class OracleAgent(Agent):
         """The gold calls this agent makes (all of them; probe agents may choose fewer)."""
         return list(task.gold_calls)
 
+    def turn_end(self) -> int:
+        """Where the batch style's next turn of calls stops (the end of the solution; a subclass may stop
+        earlier, at a call someone else must make)."""
+        return len(self.calls)
+
     def answer(self) -> str:
         assert self.task is not None
         if self.task.required_facts:
@@ -216,10 +221,9 @@ class OracleAgent(Agent):
     def act(self, messages: list[dict[str, Any]]) -> str | dict[str, Any]:
         assert self.task is not None, "call start() first"
         self.messages = messages  # what the answer may draw on (the probe agents read the tool outputs)
-        calls = self.calls
-        if self.position >= len(calls):
+        if self.position >= len(self.calls):
             return self.answer()
-        batch = calls[self.position :] if self.style == "batch" else [calls[self.position]]
+        batch = self.calls[self.position : self.turn_end()] if self.style == "batch" else [self.calls[self.position]]
         self.position += len(batch)
         if self.style == "openai":
             return {

@@ -486,6 +486,7 @@ class EnvironmentDefinition:
         self.tasks_file = Path(tasks_file) if tasks_file is not None else None
         self.argument_samplers: dict[str, Callable[[ToolContext, random.Random], dict[str, Any] | None]] = {}
         self.fidelity_modes: dict[str, FidelityMode] = {}
+        self.conversational_builders: list[Callable[[], list[Any]]] = []
 
     # -- decorators -------------------------------------------------------------------------------
     def seed(self, func: SeedFunction) -> SeedFunction:
@@ -507,6 +508,15 @@ class EnvironmentDefinition:
             return func
 
         return decorator
+
+    def conversational_tasks(self, func: Callable[[], list[Any]]) -> Callable[[], list[Any]]:
+        """Register a builder of conversational tasks the story engine cannot write: ``func()`` returns
+        tasks (deterministic, from the seeded state) whose gold solution needs the simulated user to act —
+        calls of the user's own tools (``user_tool_names``), which the assistant must ask the user to make.
+        ``synth <env_id> --conversational`` packages them beside the story variants; ``verify`` checks them.
+        """
+        self.conversational_builders.append(func)
+        return func
 
     def clock(self, func: Callable[[Any], dt.datetime]) -> Callable[[Any], dt.datetime]:
         """Register how to read the simulated 'now' from the seeded state.

@@ -693,13 +693,19 @@ def _fits(value: str, schema: Mapping[str, Any]) -> Any:
     return None
 
 
+_PUNCTUATION = re.compile(r"[\W_]+")
+
+
 def _argument_from_text(param: str, schema: Mapping[str, Any], text: str) -> Any:
     """The value ``text`` gives for a parameter, found next to the parameter's words ("account A0005")."""
     words = [lemma(w) for w in param.split("_") if w and w not in _ID_WORDS] or [lemma(param)]
     kind = schema.get("type")
     if isinstance(schema.get("enum"), list):
+        # Compared with punctuation read as spaces: "4G/5G preferred" says 4g_5g_preferred.
+        spaced = _PUNCTUATION.sub(" ", text)
         for option in schema["enum"]:
-            if re.search(rf"\b{re.escape(str(option).replace('_', ' '))}\b", text.replace("_", " "), re.IGNORECASE):
+            wanted = re.escape(_PUNCTUATION.sub(" ", str(option)).strip())
+            if wanted and re.search(rf"\b{wanted}\b", spaced, re.IGNORECASE):
                 return option
         return None
     if kind in ("integer", "number"):
@@ -769,17 +775,35 @@ def _named_beyond_longer(sentence: str, tool: str, named: Sequence[tuple[str, To
     return _names_tool_outright(text, tool)
 
 
+# Verbs that ask for a setting to change state read as one to the matcher of the user's tools, so that
+# "turn off airplane mode", "switch airplane mode off" and "disable airplane mode" all name "toggle airplane
+# mode" (lemmas included: "disabled" → "disabl").
+_SWITCH_VERBS = frozenset(_wordlist("toggle toggl turn switch flip enable enabl disable disabl"))
+
+
+def _action_words(text: str) -> frozenset[str]:
+    return frozenset("toggle" if w in _SWITCH_VERBS else w for w in _content(lemmas(text)))
+
+
+def _tool_words_named(sentence: str, tool: str, spec: ToolSpec | None) -> frozenset[str] | None:
+    """The words by which the sentence names a tool — its label's, or one of its intents' (placeholders out),
+    the most specific one that the sentence holds all of — or None when it does not name it."""
+    words = _action_words(sentence)
+    candidates = [_action_words(fact_label(tool))]
+    candidates += [_action_words(re.sub(r"\{\w+\}", " ", intent)) for intent in (spec.intents if spec else ())]
+    held = [c for c in candidates if c and c <= words]
+    return max(held, key=len) if held else None
+
+
 def _names_tool(sentence: str, tool: str, spec: ToolSpec | None) -> bool:
-    if _names_tool_outright(sentence, tool):
-        return True
-    words = set(lemmas(sentence))
-    if set(_content(lemmas(fact_label(tool)))) <= words:
-        return True
-    for intent in spec.intents if spec is not None else ():
-        needed = set(_content(lemmas(re.sub(r"\{\w+\}", " ", intent))))
-        if needed and needed <= words:
-            return True
-    return False
+    return _names_tool_outright(sentence, tool) or _tool_words_named(sentence, tool, spec) is not None
+
+
+def _most_specific(sentence: str, named: Sequence[tuple[str, ToolSpec]]) -> list[tuple[str, ToolSpec]]:
+    """The tools a sentence names by scattered words, less those named by fewer of the same words than another:
+    "turn off Data Saver" names "toggle data saver mode" (by its intent), not also "toggle data"."""
+    words = {e: _tool_words_named(sentence, spec.name, spec) or frozenset() for e, spec in named}
+    return [(e, spec) for e, spec in named if not any(words[e] < other for other in words.values())]
 
 
 # -- the rule-based user --------------------------------------------------------------------------------------
@@ -910,7 +934,7 @@ class RuleBasedUser:
             # outright (its name or its label as written) wins over tools whose words are merely scattered.
             outright = [(e, spec) for e, spec in named if _names_tool_outright(sentence, spec.name)]
             outright = [(e, spec) for e, spec in outright if _named_beyond_longer(sentence, spec.name, outright)]
-            for exposed, spec in outright or named:
+            for exposed, spec in outright or _most_specific(sentence, named):
                 if exposed in done:
                     continue
                 done.add(exposed)

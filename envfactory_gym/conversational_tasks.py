@@ -21,9 +21,12 @@ have no variant.
 
 :class:`ConversationalOracleAgent` is the matching oracle. It knows the gold calls but not the hidden
 values (they are masked); it asks for each hidden detail by its spoken name, takes the value once the
-user's reply states it, and then replays the gold calls. With ``ask=False`` it never asks and fills the
-masked values with a guess from the opening message — the probe showing that a conversational task
-cannot be passed without asking.
+user's reply states it, and then replays the gold calls. Under dual control some gold calls are the
+user's own (``task.user.user_tools``, hidden from the assistant): for each of those, in the gold order,
+it tells the user clearly what to do instead (:func:`user_instruction`) and the user simulator runs the
+tool, so the episode reaches the gold state through the same path an agent's does. With ``ask=False`` it
+never asks: it fills the masked values with a guess from the opening message and leaves the user's calls
+undone — the probe showing that a conversational task cannot be passed without the user.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from __future__ import annotations
 import json
 import random
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -351,8 +354,18 @@ def _conveys(reply: str, name: str, value: Any, say: str) -> bool:
     return mentions_fact(reply, HeldFact(name, say, value))
 
 
+def user_instruction(call: GoldCall) -> str:
+    """What an assistant says to have the user make one of their own calls: the action by its name, and
+    every argument by its parameter's words ("Please toggle roaming on your side, with phone number (212)
+    555-0100.") — what the user simulator needs to act (see ``RuleBasedUser``), and no more."""
+    said = [f"{fact_label(k)} {v if isinstance(v, str) else json.dumps(v)}" for k, v in call.arguments.items()]
+    listed = f"{', '.join(said[:-1])} and {said[-1]}" if len(said) > 1 else "".join(said)
+    return f"Please {fact_label(call.tool)} on your side" + (f", with {listed}" if listed else "") + "."
+
+
 class ConversationalOracleAgent(OracleAgent):
-    """The oracle for conversational tasks: asks for each hidden detail by name, then replays the gold calls.
+    """The oracle for conversational tasks: asks for each hidden detail by name, then replays the gold calls,
+    telling the user to make the calls that are theirs.
 
     Args:
         style: the action format of the tool calls (see :class:`OracleAgent`).
@@ -423,7 +436,32 @@ class ConversationalOracleAgent(OracleAgent):
             # The parent replays the task's gold calls; point it at the calls built from the conversation.
             self.task = self.task.model_copy(update={"gold_calls": filled})
             self.calls = self.calls_to_replay(self.task)
+        while self.position < len(self.calls) and self._users(self.calls[self.position]):
+            call = self.calls[self.position]
+            self.position += 1
+            if self.ask:
+                return user_instruction(call)
         return super().act(messages)
+
+    def _users(self, call: GoldCall) -> bool:
+        """Whether the call is one of the user's own (the simulated user holds it; the assistant cannot make it)."""
+        return self.task is not None and call.tool in self.task.user.user_tools
+
+    def turn_end(self) -> int:
+        """A batch of calls stops at the next call the user must make."""
+        later = range(self.position, len(self.calls))
+        return next((i for i in later if self._users(self.calls[i])), len(self.calls))
+
+
+def built_conversational_tasks(env_ids: Sequence[str]) -> list[Task]:
+    """The tasks the environments' registered builders make (``@env.conversational_tasks``), in order."""
+    from envfactory_gym import registry
+
+    built: list[Task] = []
+    for env_id in env_ids:
+        for build in registry.load_definition(env_id).conversational_builders:
+            built.extend(build())
+    return built
 
 
 def conversational_variants(tasks: list[Task], rng_seed: int) -> list[Task]:

@@ -56,7 +56,8 @@ def play_episode(
         truncated=truncated,
         steps=steps,
         messages=messages,
-        tools=env.runtime.openai_tools() if env.runtime else [],
+        # The tools the assistant had: the user's own (dual control) stay hidden, in exported trajectories too.
+        tools=env.runtime.openai_tools(exclude=env.runtime.hidden) if env.runtime else [],
         breakdown=info.get("reward_breakdown", {}),
         errors=info.get("errors", {}),
         state_hash=info.get("state_hash", ""),

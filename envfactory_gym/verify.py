@@ -11,6 +11,11 @@ Checks, each a row of the report:
 * **probes** — no-op, random, dump and spray agents succeed on at most 2 % of tasks; the format probe (the
   gold solution with facts restated in other natural formats) and the helpful probe (full sentences with
   the identifying context) succeed wherever the oracle does;
+* **conversational** — where conversational tasks are packaged (``<name>_conversational.jsonl``): the
+  conversational oracle, asking the user for each hidden detail and telling them to make each of their own
+  calls (dual control), solves every one through the conversational gym env; the same oracle that never
+  asks the user solves none; the tasks an environment's builders make are in the file as they are now;
+  and the requests pass the lint below;
 * **lint** — no packaged request has a raw field path, unit suffix, doubled label, reference dump, tool
   name, unmarked mixed identity, or stored-format timestamp, date or coordinates the person does not hold;
 * **fuzz** — thousands of fuzzed actions (hypothesis) never raise, never change state unless a write call
@@ -74,11 +79,13 @@ def _timed(name: str, check: Callable[[], tuple[bool, str]]) -> CheckResult:
     return CheckResult(name, passed, detail, time.perf_counter() - started)
 
 
-def make_env(name: str, tasks: Sequence[Task] | None = None, max_steps: int = 30) -> ToolUseEnv:
+def make_env(
+    name: str, tasks: Sequence[Task] | None = None, max_steps: int = 30, conversational: bool = False
+) -> ToolUseEnv:
     domain, env_ids = registry.resolve(name)
     if domain is not None:
-        return ToolUseEnv(domain=domain, tasks=tasks, max_steps=max_steps)
-    return ToolUseEnv(env_ids, tasks=tasks, max_steps=max_steps)
+        return ToolUseEnv(domain=domain, tasks=tasks, max_steps=max_steps, conversational=conversational)
+    return ToolUseEnv(env_ids, tasks=tasks, max_steps=max_steps, conversational=conversational)
 
 
 def all_tasks(name: str) -> list[Task]:
@@ -160,9 +167,19 @@ def check_tasks(env_ids: Sequence[str], tasks: Sequence[Task]) -> tuple[bool, st
     return True, f"{len(tasks)} tasks, {reads} read-only, {long} with ≥3 calls, every tool used{note}"
 
 
-def run_agent(name: str, tasks: Sequence[Task], spec: str) -> tuple[int, int, list[str]]:
+def packaged_conversational_tasks(name: str) -> list[Task]:
+    """The packaged conversational tasks of an environment or domain (both splits; none when not packaged)."""
+    from envfactory_gym.tasks import load_environment_tasks, load_tasks
+
+    domain, env_ids = registry.resolve(name)
+    if domain is not None:
+        return load_tasks(domain, "domain_conversational")
+    return [t for env_id in env_ids for t in load_environment_tasks(env_id, None, "_conversational")]
+
+
+def run_agent(name: str, tasks: Sequence[Task], spec: str, conversational: bool = False) -> tuple[int, int, list[str]]:
     """(successes, episodes, task ids that failed) for an agent over the tasks."""
-    env = make_env(name, tasks=tasks)
+    env = make_env(name, tasks=tasks, conversational=conversational)
     successes, failed = 0, []
     for task in tasks:
         agent = make_agent(spec)
@@ -204,6 +221,34 @@ def check_probes(name: str, tasks: Sequence[Task]) -> tuple[bool, str]:
         parts.append(f"{spec} {successes / total:.1%}" + (f" (failed: {', '.join(failed[:3])})" if failed else ""))
         passed &= successes == total
     return passed, ", ".join(parts)
+
+
+def check_conversational(name: str, tasks: Sequence[Task]) -> tuple[bool, str]:
+    """The asking oracle solves every conversational task, the never-asking one none, and the environments'
+    builders (dual control) still make the tasks the file holds."""
+    from envfactory_gym.conversational_tasks import built_conversational_tasks
+    from envfactory_gym.synthesis.lint import lint_report
+
+    if not tasks:
+        return True, "no conversational tasks packaged"
+    domain, env_ids = registry.resolve(name)
+    packaged = {t.task_id: t for t in tasks}
+    built = built_conversational_tasks(env_ids) if domain is None else []
+    stale = [t.task_id for t in built if packaged.get(t.task_id) != t]
+    asking, total, failed = run_agent(name, tasks, "conversational-oracle", conversational=True)
+    never, _, _ = run_agent(name, tasks, "conversational-oracle:ask=false", conversational=True)
+    lint = lint_report(tasks)
+    user_acts = sum(any(c.tool in t.user.user_tools for c in t.gold_calls) for t in tasks)
+    detail = (
+        f"{total} tasks ({user_acts} where the user acts): asking oracle {asking}/{total}, never asking {never}/{total}"
+    )
+    if failed:
+        detail += f"; the asking oracle failed {', '.join(failed[:3])}"
+    if lint.hard_flags:
+        detail += "; lint: " + " | ".join(lint.examples.values())[:300]
+    if stale:
+        detail += f"; the builders now make other tasks for {', '.join(stale[:3])} (run synth --conversational)"
+    return asking == total and never == 0 and not stale and not lint.hard_flags, detail
 
 
 def check_lint(tasks: Sequence[Task]) -> tuple[bool, str]:
@@ -346,7 +391,18 @@ def check_isolation(name: str, tasks: Sequence[Task]) -> tuple[bool, str]:
     return True, "episodes isolated; new episodes start clean"
 
 
-CHECKS = ("schemas", "check_env", "determinism", "tasks", "oracle", "lint", "probes", "fuzz", "isolation")
+CHECKS = (
+    "schemas",
+    "check_env",
+    "determinism",
+    "tasks",
+    "oracle",
+    "lint",
+    "probes",
+    "conversational",
+    "fuzz",
+    "isolation",
+)
 
 
 def check_names(names: Sequence[str]) -> list[str]:
@@ -387,6 +443,7 @@ def verify(
     ]
     if probes:
         checks.append(("probes", lambda: check_probes(name, tasks)))
+    checks.append(("conversational", lambda: check_conversational(name, packaged_conversational_tasks(name))))
     checks.append(("fuzz", lambda: check_fuzz(name, tasks, fuzz_actions)))
     checks.append(("isolation", lambda: check_isolation(name, tasks)))
     for check_name, check in checks:

@@ -21,7 +21,7 @@ from envfactory_gym.conversation import (
     make_user_simulator,
     read_turn,
 )
-from envfactory_gym.conversational_tasks import ConversationalOracleAgent, make_conversational
+from envfactory_gym.conversational_tasks import ConversationalOracleAgent, make_conversational, user_instruction
 from envfactory_gym.env import ToolUseEnv
 from envfactory_gym.gold import GoldExecutionError, execute_gold, open_runtime, with_gold_changes
 from envfactory_gym.rollout import play_episode
@@ -559,6 +559,53 @@ def test_dual_control_user_does_what_it_is_told_even_off_the_goal() -> None:
     assert "I ran freeze account" in reply and len(env.change_sets()["test_bank"]) == 1
 
 
+def look_then_freeze_task() -> Task:
+    """Dual control with both sides: the assistant looks the account up, then the user must freeze it."""
+    task = freeze_task().model_copy(
+        update={
+            "task_id": "bank-look-then-freeze",
+            "gold_calls": [
+                GoldCall(env_id="test_bank", tool="get_account", arguments={"account_id": "A0005"}),
+                GoldCall(env_id="test_bank", tool="freeze_account", arguments={"account_id": "A0005"}),
+            ],
+        }
+    )
+    return with_gold_changes(task)
+
+
+def test_user_instruction_names_the_action_and_every_argument() -> None:
+    call = GoldCall(env_id="e", tool="grant_app_permission", arguments={"app_name": "Messages", "permission": "sms"})
+    assert (
+        user_instruction(call) == "Please grant app permission on your side, with app name Messages and permission sms."
+    )
+    assert user_instruction(call.model_copy(update={"arguments": {}})) == "Please grant app permission on your side."
+
+
+@pytest.mark.parametrize("style", ["hermes", "openai", "batch"])
+def test_conversational_oracle_has_the_user_make_the_users_calls(style: str) -> None:
+    task = look_then_freeze_task()
+    result = play_episode(conversational_env([task]), ConversationalOracleAgent(style=style), options={"task": task})
+    assert result.reward == 1.0 and result.terminated
+    assistant_calls = [c["function"]["name"] for m in result.messages for c in m.get("tool_calls") or ()]
+    assert assistant_calls == ["get_account"]  # the freeze is the user's: asked for, never called
+    said = [(m["role"], m["content"]) for m in result.messages if m["role"] in ("assistant", "user") and m["content"]]
+    instruction = ("assistant", "Please freeze account on your side, with account id A0005.")
+    assert instruction in said and said[said.index(instruction) + 1][1].startswith("I ran freeze account on my side")
+    assert "freeze_account" not in {t["function"]["name"] for t in result.tools}
+
+
+def test_an_assistant_that_never_asks_the_user_to_act_fails_dual_control() -> None:
+    task = look_then_freeze_task()
+    env = conversational_env([task])
+    for agent in (ConversationalOracleAgent(ask=False), ConversationalOracleAgent(style="batch", ask=False)):
+        result = play_episode(env, agent, options={"task": task})
+        assert result.reward == 0.0 and env.change_sets() == {"test_bank": []}
+        assert not any(m["role"] == "assistant" and "freeze" in str(m["content"]) for m in result.messages)
+    # The plain oracle makes the user's call itself: the tool does not exist for it, and nothing changes.
+    result = play_episode(env, OracleAgent(), options={"task": task})
+    assert result.reward == 0.0 and env.change_sets() == {"test_bank": []} and result.errors
+
+
 # -- the LLM user over an OpenAI-compatible endpoint ---------------------------------------------------------
 
 
@@ -638,3 +685,46 @@ def test_bad_simulator_specs_are_clear_errors() -> None:
         make_user_simulator("psychic", bank_task(), env.runtime)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="base_url and model"):
         make_user_simulator("llm:model=x", bank_task(), env.runtime)  # type: ignore[arg-type]
+
+
+def _phone_tool(name: str, *intents: str) -> Any:
+    from envfactory_gym.authoring import build_tool_spec
+
+    def tool(ctx: Any, phone_number: str) -> str:
+        """Change a setting on the phone.
+
+        Args:
+            phone_number: The phone's number.
+        """
+        return ""
+
+    return build_tool_spec(tool, "write", intents, name=name)
+
+
+def test_the_user_reads_switch_verbs_as_toggles_and_runs_the_most_specific_tool() -> None:
+    from envfactory_gym.conversation import _most_specific, _names_tool
+
+    specs = {s.name: s for s in (_phone_tool("toggle_data"), _phone_tool("toggle_data_saver_mode", "toggle data saver"),
+                                 _phone_tool("connect_vpn", "turn on the VPN"),
+                                 _phone_tool("disconnect_vpn", "turn off the VPN"))}  # fmt: skip
+
+    def named(sentence: str) -> list[str]:
+        found = [(n, s) for n, s in specs.items() if _names_tool(sentence, n, s)]
+        return [n for n, _ in _most_specific(sentence, found)]
+
+    assert named("Please turn your mobile data back on.") == ["toggle_data"]
+    assert named("Could you switch off data saver? It slows your data.") == ["toggle_data_saver_mode"]
+    assert named("Please disable the data saver.") == ["toggle_data_saver_mode"]
+    assert named("Please turn on the VPN.") == ["connect_vpn"]
+    assert named("Please turn the VPN off.") == ["disconnect_vpn"]
+    assert named("Mobile data or data saver may be the problem.") == []  # a setting named, no action asked
+    assert named("Please turn it off and on again.") == []
+
+
+def test_an_enum_value_is_read_with_punctuation_as_spaces() -> None:
+    from envfactory_gym.conversation import _argument_from_text
+
+    schema = {"type": "string", "enum": ["4g_5g_preferred", "4g_only", "2g_only"]}
+    assert _argument_from_text("mode", schema, "Set it to 4G/5G preferred, please.") == "4g_5g_preferred"
+    assert _argument_from_text("mode", schema, "Set it to 4G only.") == "4g_only"
+    assert _argument_from_text("mode", schema, "Set it to 5G.") is None

@@ -12,7 +12,7 @@ from envfactory_gym.conversational_tasks import ConversationalOracleAgent, make_
 from envfactory_gym.multiagent import ASSISTANT, USER, ConversationAECEnv
 from envfactory_gym.tasks import Task
 from tests.conftest import bank_task
-from tests.test_conversation import detailed_bank_read_task, detailed_bank_task, freeze_task
+from tests.test_conversation import detailed_bank_read_task, detailed_bank_task, freeze_task, look_then_freeze_task
 
 
 def conversational_tasks() -> list[Task]:
@@ -61,6 +61,20 @@ def test_assistant_that_never_asks_fails() -> None:
     oracle = ConversationalOracleAgent(ask=False)
     oracle.start(env.env.task, env.infos[ASSISTANT]["tools"])
     assert play(env, oracle)[0] == 0.0
+
+
+@pytest.mark.parametrize("ask", [True, False])
+def test_dual_control_oracle_has_the_simulated_user_act(ask: bool) -> None:
+    """Told what to do, the simulated user makes its own call in its turn; never told, it makes none."""
+    task = look_then_freeze_task()
+    env = ConversationAECEnv(["test_bank"], tasks=[task])
+    env.reset(options={"task_id": task.task_id})
+    oracle = ConversationalOracleAgent(ask=ask)
+    oracle.start(env.env.task, env.infos[ASSISTANT]["tools"])
+    reward, order = play(env, oracle)
+    frozen = [c["after"]["frozen"] for c in env.env.change_sets()["test_bank"]]
+    assert (reward, frozen) == ((1.0, [1]) if ask else (0.0, []))
+    assert (order[:3] == [ASSISTANT, ASSISTANT, USER]) if ask else (USER not in order[:2])
 
 
 def test_user_owns_its_tools_and_the_assistant_cannot_call_them() -> None:

@@ -33,17 +33,8 @@ def _tasks() -> list[Task]:
 
 def test_a_sound_environment_passes_every_check(sound_bank: None) -> None:
     report = verify("test_bank", fuzz_actions=300, tasks=_tasks())
-    assert [c.name for c in report.checks] == [
-        "schemas",
-        "check_env",
-        "determinism",
-        "tasks",
-        "oracle",
-        "lint",
-        "probes",
-        "fuzz",
-        "isolation",
-    ]
+    checks = "schemas check_env determinism tasks oracle lint probes conversational fuzz isolation"
+    assert [c.name for c in report.checks] == checks.split()
     failed = [c for c in report.checks if not c.passed]
     # On a three-tool toy bank, random calls with values from the request do solve some one-call tasks;
     # the 2 % bound is for realistic environments. Here only the probe report itself is checked.
@@ -91,3 +82,29 @@ def test_determinism_check_catches_a_task_that_synthesis_would_not_make(sound_ba
     tampered = [tasks[0].model_copy(update={"query": tasks[0].query + " Please hurry."}), *tasks[1:]]
     passed, detail = check_determinism(["test_bank"], "test_bank", tampered)
     assert not passed and tasks[0].task_id in detail
+
+
+def test_conversational_check_needs_the_user_to_act_and_the_builders_tasks() -> None:
+    from envfactory_gym.verify import check_conversational
+    from tests.conftest import bank_task
+    from tests.test_conversation import look_then_freeze_task
+
+    dual = look_then_freeze_task()
+    assert check_conversational("test_bank", []) == (True, "no conversational tasks packaged")
+    passed, detail = check_conversational("test_bank", [dual])
+    assert passed and "1 tasks (1 where the user acts): asking oracle 1/1, never asking 0/1" in detail, detail
+    # A task the assistant can finish alone needs no user: the never-asking oracle solves it.
+    passed, detail = check_conversational("test_bank", [dual, bank_task()])
+    assert not passed and "never asking 1/2" in detail
+    # A gold change set the user's call does not reach: the asking oracle fails it.
+    wrong = dual.model_copy(update={"task_id": "wrong-gold", "gold_changes": []})
+    passed, detail = check_conversational("test_bank", [dual, wrong])
+    assert not passed and "the asking oracle failed wrong-gold" in detail
+    # A builder registered on the environment makes a task the file lacks (or holds differently): stale.
+    bank.env.conversational_builders.append(lambda: [dual])
+    try:
+        changed = dual.model_copy(update={"query": dual.query + " Quickly."})
+        passed, detail = check_conversational("test_bank", [changed])
+        assert not passed and "builders now make other tasks for bank-look-then-freeze" in detail
+    finally:
+        bank.env.conversational_builders.pop()

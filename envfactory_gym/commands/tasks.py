@@ -84,12 +84,18 @@ def synth(
         f"read-only {reads}, ≥3 calls {long}, multi-env {multi}; {report.attempts} attempts."
     )
     if conversational:
-        from envfactory_gym.conversational_tasks import conversational_variants
+        from envfactory_gym.conversational_tasks import built_conversational_tasks, conversational_variants
 
         variants = conversational_variants(tasks, seed)
+        # An environment's own conversational tasks (dual control) join its variants; a domain's file holds
+        # cross-service variants only.
+        built = built_conversational_tasks(env_ids) if domain is None else []
         variant_path = path.with_name(path.stem + "_conversational.jsonl")
-        write_tasks(variant_path, variants)
-        console.print(f"{len(variants)} conversational variants → {variant_path}")
+        write_tasks(variant_path, [*variants, *built])
+        console.print(
+            f"{len(variants) + len(built)} conversational tasks → {variant_path}: {len(variants)} variants hiding "
+            f"a detail, {len(built)} from the environment's builders (the user acts on their side)"
+        )
     if len(tasks) < n:
         console.print(
             f"[yellow]Only {len(tasks)} of {n} tasks; most common rejections: {report.failures.most_common(5)}[/yellow]"

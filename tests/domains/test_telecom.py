@@ -11,7 +11,7 @@ import pytest
 
 from envfactory_gym.domains.communication import telecom
 from envfactory_gym.domains.communication.telecom.definition import USER_TOOLS
-from envfactory_gym.domains.communication.telecom.dual_control import dual_control_tasks
+from envfactory_gym.domains.communication.telecom.dual_control import PROBLEMS, dual_control_tasks
 from envfactory_gym.env import ToolUseEnv
 from envfactory_gym.tasks import Task, load_tasks
 from envfactory_gym.testing import EpisodeHarness, oracle_and_noop_rewards
@@ -357,3 +357,133 @@ def test_the_assistant_can_neither_see_nor_call_the_phone_tools() -> None:
         assert "toggle_airplane_mode" not in env.messages[0]["content"]
     finally:
         env.close()
+
+
+# -- the packaged dual-control tasks (telecom_conversational.jsonl) ------------------------------------------
+
+PACKAGED = load_tasks("communication", "telecom_conversational")
+
+
+def one_per_problem() -> list[Task]:
+    return list({t.metadata["problem"]: t for t in reversed(PACKAGED)}.values())
+
+
+def test_the_packaged_file_is_what_the_builder_makes() -> None:
+    """`envfactory synth telecom --conversational` wrote the builder's tasks, as it makes them now."""
+    assert dual_control_tasks() == PACKAGED and len(PACKAGED) >= 40
+    assert {t.metadata["problem"] for t in PACKAGED} == {*PROBLEMS, "overdue_bill", "suspended_for_overdue_bill"}
+    assert len({t.task_id for t in PACKAGED}) == len({t.query for t in PACKAGED}) == len(PACKAGED)
+    assert {t.split for t in PACKAGED} == {"train", "test"}
+    for task in PACKAGED:
+        users = [c.tool for c in task.gold_calls if c.tool in USER_TOOLS]
+        assert users == task.metadata["user_calls"] and users, task.task_id
+        # Both sides' state is judged: the phone's (or the bill it pays) and, where the agent writes, the line.
+        assert {g.table for g in task.gold_changes} & {"devices", "device_apps", "bills"}, task.task_id
+        assert task.user.known_facts["phone number"] in task.query
+
+
+@pytest.mark.parametrize("task", one_per_problem(), ids=lambda t: t.metadata["problem"])
+def test_the_oracle_solves_it_only_when_the_user_acts_on_its_instructions(task: Task) -> None:
+    """Through PettingZoo: the oracle makes its own calls and tells the user to make theirs; the rule-based
+    user acts in its turns. Never told, the user does nothing, and the episode scores 0."""
+    from envfactory_gym.conversational_tasks import ConversationalOracleAgent
+    from envfactory_gym.multiagent import ASSISTANT, USER, ConversationAECEnv
+
+    for ask, expected in ((True, 1.0), (False, 0.0)):
+        env = ConversationAECEnv(["telecom"], tasks=[task])
+        env.reset(options={"task_id": task.task_id})
+        oracle = ConversationalOracleAgent(ask=ask)
+        oracle.start(env.env.task, env.infos[ASSISTANT]["tools"])
+        reward, user_acted = 0.0, []
+        for agent in env.agent_iter(max_iter=60):
+            _, reward, terminated, truncated, _ = env.last()
+            if terminated or truncated:
+                env.step(None)
+                continue
+            if agent == USER:
+                reply = env.simulated_user_action()
+                user_acted += [reply] if reply.startswith("I ran") else []
+                env.step(reply)
+            else:
+                env.step(oracle.act(env.env.messages))
+        assert reward == expected, (task.task_id, ask)
+        assert len(user_acted) == (len(task.metadata["user_calls"]) if ask else 0)
+        assert all("(done)" in reply for reply in user_acted)
+        env.close()
+
+
+def test_an_assistant_with_only_its_own_tools_scores_zero() -> None:
+    """The never-asking oracle (its own calls only), and the plain oracle (which tries the phone's tools itself
+    and is refused), leave the phone and the bill as they were on every packaged task."""
+    from envfactory_gym.agents.baselines import OracleAgent
+    from envfactory_gym.conversational_tasks import ConversationalOracleAgent
+    from envfactory_gym.rollout import play_episode
+
+    env = ToolUseEnv(["telecom"], tasks=PACKAGED, conversational=True)
+    for task in PACKAGED:
+        for agent in (ConversationalOracleAgent(ask=False), OracleAgent()):
+            result = play_episode(env, agent, options={"task": task})
+            assert result.reward == 0.0, (task.task_id, type(agent).__name__)
+            assert not changed_tables(env) & {"devices", "device_apps"}
+            assert not any(
+                c["after"]["status"] == "Paid" for c in env.change_sets()["telecom"] if c["table"] == "bills"
+            )
+    env.close()
+
+
+# What an agent might say in its own words (it never sees the phone's tools): clear, so the user acts.
+NATURAL = {
+    "toggle_airplane_mode": "Please turn off airplane mode on your phone.",
+    "toggle_data": "Please switch your mobile data back on.",
+    "toggle_data_saver_mode": "Please turn off Data Saver; it restricts your mobile data.",
+    "reseat_sim_card": "Please take the SIM card out and put it back in.",
+    "toggle_roaming": "Please turn on data roaming in your phone's settings.",
+    "set_network_mode_preference": "Please set your preferred network mode to 4G/5G preferred.",
+    "disconnect_vpn": "Please turn off the VPN on your phone.",
+    "reset_apn_settings": "Please reset your APN settings to the defaults.",
+    "grant_app_permission": "Please grant Messages the SMS permission.",
+    "make_payment": "I've sent a payment request to your phone; please pay the payment request.",
+}
+
+
+@pytest.mark.parametrize("task", one_per_problem(), ids=lambda t: t.metadata["problem"])
+def test_clear_instructions_in_the_agents_own_words_make_the_user_act(task: Task) -> None:
+    turns = [NATURAL[c.tool] if c.tool in USER_TOOLS else call(c.tool, **c.arguments) for c in task.gold_calls]
+    reward, env, replies = play(task, [*turns, "Both sides are set now; that completes your request."])
+    ran = [r for r in replies if r.startswith("I ran")]
+    assert reward == 1.0 and len(ran) == len(task.metadata["user_calls"]), replies
+    env.close()
+
+
+VAGUE = [
+    "Please turn it off and on again.",
+    "Try switching some settings off.",
+    "Please check your phone's settings and fix whatever looks wrong.",
+    "Could you try a few things on your phone for me?",
+    "Airplane mode, mobile data, data saver, roaming, the VPN or the SIM card might be the problem.",
+    "Your phone's network settings and app permissions may need adjusting.",
+    "Something on your account may need settling.",
+]
+
+
+@pytest.mark.parametrize("instruction", VAGUE)
+def test_a_vague_instruction_does_not_make_the_user_act(instruction: str) -> None:
+    for task in one_per_problem():
+        phone = task.user.known_facts["phone number"]
+        _, env, replies = play(task, [call("get_customer_by_phone", phone_number=phone), instruction])
+        assert "I ran" not in replies[-1] and env.change_sets()["telecom"] == [], (task.task_id, replies[-1])
+        env.close()
+
+
+def test_the_phone_tools_stay_invisible_to_the_assistant_on_every_packaged_task() -> None:
+    from envfactory_gym.conversational_tasks import ConversationalOracleAgent
+    from envfactory_gym.rollout import play_episode
+
+    env = ToolUseEnv(["telecom"], tasks=PACKAGED, conversational=True)
+    for task in PACKAGED:
+        result = play_episode(env, ConversationalOracleAgent(), options={"task": task})
+        shown = {t["function"]["name"] for t in result.tools}
+        called = {c["function"]["name"] for m in result.messages for c in m.get("tool_calls") or ()}
+        assert result.reward == 1.0 and called <= shown and not shown & set(USER_TOOLS), task.task_id
+        assert not any(name in result.messages[0]["content"] for name in USER_TOOLS)
+    env.close()

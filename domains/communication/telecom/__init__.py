@@ -11,7 +11,7 @@ their service (airplane mode on, data off, roaming off abroad, Data Saver on, SI
 
 from __future__ import annotations
 
-from . import device_tools, seed, synthesis, tools
+from . import device_tools, dual_control, seed, synthesis, tools
 from .definition import env
 
-__all__ = ["device_tools", "env", "seed", "synthesis", "tools"]
+__all__ = ["device_tools", "dual_control", "env", "seed", "synthesis", "tools"]

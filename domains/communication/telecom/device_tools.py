@@ -129,7 +129,14 @@ def check_sim_status(ctx: ToolContext, phone_number: str) -> str:
     )
 
 
-@env.write(coverage=False, intents=["reseat the SIM card in my phone {phone_number}"])
+@env.write(
+    coverage=False,
+    intents=[
+        "reseat the SIM card in my phone {phone_number}",
+        "take the SIM card out and put it back in",
+        "remove and reinsert the SIM card",
+    ],
+)
 def reseat_sim_card(ctx: ToolContext, phone_number: str) -> str:
     """Take the SIM card out and put it back in properly.
 
@@ -153,7 +160,7 @@ def toggle_data(ctx: ToolContext, phone_number: str) -> str:
     return _toggled(ctx, _device(ctx, phone_number), "mobile_data", "Mobile data")
 
 
-@env.write(coverage=False, intents=["switch data roaming on my phone {phone_number}"])
+@env.write(coverage=False, intents=["switch data roaming on my phone {phone_number}", "toggle data roaming"])
 def toggle_roaming(ctx: ToolContext, phone_number: str) -> str:
     """Switch data roaming on or off in the phone's settings.
 
@@ -174,7 +181,7 @@ def check_data_restriction_status(ctx: ToolContext, phone_number: str) -> str:
     return "Data Saver mode is ON: background data is restricted." if saver else "Data Saver mode is OFF."
 
 
-@env.write(coverage=False, intents=["switch data saver mode on my phone {phone_number}"])
+@env.write(coverage=False, intents=["switch data saver mode on my phone {phone_number}", "toggle data saver"])
 def toggle_data_saver_mode(ctx: ToolContext, phone_number: str) -> str:
     """Switch Data Saver mode on or off.
 
@@ -194,7 +201,7 @@ def check_wifi_status(ctx: ToolContext, phone_number: str) -> str:
     return "Wi-Fi is ON." if _device(ctx, phone_number)["wifi"] else "Wi-Fi is OFF."
 
 
-@env.write(coverage=False, intents=["switch Wi-Fi on my phone {phone_number}"])
+@env.write(coverage=False, intents=["switch Wi-Fi on my phone {phone_number}", "toggle Wi-Fi"])
 def toggle_wifi(ctx: ToolContext, phone_number: str) -> str:
     """Switch Wi-Fi on or off.
 
@@ -233,7 +240,14 @@ def check_payment_request(ctx: ToolContext, phone_number: str) -> str:
     return f"Payment request for bill {bill['bill_id']}: ${bill['total_due']:.2f} (due {bill['due_date']})."
 
 
-@env.write(coverage=False, intents=["pay the payment request on my phone {phone_number}"])
+@env.write(
+    coverage=False,
+    intents=[
+        "pay the payment request on my phone {phone_number}",
+        "pay the bill on my phone",
+        "pay the payment request",
+    ],
+)
 def make_payment(ctx: ToolContext, phone_number: str) -> str:
     """Pay the carrier's payment request with the card saved on the phone.
 
@@ -262,7 +276,14 @@ def check_network_mode_preference(ctx: ToolContext, phone_number: str) -> str:
     return f"Preferred network mode: {_device(ctx, phone_number)['network_mode']}."
 
 
-@env.write(coverage=False, intents=["set the preferred network mode to {mode} on my phone {phone_number}"])
+@env.write(
+    coverage=False,
+    intents=[
+        "set the preferred network mode to {mode} on my phone {phone_number}",
+        "change the network mode to {mode}",
+        "set the network mode to {mode}",
+    ],
+)
 def set_network_mode_preference(ctx: ToolContext, phone_number: str, mode: NetworkMode) -> str:
     """Choose the cellular network type the phone prefers; faster networks (4G/5G) give faster data.
 
@@ -306,7 +327,7 @@ def check_wifi_calling_status(ctx: ToolContext, phone_number: str) -> str:
     return "Wi-Fi calling is ON." if _device(ctx, phone_number)["wifi_calling"] else "Wi-Fi calling is OFF."
 
 
-@env.write(coverage=False, intents=["switch Wi-Fi calling on my phone {phone_number}"])
+@env.write(coverage=False, intents=["switch Wi-Fi calling on my phone {phone_number}", "toggle Wi-Fi calling"])
 def toggle_wifi_calling(ctx: ToolContext, phone_number: str) -> str:
     """Switch Wi-Fi calling on or off.
 
@@ -334,7 +355,7 @@ def _set_vpn(ctx: ToolContext, phone_number: str, connected: int) -> str:
     return f"VPN {'connected' if connected else 'disconnected'}."
 
 
-@env.write(coverage=False, intents=["connect the VPN on my phone {phone_number}"])
+@env.write(coverage=False, intents=["connect the VPN on my phone {phone_number}", "turn on the VPN"])
 def connect_vpn(ctx: ToolContext, phone_number: str) -> str:
     """Connect the phone's VPN.
 
@@ -344,7 +365,7 @@ def connect_vpn(ctx: ToolContext, phone_number: str) -> str:
     return _set_vpn(ctx, phone_number, 1)
 
 
-@env.write(coverage=False, intents=["disconnect the VPN on my phone {phone_number}"])
+@env.write(coverage=False, intents=["disconnect the VPN on my phone {phone_number}", "turn off the VPN"])
 def disconnect_vpn(ctx: ToolContext, phone_number: str) -> str:
     """Disconnect the phone's VPN.
 
@@ -452,7 +473,13 @@ def check_app_permissions(ctx: ToolContext, phone_number: str, app_name: str) ->
     return _granted(_app(ctx, phone_number, app_name))
 
 
-@env.write(coverage=False, intents=["give the {app_name} app the {permission} permission"])
+@env.write(
+    coverage=False,
+    intents=[
+        "give the {app_name} app the {permission} permission",
+        "grant {app_name} the {permission} permission",
+    ],
+)
 def grant_app_permission(ctx: ToolContext, phone_number: str, app_name: str, permission: Permission) -> str:
     """Give an app a permission (sms, storage, camera, location, contacts, microphone).
 
