@@ -56,7 +56,8 @@ class Tweet(Base):
     __tablename__ = "tweets"
     __label__ = '@{username}\'s post "{content}"'
     position: Mapped[int] = mapped_column(Integer, primary_key=True, info={"generated": True})
-    id: Mapped[int] = mapped_column(Integer, unique=True, info={"generated": True})
+    # A post's number is in its link (x.com/<user>/status/<number>), so people can quote it.
+    id: Mapped[int] = mapped_column(Integer, unique=True, info={"generated": True, "user_known": True})
     username: Mapped[str] = mapped_column(String(60), index=True)
     content: Mapped[str] = mapped_column(Text)
     tags: Mapped[list[str]] = mapped_column(JSON)

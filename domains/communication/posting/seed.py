@@ -199,7 +199,9 @@ def seed_network(db: Session, data: SeedData) -> None:
     db.execute(insert(Tweet), tweets)
     comments = []
     for tweet in tweets:
-        for _ in range(min(int(rng.expovariate(0.9)), 5)):
+        # The owner's own posts draw a little more conversation (friends answer them).
+        rate = 0.5 if tweet["username"] == owner["username"] else 0.9
+        for _ in range(min(int(rng.expovariate(rate)), 5)):
             replier = owner if rng.random() < 0.04 else rng.choice(others)
             comments.append(
                 {
