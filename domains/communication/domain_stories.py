@@ -68,7 +68,10 @@ def posting_announce_fixed_outage(s: StoryContext) -> str:
     """Announce a fixed outage from its ticket, unless already announced; an unfixed one is only reported."""
     titles = tuple(POSTING_OUTAGES)
     ticket = s.pick(
-        f"SELECT * FROM tickets WHERE title IN ({', '.join('?' * len(titles))}) ORDER BY id", titles, env=TICKETS
+        # A closed ticket is long settled: the question is about one still open or just resolved.
+        f"SELECT * FROM tickets WHERE status != 'Closed' AND title IN ({', '.join('?' * len(titles))}) ORDER BY id",
+        titles,
+        env=TICKETS,
     )
     posting_ticket_owner(s)
     keyword, text = POSTING_OUTAGES[ticket["title"]]
