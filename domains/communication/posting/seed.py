@@ -169,13 +169,9 @@ def seed_network(db: Session, data: SeedData) -> None:
     others = [a for a in accounts if a is not owner]
     interests = {a["username"]: rng.sample(list(TOPICS), 2) for a in accounts}
 
-    # The owner's posts are spread over the month, the rest go to a skewed crowd (some post a lot).
-    def crowd_member() -> int:
-        if rng.random() < 0.3:
-            return min(int(rng.paretovariate(1.2)) - 1, len(others) - 1)
-        return rng.randrange(len(others))
-
-    authors = [owner] * OWNER_POSTS + [others[crowd_member()] for _ in range(POST_COUNT - OWNER_POSTS)]
+    # A few accounts post a lot, most now and then (weights fall with a rank, as on real networks).
+    weights = [1 / (rank + 8) for rank in range(len(others))]
+    authors = [owner] * OWNER_POSTS + rng.choices(others, weights=weights, k=POST_COUNT - OWNER_POSTS)
     rng.shuffle(authors)
     start = SEEDED_NOW - dt.timedelta(days=30)
     minutes = sorted(rng.uniform(0, 30 * 24 * 60 - 30) for _ in range(POST_COUNT))
