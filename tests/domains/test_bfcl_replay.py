@@ -2,8 +2,10 @@
 
 Two sources of tasks:
 
-* a committed fixture of hand-written tasks in BFCL's format (our own data: travel, vehicle, and one
-  MessageAPI + TicketAPI task), with the final state worked out by hand — runs everywhere;
+* a committed fixture of hand-written tasks in BFCL's format (our own data: travel, vehicle, one
+  MessageAPI + TicketAPI and one TwitterAPI + TicketAPI task), with the final state worked out by hand —
+  runs everywhere. Its posts name their mention list: BFCL's ``post_tweet`` shares one default list between
+  calls, so a ``mention`` on a post made without one would change every later post in the process;
 * every multi-turn task of the installed ``bfcl-eval`` package whose classes are all among TravelAPI,
   VehicleControlAPI, MessageAPI, TicketAPI and TwitterAPI (categories base, miss_param, miss_func, and
   the long_context tasks that BFCL's long-context mode leaves unchanged: see ``bfcl.tasks``) — skipped
