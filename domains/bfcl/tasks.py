@@ -3,13 +3,16 @@
 A BFCL multi-turn task names its ``involved_classes``, gives each class's ``initial_config`` and, in a
 separate ``possible_answer`` file, the ground truth: one list of call strings per user turn. Tasks whose
 classes all have an environment here (``TravelAPI`` → ``travel_booking``, ``VehicleControlAPI`` →
-``vehicle_control``, ``MessageAPI`` → ``message``, ``TicketAPI`` → ``ticket_management``) can be
-replayed: each class's ``initial_config`` becomes that environment's initial state (through its
-``scenario_io``), each call runs as a tool call, and the final state is dumped back to ``initial_config``
-form for comparison with BFCL's own classes. Long-context tasks are not replayed: for them BFCL's TravelAPI and
-VehicleControlAPI load extra records and pad outputs with long fixed texts of BFCL's own (its
-``long_context`` module), which this suite does not reproduce, and every installed long-context task
-involves one of the two.
+``vehicle_control``, ``MessageAPI`` → ``message``, ``TicketAPI`` → ``ticket_management``, ``TwitterAPI``
+→ ``posting``) can be replayed: each class's ``initial_config`` becomes that environment's initial state
+(through its ``scenario_io``), each call runs as a tool call, and the final state is dumped back to
+``initial_config`` form for comparison with BFCL's own classes.
+
+Long-context tasks replay only where BFCL's long-context mode changes nothing they touch: in that mode
+BFCL's TravelAPI loads extra records of its own into every state, and VehicleControlAPI pads the outputs of
+a few functions with long fixed texts (its ``long_context`` module), which this suite does not reproduce;
+the other classes ignore the mode. So a long-context task replays when it involves no TravelAPI and its
+ground truth calls none of VehicleControlAPI's padded functions.
 
 :func:`installed_tasks` reads the tasks shipped in the ``bfcl-eval`` package when it is installed (it is
 optional); :func:`read_task_file` reads tasks kept in BFCL's format with the ground truth inline.
@@ -37,8 +40,21 @@ BFCL_CLASS_ENVIRONMENTS: dict[str, str] = {
     "VehicleControlAPI": "vehicle_control",
     "MessageAPI": "message",
     "TicketAPI": "ticket_management",
+    "TwitterAPI": "posting",
 }
-REPLAYABLE_CATEGORIES: tuple[str, ...] = ("base", "miss_param", "miss_func")
+LONG_CONTEXT = "long_context"
+REPLAYABLE_CATEGORIES: tuple[str, ...] = ("base", "miss_param", "miss_func", LONG_CONTEXT)
+# What BFCL's long-context mode changes: the classes whose loaded state grows, and the padded functions.
+LONG_CONTEXT_GROWN_CLASSES = frozenset({"TravelAPI"})
+LONG_CONTEXT_PADDED_CALLS = frozenset(
+    {
+        "get_outside_temperature_from_google",
+        "displayCarStatus",
+        "activateParkingBrake",
+        "estimate_distance",
+        "check_tire_pressure",
+    }
+)
 _EMPTY_CONFIG: dict[str, Any] = {}  # one object, so that tasks without a config share one snapshot key
 
 
@@ -50,6 +66,7 @@ class BfclTask:
     ground_truth: tuple[tuple[str, ...], ...]
     question: list[Any] = field(default_factory=list)
     expected_final_config: dict[str, Any] = field(default_factory=dict)
+    long_context: bool = False  # BFCL loads its classes in long-context mode for this task
 
     @property
     def calls(self) -> list[str]:
@@ -64,6 +81,13 @@ class BfclTask:
 def is_replayable(involved_classes: Iterable[str]) -> bool:
     classes = set(involved_classes)
     return bool(classes) and classes <= set(BFCL_CLASS_ENVIRONMENTS)
+
+
+def is_unaffected_by_long_context(task: BfclTask) -> bool:
+    """Whether BFCL's long-context mode leaves this task's states and outputs as they are without it."""
+    if LONG_CONTEXT_GROWN_CLASSES & set(task.involved_classes):
+        return False
+    return not any(call.name in LONG_CONTEXT_PADDED_CALLS for call in task.parsed_calls)
 
 
 def _json_lines(text: str) -> list[dict[str, Any]]:
@@ -86,8 +110,11 @@ def installed_tasks(categories: Sequence[str] = REPLAYABLE_CATEGORIES) -> list[B
                 for entry in _json_lines(data.joinpath("possible_answer", question_file.name).read_text("utf-8"))
             }
             for entry in _json_lines(question_file.read_text("utf-8")):
-                if is_replayable(entry["involved_classes"]) and entry["id"] in answers:
-                    tasks.append(_task(entry, answers[entry["id"]]))
+                if not is_replayable(entry["involved_classes"]) or entry["id"] not in answers:
+                    continue
+                task = _task(entry, answers[entry["id"]], long_context=category == LONG_CONTEXT)
+                if not task.long_context or is_unaffected_by_long_context(task):
+                    tasks.append(task)
     return tasks
 
 
@@ -97,7 +124,7 @@ def read_task_file(path: str | Path) -> list[BfclTask]:
     return [_task(entry, entry["ground_truth"]) for entry in entries]
 
 
-def _task(entry: dict[str, Any], ground_truth: list[list[str]]) -> BfclTask:
+def _task(entry: dict[str, Any], ground_truth: list[list[str]], *, long_context: bool = False) -> BfclTask:
     return BfclTask(
         task_id=entry["id"],
         involved_classes=tuple(entry["involved_classes"]),
@@ -105,6 +132,7 @@ def _task(entry: dict[str, Any], ground_truth: list[list[str]]) -> BfclTask:
         ground_truth=tuple(tuple(turn) for turn in ground_truth),
         question=entry.get("question", []),
         expected_final_config=entry.get("expected_final_config", {}),
+        long_context=long_context,
     )
 
 

@@ -1,12 +1,15 @@
-"""BFCL multi-turn ground truth replays on travel_booking, vehicle_control, message and ticket_management.
+"""BFCL multi-turn ground truth replays on travel_booking, vehicle_control, message, ticket_management and posting.
 
 Two sources of tasks:
 
-* a committed fixture of hand-written tasks in BFCL's format (our own data: travel, vehicle, and one
-  MessageAPI + TicketAPI task), with the final state worked out by hand — runs everywhere;
+* a committed fixture of hand-written tasks in BFCL's format (our own data: travel, vehicle, one
+  MessageAPI + TicketAPI and one TwitterAPI + TicketAPI task), with the final state worked out by hand —
+  runs everywhere. Its posts name their mention list: BFCL's ``post_tweet`` shares one default list between
+  calls, so a ``mention`` on a post made without one would change every later post in the process;
 * every multi-turn task of the installed ``bfcl-eval`` package whose classes are all among TravelAPI,
-  VehicleControlAPI, MessageAPI and TicketAPI (categories base, miss_param, miss_func) — skipped when
-  bfcl-eval is not installed.
+  VehicleControlAPI, MessageAPI, TicketAPI and TwitterAPI (categories base, miss_param, miss_func, and
+  the long_context tasks that BFCL's long-context mode leaves unchanged: see ``bfcl.tasks``) — skipped
+  when bfcl-eval is not installed.
 
 For both, when bfcl-eval is installed, BFCL's own classes run the same calls from the same initial_config:
 every call must succeed in both, return the same JSON, and leave the same final state (compared on every
@@ -57,6 +60,7 @@ def _bfcl_class(name: str) -> type:
         "VehicleControlAPI": "bfcl_eval.eval_checker.multi_turn_eval.func_source_code.vehicle_control",
         "MessageAPI": "bfcl_eval.eval_checker.multi_turn_eval.func_source_code.message_api",
         "TicketAPI": "bfcl_eval.eval_checker.multi_turn_eval.func_source_code.ticket_api",
+        "TwitterAPI": "bfcl_eval.eval_checker.multi_turn_eval.func_source_code.posting_api",
     }[name]
     return getattr(importlib.import_module(module), name)
 
@@ -77,7 +81,7 @@ def _run_bfcl(task: BfclTask) -> tuple[dict[str, Any], list[Any]]:
     objects = {}
     for name in task.involved_classes:
         instance = _bfcl_class(name)()
-        instance._load_scenario(copy.deepcopy(task.initial_config.get(name, {})))
+        instance._load_scenario(copy.deepcopy(task.initial_config.get(name, {})), long_context=task.long_context)
         objects[name] = instance
     outputs = []
     for text in task.calls:
@@ -91,10 +95,14 @@ def _run_bfcl(task: BfclTask) -> tuple[dict[str, Any], list[Any]]:
 
 
 def _as_bfcl_config(name: str, config: dict[str, Any]) -> dict[str, Any]:
-    """Our dumped initial_config as BFCL's loader takes it (JSON has no sets: MessageAPI's ids are one)."""
+    """Our dumped initial_config as BFCL's object holds it: JSON has no sets (MessageAPI's ids are one) and
+    only text keys (TwitterAPI's tools key the reply threads they start by number)."""
     config = copy.deepcopy(config)
     if name == "MessageAPI":
         config["generated_ids"] = set(config["generated_ids"])
+    if name == "TwitterAPI":
+        numeric = set(config.get("envfactory", {}).get("numeric_comment_threads", []))
+        config["comments"] = {int(k) if int(k) in numeric else k: v for k, v in config["comments"].items()}
     return config
 
 
@@ -108,7 +116,7 @@ def _check_against_bfcl(task: BfclTask) -> None:
         assert _same(step.output, theirs), f"{task.task_id}: {step.call}\n ours: {step.output}\n BFCL: {theirs}"
     for name, expected in objects.items():
         ours = _bfcl_class(name)()
-        ours._load_scenario(_as_bfcl_config(name, result.final_config[name]))
+        ours._load_scenario(_as_bfcl_config(name, result.final_config[name]), long_context=task.long_context)
         differing = {
             k: (getattr(ours, k), getattr(expected, k))
             for k in vars(expected)
@@ -175,8 +183,8 @@ def test_bfcl_ground_truth_replays_like_bfcl(task: BfclTask) -> None:
 @pytest.mark.skipif(not BFCL_INSTALLED, reason=NOT_INSTALLED)
 def test_installed_bfcl_has_tasks_for_both_classes() -> None:
     classes = {name for task in BFCL_TASKS for name in task.involved_classes}
-    assert classes == {"TravelAPI", "VehicleControlAPI", "MessageAPI", "TicketAPI"}
-    assert len(BFCL_TASKS) >= 150
+    assert classes == {"TravelAPI", "VehicleControlAPI", "MessageAPI", "TicketAPI", "TwitterAPI"}
+    assert len(BFCL_TASKS) >= 250
 
 
 @pytest.mark.skipif(not BFCL_INSTALLED, reason=NOT_INSTALLED)
@@ -189,8 +197,9 @@ def test_replayed_tasks_per_category(capsys: pytest.CaptureFixture[str]) -> None
     with capsys.disabled():
         print(f"\nBFCL multi-turn tasks replayed per category: {counts}")
     assert all(counts[c] > 0 for c in REPLAYABLE_CATEGORIES)
-    mixed = [t for t in BFCL_TASKS if "MessageAPI" in t.involved_classes and len(t.involved_classes) > 1]
-    assert mixed, "tasks mixing MessageAPI with the travel classes are replayed"
+    for name in ("MessageAPI", "TwitterAPI"):
+        mixed = [t for t in BFCL_TASKS if name in t.involved_classes and len(t.involved_classes) > 1]
+        assert mixed, f"tasks mixing {name} with the travel classes are replayed"
 
 
 # -- parsing ground-truth call strings ----------------------------------------------------------------------

@@ -10,12 +10,12 @@ key BFCL's loader ignores.
 
 from __future__ import annotations
 
-import copy
 import sqlite3
 from typing import Any
 
 from envfactory_gym.rows import Rows, bulk_insert, connection_of, fetch_rows
 
+from ...bfcl.config import config_and_extension
 from .models import (
     BFCL_DEFAULT_RANDOM_SEED,
     BFCL_DEFAULT_STATE,
@@ -50,11 +50,8 @@ class BfclMessageInterchange:
     """Loads and dumps BFCL MessageAPI ``initial_config`` dicts (plus the ``envfactory`` key)."""
 
     def load(self, conn: sqlite3.Connection, data: dict[str, Any]) -> None:
-        config = {"random_seed": BFCL_DEFAULT_RANDOM_SEED, **copy.deepcopy(BFCL_DEFAULT_STATE), **data}
-        extension = data.get(EXTENSION_KEY)
-        extension = {} if extension is None else extension
-        if not isinstance(extension, dict):
-            raise TypeError(f"'{EXTENSION_KEY}' must be an object")
+        defaults = {"random_seed": BFCL_DEFAULT_RANDOM_SEED, **BFCL_DEFAULT_STATE}
+        config, extension = config_and_extension(data, defaults, EXTENSION_KEY)
         user_map, inbox = config["user_map"], config["inbox"]
         if not isinstance(user_map, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in user_map.items()

@@ -10,12 +10,12 @@ ignores.
 
 from __future__ import annotations
 
-import copy
 import sqlite3
 from typing import Any
 
 from envfactory_gym.rows import Rows, bulk_insert, connection_of, fetch_rows
 
+from ...bfcl.config import config_and_extension
 from .models import BFCL_DEFAULT_STATE, EXTENSION_KEY, SYSTEM_KEY, TICKET_FIELDS, Staff, Ticket, TicketSystem
 
 _SPLIT_FIELDS = (("id", "text_id"), ("priority", "text_priority"))
@@ -55,11 +55,7 @@ class BfclTicketInterchange:
     """Loads and dumps BFCL TicketAPI ``initial_config`` dicts (plus the ``envfactory`` key)."""
 
     def load(self, conn: sqlite3.Connection, data: dict[str, Any]) -> None:
-        config = {**copy.deepcopy(BFCL_DEFAULT_STATE), **data}
-        extension = data.get(EXTENSION_KEY)
-        extension = {} if extension is None else extension
-        if not isinstance(extension, dict):
-            raise TypeError(f"'{EXTENSION_KEY}' must be an object")
+        config, extension = config_and_extension(data, BFCL_DEFAULT_STATE, EXTENSION_KEY)
         queue, counter, current = config["ticket_queue"], config["ticket_counter"], config["current_user"]
         if not isinstance(queue, list):
             raise TypeError("ticket_queue must be a list of tickets")
