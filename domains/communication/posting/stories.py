@@ -141,9 +141,8 @@ def share_friends_post(s: StoryContext) -> str:
     post, hook = post_about(s, posts)
     s.say(hook)
     intro = sign_in(s, account)
-    status = s.call("retweet", tweet_id=post["id"])["retweet_status"]
-    if status == "Already retweeted":
-        s.fact("Already retweeted")
+    # Already reposted: the state stays one repost, which the reward checks; no wording of it is demanded.
+    s.call("retweet", tweet_id=post["id"])
     ask = speech.choose(
         s.rng,
         f"@{friend} just posted about the {hook} and my followers should see it too. Put it on my feed.",
@@ -366,6 +365,6 @@ def link_to_a_post(s: StoryContext) -> str:
     ask = speech.choose(
         s.rng,
         f"A friend sent me a link to post number {number}. Who wrote it, and how many replies has it got?",
-        f"Who posted status {number}, and how many people have commented on it?",
+        f"Who wrote post {number}, and how many replies does it have?",
     )
     return speech.sentence(ask)
