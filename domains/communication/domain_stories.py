@@ -99,8 +99,30 @@ BROADCASTS = (
 
 
 def _slack_me(s: StoryContext, username: str) -> str:
-    s.person(SLACK, s.say(username))
-    return speech.choose(s.rng, f"My Slack username is {username}.", f"I'm @{username} on Slack.")
+    s.person(SLACK, username)
+    said = speech.choose(s.rng, f"My Slack username is {username}.", f"I'm @{username} on Slack.")
+    return _held(s, "Slack username", username, said, synonyms=("username", "Slack handle", "Slack account"))
+
+
+def _held(s: StoryContext, name: str, value: Any, phrase: str, vague: str = "", synonyms: tuple[str, ...] = ()) -> str:
+    """A detail the person holds and states in ``phrase`` (left out, as ``vague``, in the conversational variant)."""
+    return s.detail(name, value, str(value), phrase=phrase, vague=vague, synonyms=synonyms)
+
+
+def _ticket_number(s: StoryContext, ticket_id: int) -> int:
+    _held(s, "ticket number", ticket_id, f"ticket {ticket_id}", "a ticket", ("ticket", "ticket id", "number"))
+    return ticket_id
+
+
+def _zoom_me(s: StoryContext, login: str) -> str:
+    s.person(ZOOM, login)
+    said = speech.choose(s.rng, f"My Zoom login is {login}.", f"I'm {login} on Zoom.")
+    return _held(s, "Zoom login", login, said, synonyms=("Zoom email", "Zoom account", "email"))
+
+
+def _customer_address(s: StoryContext, address: str) -> str:
+    _held(s, "customer's email", address, f" at {address}", synonyms=("email", "email address", "address"))
+    return address
 
 
 def _channel(s: StoryContext, name: str) -> str:
@@ -175,16 +197,18 @@ def _zone(name: str) -> dt.tzinfo:
 # --------------------------------------------------------------------------------------------------
 
 
-@story(TICKETS, SLACK, implicit=True, weight=1.3)
+@story(TICKETS, SLACK, weight=1.3)
 def fixed_so_tell_the_reporter(s: StoryContext) -> str:
     """The desk fixed a reported problem: the ticket is resolved with the fix and its reporter hears it on Slack;
     a ticket already finished is left alone, and a reporter whose Slack account is gone is not messaged."""
     desk = _desk(s)
     me_line = _slack_me(s, desk["username"])
-    finished = "IN ('Resolved', 'Closed') AND resolution IS NOT NULL" if s.rng.random() < 0.3 else "IN ('Open', 'In Progress')"
+    finished = (
+        "IN ('Resolved', 'Closed') AND resolution IS NOT NULL" if s.rng.random() < 0.3 else "IN ('Open', 'In Progress')"
+    )
     ticket = _ticket(s, f"status {finished} AND created_by != (SELECT owner FROM ticket_system)")
     fix, dm = s.rng.choice(FIXES)
-    view = s.call("ticket_management.get_ticket", ticket_id=s.say(ticket["id"]))
+    view = s.call("ticket_management.get_ticket", ticket_id=_ticket_number(s, ticket["id"]))
     reporter = s.call("slack.users_info", username=desk["username"], user=view["created_by"])
     s.say(fix)
     s.say(dm)
@@ -203,7 +227,7 @@ def fixed_so_tell_the_reporter(s: StoryContext) -> str:
         speech.opening(s.rng),
         f"{desk['full_name']} from the service desk here.",
         me_line,
-        f"We've fixed the problem in ticket {ticket['id']}: mark it resolved with \"{fix}\" and send whoever "
+        f'We\'ve fixed the problem in ticket {ticket["id"]}: mark it resolved with "{fix}" and send whoever '
         f'reported it a Slack DM saying "{dm}"',
         "If the ticket is already resolved or closed, don't touch it and just tell me what its resolution says.",
         "And if the reporter's Slack account has been deactivated, resolve it anyway but tell me who they are "
@@ -219,7 +243,7 @@ def escalate_and_flag_in_it_help(s: StoryContext) -> str:
     me_line = _slack_me(s, desk["username"])
     ticket = _ticket(s, "priority < 5")
     text = s.rng.choice(ESCALATION_POSTS)
-    view = s.call("ticket_management.get_ticket", ticket_id=s.say(ticket["id"]))
+    view = s.call("ticket_management.get_ticket", ticket_id=_ticket_number(s, ticket["id"]))
     me = _slack_user(s, desk["username"])
     label = _channel(s, "it-help")
     if view["status"] in ("Open", "In Progress"):
@@ -232,31 +256,29 @@ def escalate_and_flag_in_it_help(s: StoryContext) -> str:
     s.context(view["title"], view["status"])
     return speech.sentence(
         me_line,
-        f"Ticket {ticket['id']} can't wait any longer.",
-        f"If it's still open or in progress, raise it to the highest priority and post \"{text}\" in {label}.",
+        f"I've got ticket {ticket['id']} that can't wait any longer.",
+        f'If it\'s still open or in progress, raise it to the highest priority and post "{text}" in {label}.',
         "If it's already resolved or closed, leave everything as it is.",
         "Did you escalate it?",
     )
 
 
-@story(TICKETS, SLACK, ZOOM, implicit=True)
+@story(TICKETS, SLACK, ZOOM)
 def walk_the_reporter_through_on_zoom(s: StoryContext) -> str:
     """An open ticket easier fixed on a call: the desk books a registration-only Zoom, registers the reporter
     (found on Zoom by the real name Slack gives) and tells them on Slack; a reporter without Zoom gets a DM
     asking them to come by instead."""
     desk = _desk(s)
     me_line = _slack_me(s, desk["username"])
-    ticket = _ticket(
-        s, "status IN ('Open', 'In Progress') AND created_by != (SELECT owner FROM ticket_system)"
-    )
+    ticket = _ticket(s, "status IN ('Open', 'In Progress') AND created_by != (SELECT owner FROM ticket_system)")
     host = s.rows("SELECT * FROM users WHERE user_id = ?", (_zoom_login(*desk["full_name"].split()),), env=ZOOM)
     if not host:
         s.reject("the desk has no Zoom account")
-    s.person(ZOOM, s.say(host[0]["user_id"]))
+    zoom_line = _zoom_me(s, host[0]["user_id"])
     topic = s.say(s.rng.choice(WALKTHROUGH_TOPICS))
     start, spoken = _zoom_slot(s, host[0])
     invite, come_by = "Sent you a Zoom registration for your ticket, see you then.", "Can you stop by my desk today?"
-    view = s.call("ticket_management.get_ticket", ticket_id=s.say(ticket["id"]))
+    view = s.call("ticket_management.get_ticket", ticket_id=_ticket_number(s, ticket["id"]))
     reporter = s.call("slack.users_info", username=desk["username"], user=view["created_by"])
     if reporter["deleted"]:
         s.reject("the reporter has left")
@@ -281,12 +303,12 @@ def walk_the_reporter_through_on_zoom(s: StoryContext) -> str:
     return speech.sentence(
         speech.opening(s.rng),
         me_line,
-        f"My Zoom login is {host[0]['user_id']}.",
-        f"Ticket {ticket['id']} will be quicker to sort out on a call with whoever filed it.",
+        zoom_line,
+        f"The problem in ticket {ticket['id']} will be quicker to sort out on a call with whoever filed it.",
         f'Book a 30-minute Zoom called "{topic}" for {spoken}, with registration, and register the reporter '
         "with their Zoom account.",
         f'Then DM them on Slack: "{invite}"',
-        f'If they don\'t have a Zoom account, don\'t book anything and DM them "{come_by}" instead.',
+        f"If they don't have a Zoom account, don't book anything and DM them \"{come_by}\" instead.",
         "What's the meeting ID, if you booked one?",
     )
 
@@ -321,7 +343,7 @@ def kickoff_call_for_the_channel(s: StoryContext) -> str:
     host = s.rows("SELECT * FROM users WHERE user_id = ? AND plan != 'basic'", (_zoom_login(first, last),), env=ZOOM)
     if not host:
         s.reject("the person has no Zoom account")
-    s.person(ZOOM, s.say(host[0]["user_id"]))
+    zoom_line = _zoom_me(s, host[0]["user_id"])
     label = _channel(s, channel["name"])
     topic = s.say(s.rng.choice(KICKOFF_TOPICS))
     text = s.rng.choice(KICKOFF_POSTS)
@@ -349,7 +371,7 @@ def kickoff_call_for_the_channel(s: StoryContext) -> str:
     return speech.sentence(
         speech.opening(s.rng),
         me_line,
-        f"I'm {host[0]['user_id']} on Zoom.",
+        zoom_line,
         f'Set up a {length}-minute Zoom called "{topic}" for {spoken}, with registration, and register everyone else '
         f"in {label} who has a Zoom account.",
         f'Then post "{text}" in {label}.',
@@ -361,11 +383,12 @@ def kickoff_call_for_the_channel(s: StoryContext) -> str:
 def recording_back_for_the_team(s: StoryContext) -> str:
     """A host tells a channel a meeting's recording is available; one deleted by mistake is first recovered
     from the trash (and one that is still there is left as it is)."""
+    status = "trashed" if s.rng.random() < 0.6 else "completed"
     row = s.pick(
         "SELECT r.*, u.first_name, u.last_name FROM recordings r JOIN users u ON u.user_id = r.host_id WHERE "
-        f"r.status = '{'trashed' if s.rng.random() < 0.6 else 'completed'}' AND r.start_time < ? AND (SELECT COUNT(*) FROM recordings x WHERE "
-        "x.host_id = r.host_id AND x.topic = r.topic) = 1 ORDER BY r.meeting_uuid",
-        (s.now(ZOOM).strftime("%Y-%m-%dT%H:%M:%SZ"),),
+        "r.status = ? AND r.start_time < ? AND (SELECT COUNT(*) FROM recordings x WHERE x.host_id = r.host_id AND "
+        "x.topic = r.topic) = 1 ORDER BY r.meeting_uuid",
+        (status, s.now(ZOOM).strftime("%Y-%m-%dT%H:%M:%SZ")),
         env=ZOOM,
     )
     member = s.rows("SELECT * FROM users WHERE real_name = ? AND deleted = 0",
@@ -379,7 +402,7 @@ def recording_back_for_the_team(s: StoryContext) -> str:
         (member[0]["user_id"],),
         env=SLACK,
     )
-    s.person(ZOOM, s.say(row["host_id"]))
+    zoom_line = _zoom_me(s, row["host_id"])
     s.say(row["topic"])
     day = row["start_time"][:10]
     spoken = speech.date(day)
@@ -397,7 +420,7 @@ def recording_back_for_the_team(s: StoryContext) -> str:
            text=s.say(text))  # fmt: skip
     return speech.sentence(
         speech.opening(s.rng),
-        f"I'm {row['host_id']} on Zoom.",
+        zoom_line,
         me_line,
         f'People in {label} keep asking for the recording of our "{row["topic"]}" meeting on {spoken}.',
         "I may have deleted it by accident: if it's in my Zoom trash, restore it.",
@@ -411,7 +434,7 @@ def recording_back_for_the_team(s: StoryContext) -> str:
 # --------------------------------------------------------------------------------------------------
 
 
-@story(SLACK, MESSAGES, implicit=True)
+@story(SLACK, MESSAGES)
 def colleague_off_slack_gets_a_message(s: StoryContext) -> str:
     """The messaging app's owner DMs a colleague on Slack; a colleague whose Slack account is deactivated is
     messaged in the messaging app instead."""
@@ -429,7 +452,9 @@ def colleague_off_slack_gets_a_message(s: StoryContext) -> str:
     if len(directory) != 1:
         s.reject("the colleague is not one person in the directory")
     text = s.say(s.rng.choice(DMS))
-    listed = s.call("slack.users_list", username=me["username"], query=s.say(other["real_name"]),
+    _held(s, "colleague's name", other["real_name"], f"DM {other['real_name']}", "DM a colleague", ("name", "colleague",
+          "who"))  # fmt: skip
+    listed = s.call("slack.users_list", username=me["username"], query=other["real_name"],
                     include_deactivated=s.imply(True))  # fmt: skip
     exact = [m for m in listed["members"] if m["real_name"] == other["real_name"]]
     if len(exact) != 1:
@@ -480,7 +505,9 @@ def phone_line_down_tell_the_team(s: StoryContext) -> str:
     me_line = _slack_me(s, member["username"])
     text = s.rng.choice(LINE_POSTS)
     label = _channel(s, "it-help")
-    customer = s.call("telecom.get_customer_by_phone", phone_number=s.say(line["phone_number"]))
+    number = _held(s, "phone number", line["phone_number"], f", {line['phone_number']},", synonyms=("number",
+                   "phone", "line"))  # fmt: skip
+    customer = s.call("telecom.get_customer_by_phone", phone_number=line["phone_number"])
     view = s.call("telecom.get_details_by_id", id=line["line_id"])
     if customer["customer_id"] != line["customer_id"]:
         s.reject("the number belongs to someone else")
@@ -493,8 +520,8 @@ def phone_line_down_tell_the_team(s: StoryContext) -> str:
         s.fact(usage["data_used_gb"])
     return speech.sentence(
         speech.opening(s.rng),
-        f"My work phone number is {line['phone_number']} and it's been oddly quiet today.",
-        f"Check the line: if it's been suspended, post \"{text}\" in {label} for me.",
+        f"My work phone{number} has been oddly quiet today.",
+        f'Check the line: if it\'s been suspended, post "{text}" in {label} for me.',
         me_line,
         "If it's working fine, just tell me how much data I've used this cycle.",
         "Was it suspended?",
@@ -518,7 +545,9 @@ def suspended_line_logged_as_a_ticket(s: StoryContext) -> str:
     s.person(TICKETS, account["username"])
     title, description = s.rng.choice(LINE_TICKETS)
     password = f"{s.rng.choice(('Maple', 'River', 'Orbit', 'Cedar'))}{s.rng.randint(10, 99)}!"
-    customer = s.call("telecom.get_customer_by_phone", phone_number=s.say(line["phone_number"]))
+    number = _held(s, "phone number", line["phone_number"], f", {line['phone_number']},", synonyms=("number",
+                   "phone", "line"))  # fmt: skip
+    customer = s.call("telecom.get_customer_by_phone", phone_number=line["phone_number"])
     view = s.call("telecom.get_details_by_id", id=line["line_id"])
     if customer["customer_id"] != line["customer_id"]:
         s.reject("the number belongs to someone else")
@@ -535,7 +564,7 @@ def suspended_line_logged_as_a_ticket(s: StoryContext) -> str:
         s.fact("no", derived=True)
     return speech.sentence(
         speech.opening(s.rng),
-        f"I'm {line['full_name']}; my work phone is {line['phone_number']} and calls aren't coming through.",
+        f"I'm {line['full_name']}; calls to my work phone{number} aren't coming through.",
         "Look the line up with the carrier.",
         f"If it isn't active (suspended, or still waiting to be activated), sign in to the helpdesk as me "
         f'({account["username"]}, password {password}) and file "{title}" with the description "{description}" as '
@@ -577,7 +606,7 @@ def customer_stopped_getting_our_email(s: StoryContext) -> str:
     label = _channel(s, "support")
     servers = s.call("postmark.list_servers")
     production = next(x["server"] for x in servers if x["server"].endswith("Production"))
-    page = s.call("postmark.get_bounces", server=production, email_filter=s.say(bounce["email"]))
+    page = s.call("postmark.get_bounces", server=production, email_filter=_customer_address(s, bounce["email"]))
     found = [b for b in page["bounces"] if b["email"] == bounce["email"]]
     if len(found) != 1:
         s.reject("not one bounce of the address")
@@ -592,7 +621,7 @@ def customer_stopped_getting_our_email(s: StoryContext) -> str:
         me_line,
         f"The customer at {bounce['email']} says our emails stopped reaching them.",
         "Find out on our production server in Postmark why their address bounced.",
-        f"If Postmark lets you reactivate it, do that and post \"{text}\" in {label}; if it can't be reactivated, "
+        f'If Postmark lets you reactivate it, do that and post "{text}" in {label}; if it can\'t be reactivated, '
         "leave it and don't post anything.",
         "What kind of bounce was it?",
     )
@@ -611,7 +640,8 @@ def new_domain_verified_tell_platform(s: StoryContext) -> str:
     me_line = _slack_me(s, member["username"])
     text = s.rng.choice(DOMAIN_POSTS)
     label = _channel(s, "eng-platform")
-    checked = s.call("mailgun.verify_domain", domain=s.say(domain))
+    _held(s, "domain", domain, f" for {domain}", " for our new domain", ("domain name", "sending domain"))
+    checked = s.call("mailgun.verify_domain", domain=domain)
     if checked["state"] == "active":
         s.call("slack.conversations_add_message", username=member["username"], channel="eng-platform",
                text=s.say(text))  # fmt: skip
@@ -625,7 +655,7 @@ def new_domain_verified_tell_platform(s: StoryContext) -> str:
         speech.opening(s.rng),
         me_line,
         f"The DNS records for {domain} should be published by now.",
-        f"Ask Mailgun to check the domain again; if it's verified, post \"{text}\" in {label}.",
+        f'Ask Mailgun to check the domain again; if it\'s verified, post "{text}" in {label}.',
         "If it still isn't, don't post; tell me which of its sending records aren't valid yet.",
     )
 
@@ -639,7 +669,7 @@ def receipts_bouncing_off_suppression(s: StoryContext) -> str:
     me_line = _slack_me(s, member["username"])
     text = s.rng.choice(SUPPRESSION_POSTS)
     label = _channel(s, "support")
-    entry = s.call("amazon_ses.get_suppressed_destination", email_address=s.say(row["email_address"]))
+    entry = s.call("amazon_ses.get_suppressed_destination", email_address=_customer_address(s, row["email_address"]))
     if entry["reason"] == "BOUNCE":
         s.call("amazon_ses.delete_suppressed_destination", email_address=row["email_address"])
         _post(s, member["username"], member["user_id"], "support", text)
@@ -651,7 +681,7 @@ def receipts_bouncing_off_suppression(s: StoryContext) -> str:
         me_line,
         f"The customer at {row['email_address']} says they fixed their mailbox but our SES receipts still never "
         "arrive.",
-        f"If they're on our suppression list because of bounces, take them off and post \"{text}\" in {label}.",
+        f'If they\'re on our suppression list because of bounces, take them off and post "{text}" in {label}.',
         "If they're on it because they complained about our mail, leave them there and don't post.",
         "Why were they suppressed?",
     )
@@ -679,7 +709,8 @@ def beta_email_out_tell_the_group(s: StoryContext) -> str:
     draft = s.call("resend.create_broadcast", audience_id=beta["audience_id"], from_address=s.say(NEWS),
                    subject=s.say(subject), name=s.say(name), text=s.say(text))  # fmt: skip
     sent = s.call("resend.send_broadcast", broadcast_id=draft["broadcast_id"])
-    page = s.call("whatsapp.whatsapp_list_chats", query=s.say(group))
+    _held(s, "WhatsApp group", group, f"my {group} group", "my group", ("group", "group name", "chat"))
+    page = s.call("whatsapp.whatsapp_list_chats", query=group)
     chat = [c for c in page["chats"] if c["name"] == group]
     if len(chat) != 1:
         s.reject("the group is not one chat")
