@@ -645,9 +645,10 @@ def new_domain_verified_tell_platform(s: StoryContext) -> str:
     if checked["state"] == "active":
         s.call("slack.conversations_add_message", username=member["username"], channel="eng-platform",
                text=s.say(text))  # fmt: skip
-        s.fact("active", derived=True)
+        s.fact("yes", derived=True)
     else:
         s.say(text)
+        s.fact("no", derived=True)
         for record in checked["sending_dns_records"]:
             if record["valid"] != "valid":
                 s.fact(record["kind"])
@@ -657,6 +658,7 @@ def new_domain_verified_tell_platform(s: StoryContext) -> str:
         f"The DNS records for {domain} should be published by now.",
         f'Ask Mailgun to check the domain again; if it\'s verified, post "{text}" in {label}.',
         "If it still isn't, don't post; tell me which of its sending records aren't valid yet.",
+        "Is it verified now?",
     )
 
 
@@ -664,7 +666,12 @@ def new_domain_verified_tell_platform(s: StoryContext) -> str:
 def receipts_bouncing_off_suppression(s: StoryContext) -> str:
     """A customer fixed their mailbox: an address suppressed for bouncing comes off SES's suppression list and
     the support channel hears of it; one suppressed for a complaint stays there."""
-    row = s.pick("SELECT * FROM suppressed_destinations WHERE region = 'us-east-1' ORDER BY email_address", env=SES)
+    reason = "COMPLAINT" if s.rng.random() < 0.35 else "BOUNCE"
+    row = s.pick(
+        "SELECT * FROM suppressed_destinations WHERE region = 'us-east-1' AND reason = ? ORDER BY email_address",
+        (reason,),
+        env=SES,
+    )
     member = _support_member(s, "support")
     me_line = _slack_me(s, member["username"])
     text = s.rng.choice(SUPPRESSION_POSTS)
