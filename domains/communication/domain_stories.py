@@ -85,6 +85,10 @@ SUPPRESSION_POSTS = (
     "Took a customer off the SES suppression list after their mailbox was fixed.",
     "Removed a bounced address from the SES suppression list, receipts will reach them again.",
 )
+COMPLAINT_POSTS = (
+    "A customer asking about missing receipts once marked us as spam, so SES keeps them suppressed.",
+    "Left a customer on the SES suppression list: they complained about our mail before.",
+)
 WHATSAPP_GROUPS = ("Product Team", "Startup Founders SF")
 LAUNCH_NOTES = (
     "The beta email just went out, fingers crossed!",
@@ -241,7 +245,7 @@ def escalate_and_flag_in_it_help(s: StoryContext) -> str:
     a finished one changes nothing."""
     desk = _desk(s)
     me_line = _slack_me(s, desk["username"])
-    ticket = _ticket(s, "priority < 5")
+    ticket = _ticket(s, "priority < 5 AND (status IN ('Open', 'In Progress') OR resolution IS NOT NULL)")
     text = s.rng.choice(ESCALATION_POSTS)
     view = s.call("ticket_management.get_ticket", ticket_id=_ticket_number(s, ticket["id"]))
     me = _slack_user(s, desk["username"])
@@ -253,12 +257,13 @@ def escalate_and_flag_in_it_help(s: StoryContext) -> str:
     else:
         s.say(text)
         s.fact("no", derived=True)
+        s.fact(view["resolution"])
     s.context(view["title"], view["status"])
     return speech.sentence(
         me_line,
         f"I've got ticket {ticket['id']} that can't wait any longer.",
         f'If it\'s still open or in progress, raise it to the highest priority and post "{text}" in {label}.',
-        "If it's already resolved or closed, leave everything as it is.",
+        "If it's already resolved or closed, leave everything as it is and tell me how it was resolved.",
         "Did you escalate it?",
     )
 
@@ -561,7 +566,9 @@ def suspended_line_logged_as_a_ticket(s: StoryContext) -> str:
                          priority=s.imply(4))  # fmt: skip
         s.fact(created["id"])
     else:
+        usage = s.call("telecom.get_data_usage", customer_id=customer["customer_id"], line_id=line["line_id"])
         s.fact("no", derived=True)
+        s.fact(usage["data_used_gb"])
     return speech.sentence(
         speech.opening(s.rng),
         f"I'm {line['full_name']}; calls to my work phone{number} aren't coming through.",
@@ -569,7 +576,7 @@ def suspended_line_logged_as_a_ticket(s: StoryContext) -> str:
         f"If it isn't active (suspended, or still waiting to be activated), sign in to the helpdesk as me "
         f'({account["username"]}, password {password}) and file "{title}" with the description "{description}" as '
         "urgent.",
-        "If the line is active, don't file anything.",
+        "If the line is active, don't file anything; tell me how much data I've used on it this cycle instead.",
         "Did you file a ticket, and what number did it get?",
     )
 
@@ -616,6 +623,7 @@ def customer_stopped_getting_our_email(s: StoryContext) -> str:
     else:
         s.say(text)
     s.fact(found[0]["bounce_type"])
+    s.fact(speech.date(found[0]["bounced_at"][:10]), derived=True)
     return speech.sentence(
         speech.opening(s.rng),
         me_line,
@@ -623,7 +631,7 @@ def customer_stopped_getting_our_email(s: StoryContext) -> str:
         "Find out on our production server in Postmark why their address bounced.",
         f'If Postmark lets you reactivate it, do that and post "{text}" in {label}; if it can\'t be reactivated, '
         "leave it and don't post anything.",
-        "What kind of bounce was it?",
+        "What kind of bounce was it, and on what day?",
     )
 
 
@@ -665,7 +673,7 @@ def new_domain_verified_tell_platform(s: StoryContext) -> str:
 @story(SES, SLACK, implicit=True)
 def receipts_bouncing_off_suppression(s: StoryContext) -> str:
     """A customer fixed their mailbox: an address suppressed for bouncing comes off SES's suppression list and
-    the support channel hears of it; one suppressed for a complaint stays there."""
+    the support channel hears of it; one suppressed for a complaint stays there, and the channel hears why."""
     reason = "COMPLAINT" if s.rng.random() < 0.35 else "BOUNCE"
     row = s.pick(
         "SELECT * FROM suppressed_destinations WHERE region = 'us-east-1' AND reason = ? ORDER BY email_address",
@@ -675,22 +683,26 @@ def receipts_bouncing_off_suppression(s: StoryContext) -> str:
     member = _support_member(s, "support")
     me_line = _slack_me(s, member["username"])
     text = s.rng.choice(SUPPRESSION_POSTS)
+    kept = s.rng.choice(COMPLAINT_POSTS)
     label = _channel(s, "support")
     entry = s.call("amazon_ses.get_suppressed_destination", email_address=_customer_address(s, row["email_address"]))
     if entry["reason"] == "BOUNCE":
         s.call("amazon_ses.delete_suppressed_destination", email_address=row["email_address"])
         _post(s, member["username"], member["user_id"], "support", text)
+        s.say(kept)
     else:
+        _post(s, member["username"], member["user_id"], "support", kept)
         s.say(text)
     s.fact(entry["reason"])
+    s.fact(speech.date(entry["last_update_time"][:10]), derived=True)
     return speech.sentence(
         speech.opening(s.rng),
         me_line,
         f"The customer at {row['email_address']} says they fixed their mailbox but our SES receipts still never "
         "arrive.",
         f'If they\'re on our suppression list because of bounces, take them off and post "{text}" in {label}.',
-        "If they're on it because they complained about our mail, leave them there and don't post.",
-        "Why were they suppressed?",
+        f'If they\'re on it because they complained about our mail, leave them there and post "{kept}" instead.',
+        "Why were they suppressed, and since when?",
     )
 
 

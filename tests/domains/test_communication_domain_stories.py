@@ -4,7 +4,6 @@ states, and each story's decision goes both ways on the packaged tasks (the stat
 from __future__ import annotations
 
 from collections import Counter
-from functools import cache
 
 import pytest
 
@@ -13,25 +12,19 @@ from envfactory_gym.domains.communication import domain_stories as comm
 from envfactory_gym.domains.communication.mailgun.seed import EU, SUPPORT
 from envfactory_gym.synthesis.stories import load_stories
 from envfactory_gym.tasks import Task, load_tasks
-from envfactory_gym.testing import EpisodeHarness
-
-
-@cache
-def _harness(env_id: str) -> EpisodeHarness:
-    return EpisodeHarness(registry.load_definition(env_id))
+from envfactory_gym.testing import seeded_rows, story_tasks
 
 
 def _rows(env_id: str, sql: str, *params: object) -> list[dict[str, object]]:
-    return _harness(env_id).rows(sql, *params)
+    return seeded_rows(env_id, sql, *params)
 
 
-@cache
-def _domain_tasks() -> tuple[Task, ...]:
-    return tuple(load_tasks("communication", "domain"))
+def _domain_tasks() -> list[Task]:
+    return load_tasks("communication", "domain")
 
 
 def _told(story: str) -> list[Task]:
-    tasks = [t for t in _domain_tasks() if t.metadata["story"].endswith("." + story)]
+    tasks = story_tasks("communication", story)
     assert tasks, story
     return tasks
 
@@ -248,9 +241,13 @@ def test_an_address_is_released_only_when_the_service_allows_it(story: str, writ
     tasks = _told(story)
     released = _both_ways(tasks, write)
     for task in tasks:
-        posted = "slack.conversations_add_message" in _tools(task)
-        assert posted == (task in released)
-        assert (set(task.required_facts) <= outcome) == (task in released), task.task_id
+        assert (task.required_facts[0] in outcome) == (task in released), task.task_id
+        post = next((c for c in task.gold_calls if c.tool == "conversations_add_message"), None)
+        if story == "customer_stopped_getting_our_email":  # the channel hears only of a reactivation
+            assert (post is not None) == (task in released)
+        else:  # the channel hears either way, what was done
+            assert post is not None
+            assert (post.arguments["text"] in comm.SUPPRESSION_POSTS) == (task in released)
 
 
 def test_the_platform_channel_hears_only_of_a_verified_domain() -> None:
