@@ -56,6 +56,12 @@ KICKOFF_POSTS = (
     "Zoom registrations are out, check your email for your personal link.",
     "I've registered everyone who's on Zoom for the call, links are in your inbox.",
 )
+# Channels where a team shares a meeting's recording (not the company-wide or social ones).
+WORK_CHANNELS = (
+    "engineering", "design", "product", "frontend", "backend", "mobile", "data", "eng-platform", "security", "qa",
+    "release-planning", "marketing", "sales", "support", "customer-success", "finance", "recruiting", "proj-atlas",
+    "proj-nimbus", "leadership", "hiring-committee",
+)  # fmt: skip
 RECORDING_POSTS = (
     "The recording of our last session is in Zoom, grab it there if you missed the meeting.",
     "Recording is up in the Zoom cloud for anyone who missed the call.",
@@ -401,10 +407,11 @@ def recording_back_for_the_team(s: StoryContext) -> str:
     if len(member) != 1:
         s.reject("the host is not one Slack member")
     me_line = _slack_me(s, member[0]["username"])
+    work = ", ".join("?" for _ in WORK_CHANNELS)
     channel = s.pick(
         "SELECT c.name FROM channels c JOIN channel_members m ON m.channel_id = c.channel_id WHERE m.user_id = ? "
-        "AND c.is_im = 0 AND c.is_archived = 0 AND c.name NOT IN ('general', 'announcements') ORDER BY c.name",
-        (member[0]["user_id"],),
+        f"AND c.is_im = 0 AND c.is_archived = 0 AND c.name IN ({work}) ORDER BY c.name",
+        (member[0]["user_id"], *WORK_CHANNELS),
         env=SLACK,
     )
     zoom_line = _zoom_me(s, row["host_id"])
