@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import random
+from functools import cache
 from typing import Any
 
 from envfactory_gym.authoring import EnvironmentDefinition
 from envfactory_gym.database import EpisodeDatabase, get_snapshot
 from envfactory_gym.runtime import ErrorKind, ToolResult, ToolRuntime
-from envfactory_gym.tasks import Task
+from envfactory_gym.tasks import Task, load_tasks
 
 
 class EpisodeHarness:
@@ -49,6 +50,29 @@ class EpisodeHarness:
 
     def close(self) -> None:
         self.runtime.close()
+
+
+@cache
+def _seeded_harness(env_id: str) -> EpisodeHarness:
+    from envfactory_gym import registry  # the registry imports the environments, which import this module
+
+    return EpisodeHarness(registry.load_definition(env_id))
+
+
+def seeded_rows(env_id: str, sql: str, /, *params: Any) -> list[dict[str, Any]]:
+    """Rows of an environment's seeded state for a read-only query (one episode per environment, reused: for
+    tests that only read the seed, such as the links a domain's cross-service stories join by)."""
+    return _seeded_harness(env_id).rows(sql, *params)
+
+
+@cache
+def _domain_tasks(domain: str) -> tuple[Task, ...]:
+    return tuple(load_tasks(domain, "domain"))
+
+
+def story_tasks(domain: str, story: str) -> list[Task]:
+    """The domain's packaged tasks told by one story, named without its environments ('buy_where_it_is_cheaper')."""
+    return [t for t in _domain_tasks(domain) if t.metadata.get("story", "").split(".")[-1] == story]
 
 
 def oracle_and_noop_rewards(task: Task) -> tuple[float, float]:

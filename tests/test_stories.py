@@ -14,6 +14,7 @@ from envfactory_gym.synthesis.lint import lint_report
 from envfactory_gym.synthesis.pipeline import SynthesisConfig, synthesize
 from envfactory_gym.synthesis.stories import _STORIES, StoryContext, StoryRejected, story, synthesize_stories
 from envfactory_gym.tasks import load_tasks
+from envfactory_gym.testing import seeded_rows, story_tasks
 from envfactory_gym.verify import check_oracle
 
 TRAVEL = registry.domain_envs("travel")
@@ -161,3 +162,16 @@ def test_openings_greet_for_the_time_of_day_when_given_one() -> None:
     assert "Good evening." in evening and "Good morning." not in evening
     assert "Good afternoon." in greetings(dt.datetime(2025, 6, 20, 14, 0))
     assert greetings(dt.datetime(2025, 6, 20, 9, 0)) == greetings(None)
+
+
+def test_story_tasks_pick_one_storys_packaged_domain_tasks() -> None:
+    told = story_tasks("shopping", "buy_where_it_is_cheaper")
+    assert told and {t.metadata["story"] for t in told} == {"fake_store+ebay.buy_where_it_is_cheaper"}
+    assert len(told) < len(load_tasks("shopping", "domain"))
+    assert story_tasks("shopping", "no_such_story") == []
+
+
+def test_seeded_rows_read_an_environments_seed() -> None:
+    users = seeded_rows("airline", "SELECT COUNT(*) AS n FROM users")[0]["n"]
+    assert users > 0
+    assert seeded_rows("airline", "SELECT COUNT(*) AS n FROM users WHERE user_id = ?", "nobody_here")[0]["n"] == 0

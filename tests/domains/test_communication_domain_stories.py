@@ -1,0 +1,263 @@
+"""The communication domain's cross-service stories: the people they join services by exist in both seeded
+states, and each story's decision goes both ways on the packaged tasks (the state decides, not the story)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from envfactory_gym import registry
+from envfactory_gym.domains.communication import domain_stories as comm
+from envfactory_gym.domains.communication.mailgun.seed import EU, SUPPORT
+from envfactory_gym.synthesis.stories import load_stories
+from envfactory_gym.tasks import Task, load_tasks
+from envfactory_gym.testing import seeded_rows, story_tasks
+
+
+def _rows(env_id: str, sql: str, *params: object) -> list[dict[str, object]]:
+    return seeded_rows(env_id, sql, *params)
+
+
+def _domain_tasks() -> list[Task]:
+    return load_tasks("communication", "domain")
+
+
+def _told(story: str) -> list[Task]:
+    tasks = story_tasks("communication", story)
+    assert tasks, story
+    return tasks
+
+
+def _tools(task: Task) -> list[str]:
+    return [f"{c.env_id}.{c.tool}" for c in task.gold_calls]
+
+
+def _both_ways(tasks: list[Task], tool: str) -> list[Task]:
+    """The tasks that call ``tool``; the story must call it on some draws and not on others."""
+    taken = [t for t in tasks if tool in _tools(t)]
+    assert taken and len(taken) < len(tasks), tool
+    return taken
+
+
+def _slack_members() -> dict[str, dict[str, object]]:
+    return {str(r["username"]): r for r in _rows("slack", "SELECT * FROM users")}
+
+
+# -- the links exist in both seeds -----------------------------------------------------------------------
+
+
+def test_ticket_users_are_slack_members_under_the_same_username_and_name() -> None:
+    slack = _slack_members()
+    staff = _rows("ticket_management", "SELECT username, full_name FROM staff")
+    assert len(staff) >= 50
+    assert all(s["username"] in slack and slack[str(s["username"])]["real_name"] == s["full_name"] for s in staff)
+    reporters = {r["created_by"] for r in _rows("ticket_management", "SELECT DISTINCT created_by FROM tickets")}
+    assert reporters <= set(slack)
+    # Some reporters have left (their Slack account is deactivated): the story then does not DM them.
+    assert any(slack[str(r)]["deleted"] for r in reporters)
+
+
+def test_zoom_users_are_slack_members_by_their_login() -> None:
+    names = {r["real_name"] for r in _slack_members().values()}
+    users = _rows("zoom", "SELECT user_id, first_name, last_name FROM users")
+    assert len(users) >= 100
+    for user in users:
+        assert f"{user['first_name']} {user['last_name']}" in names
+        assert user["user_id"] == comm._zoom_login(str(user["first_name"]), str(user["last_name"]))
+    # Not everyone on Slack has Zoom: the kickoff and walkthrough stories branch on it.
+    assert len(names) > len(users)
+
+
+def test_the_desk_is_on_zoom_and_the_messaging_app_owner_is_on_slack() -> None:
+    owner = _rows("ticket_management", "SELECT st.* FROM staff st JOIN ticket_system t ON t.owner = st.username")[0]
+    first, last = str(owner["full_name"]).split()
+    assert _rows("zoom", "SELECT 1 FROM users WHERE user_id = ?", comm._zoom_login(first, last))
+    app_owner = _rows("message", "SELECT u.name FROM users u JOIN workspace w ON w.owner_id = u.user_id")[0]
+    assert _rows("slack", "SELECT 1 FROM users WHERE real_name = ? AND deleted = 0", app_owner["name"])
+
+
+def test_every_slack_member_is_in_the_messaging_directory_once() -> None:
+    directory = Counter(r["name"] for r in _rows("message", "SELECT name FROM users"))
+    assert all(directory[r["real_name"]] == 1 for r in _slack_members().values())
+
+
+def test_colleagues_with_phone_lines_include_ones_that_do_not_work() -> None:
+    names = [r["real_name"] for r in _slack_members().values() if not r["deleted"]]
+    marks = ", ".join("?" for _ in names)
+    lines = _rows(
+        "telecom",
+        f"SELECT l.status, c.full_name FROM lines l JOIN customers c ON c.customer_id = l.customer_id WHERE "
+        f"c.full_name IN ({marks})",
+        *names,
+    )
+    assert len({r["full_name"] for r in lines}) >= 5
+    assert {"Suspended", "Active"} <= {r["status"] for r in lines}
+    staff = {r["full_name"] for r in _rows("ticket_management", "SELECT full_name FROM staff")}
+    at_the_desk = [r for r in lines if r["full_name"] in staff]
+    assert any(r["status"] != "Active" for r in at_the_desk) and any(r["status"] == "Active" for r in at_the_desk)
+
+
+def test_email_services_hold_both_outcomes_of_their_stories() -> None:
+    bounces = _rows("postmark", "SELECT DISTINCT can_activate FROM bounces WHERE server_id = 1")
+    assert {r["can_activate"] for r in bounces} == {0, 1}
+    reasons = _rows("amazon_ses", "SELECT DISTINCT reason FROM suppressed_destinations WHERE region = 'us-east-1'")
+    assert {r["reason"] for r in reasons} == {"BOUNCE", "COMPLAINT"}
+    published = {
+        (r["domain"], r["kind"]): r["published"]
+        for r in _rows("mailgun", "SELECT domain, kind, published FROM dns_records WHERE domain IN (?, ?)", EU, SUPPORT)
+    }
+    assert published[(EU, "DKIM")] and published[(EU, "SPF")] and not published[(SUPPORT, "DKIM")]
+
+
+def test_the_founder_has_her_groups_and_her_beta_audience() -> None:
+    for group in comm.WHATSAPP_GROUPS:
+        assert _rows("whatsapp", 'SELECT 1 FROM chats c JOIN groups g ON g.chat_jid = c.chat_jid WHERE c.name = ? '
+                     'AND g."left" = 0', group)  # fmt: skip
+    assert _rows("resend", "SELECT 1 FROM audiences WHERE name = 'Beta testers'")
+
+
+# -- the stories and the packaged mix ------------------------------------------------------------------
+
+
+def test_cross_service_stories_join_two_or_three_services_and_cover_the_domain() -> None:
+    crossing = [s for s in load_stories("communication") if s.multi_env]
+    communication = set(registry.domain_envs("communication"))
+    assert len(crossing) >= 10
+    assert all(2 <= len(s.env_ids) <= 3 and set(s.env_ids) <= communication for s in crossing)
+    assert {e for s in crossing for e in s.env_ids} == communication
+
+
+def test_the_packaged_mix() -> None:
+    tasks = _domain_tasks()
+    assert len(tasks) >= 240
+    assert sum(len(t.env_ids) > 1 for t in tasks) >= 0.6 * len(tasks)
+    implicit = sum(t.metadata["intent"] == "implicit" for t in tasks) / len(tasks)
+    assert 0.3 <= implicit <= 0.5
+    told = Counter(t.metadata["story"] for t in tasks)
+    for chosen in load_stories("communication"):
+        if chosen.multi_env:
+            assert told[chosen.name] >= 5, chosen.name
+
+
+def test_every_slack_post_and_dm_is_said_word_for_word() -> None:
+    # Except a friend's post forwarded as it stands: its text is read from the post (test_posting_domain_stories).
+    forwarded = "posting+message.posting_forward_friends_post"
+    for task in _domain_tasks():
+        if task.metadata["story"] == forwarded:
+            continue
+        for call in task.gold_calls:
+            if (call.env_id, call.tool) in {("slack", "conversations_add_message"), ("message", "send_message"),
+                                            ("whatsapp", "whatsapp_send_text_message")}:  # fmt: skip
+                text = call.arguments.get("text", call.arguments.get("message"))
+                assert f'"{text}"' in task.query, task.task_id
+
+
+# -- decisions depend on the state ---------------------------------------------------------------------
+
+
+def test_a_ticket_is_resolved_only_while_open_and_its_reporter_told_only_while_on_slack() -> None:
+    tasks = _told("fixed_so_tell_the_reporter")
+    resolved = _both_ways(tasks, "ticket_management.resolve_ticket")
+    told = [t for t in resolved if "slack.conversations_add_message" in _tools(t)]
+    assert told
+    for task in tasks:
+        if task not in resolved:  # already finished: nothing changes, its resolution is the answer
+            assert task.goal == "read" and task.required_facts
+        elif task not in told:  # the reporter left: their name is the answer instead of a DM
+            assert task.required_facts
+
+
+def test_only_a_ticket_still_being_worked_on_is_escalated_and_announced() -> None:
+    tasks = _told("escalate_and_flag_in_it_help")
+    escalated = _both_ways(tasks, "ticket_management.edit_ticket")
+    for task in tasks:
+        posted = "slack.conversations_add_message" in _tools(task)
+        assert posted == (task in escalated)
+        assert ("yes" if posted else "no") in task.required_facts
+    for task in escalated:
+        edit = next(c for c in task.gold_calls if c.tool == "edit_ticket")
+        assert edit.arguments["updates"] == {"priority": 5}
+
+
+def test_a_walkthrough_is_booked_only_for_a_reporter_on_zoom() -> None:
+    tasks = _told("walk_the_reporter_through_on_zoom")
+    for task in tasks:
+        tools = _tools(task)
+        assert tools[-1] == "slack.conversations_add_message"  # the reporter hears either way
+        if "zoom.create_meeting" in tools:
+            registrant = next(c for c in task.gold_calls if c.tool == "add_meeting_registrant")
+            assert registrant.arguments["email"].endswith("@" + comm.ZOOM_DOMAIN)
+            assert tools.index("zoom.list_users") < tools.index("zoom.create_meeting")
+
+
+def test_the_kickoff_registers_exactly_the_members_with_zoom() -> None:
+    zoom = {r["user_id"] for r in _rows("zoom", "SELECT user_id FROM users")}
+    for task in _told("kickoff_call_for_the_channel"):
+        looked_up = [c.arguments["search"] for c in task.gold_calls if c.tool == "list_users"]
+        registered = {c.arguments["email"] for c in task.gold_calls if c.tool == "add_meeting_registrant"}
+        on_zoom = {comm._zoom_login(*name.split(" ", 1)) for name in looked_up} & zoom
+        assert registered == on_zoom
+        without = sorted(name for name in looked_up if comm._zoom_login(*name.split(" ", 1)) not in zoom)
+        assert task.required_facts == (without or ["nobody"])
+
+
+def test_a_recording_is_recovered_only_from_the_trash() -> None:
+    tasks = _told("recording_back_for_the_team")
+    recovered = _both_ways(tasks, "zoom.recover_recording")
+    for task in tasks:
+        assert _tools(task)[-1] == "slack.conversations_add_message"
+        assert task.required_facts == ["yes" if task in recovered else "no"]
+
+
+def test_a_deactivated_colleague_is_reached_in_the_messaging_app() -> None:
+    tasks = _told("colleague_off_slack_gets_a_message")
+    elsewhere = _both_ways(tasks, "message.send_message")
+    deactivated = {r["real_name"] for r in _slack_members().values() if r["deleted"]}
+    for task in tasks:
+        name = next(c.arguments["query"] for c in task.gold_calls if c.tool == "users_list")
+        assert (name in deactivated) == (task in elsewhere)
+        assert ("slack.conversations_add_message" in _tools(task)) == (task not in elsewhere)
+
+
+def test_a_line_is_reported_or_ticketed_only_when_it_is_not_working() -> None:
+    for story, tool in (
+        ("phone_line_down_tell_the_team", "slack.conversations_add_message"),
+        ("suspended_line_logged_as_a_ticket", "ticket_management.create_ticket"),
+    ):
+        tasks = _told(story)
+        acted = _both_ways(tasks, tool)
+        for task in tasks:
+            line_id = next(c.arguments["id"] for c in task.gold_calls if c.tool == "get_details_by_id")
+            status = _rows("telecom", "SELECT status FROM lines WHERE line_id = ?", line_id)[0]["status"]
+            broken = status == "Suspended" if story == "phone_line_down_tell_the_team" else status != "Active"
+            assert (task in acted) == broken, (story, task.task_id)
+
+
+@pytest.mark.parametrize(
+    ("story", "write", "outcome"),
+    [
+        ("customer_stopped_getting_our_email", "postmark.activate_bounce", {"HardBounce"}),
+        ("receipts_bouncing_off_suppression", "amazon_ses.delete_suppressed_destination", {"BOUNCE"}),
+    ],
+)
+def test_an_address_is_released_only_when_the_service_allows_it(story: str, write: str, outcome: set[str]) -> None:
+    tasks = _told(story)
+    released = _both_ways(tasks, write)
+    for task in tasks:
+        assert (task.required_facts[0] in outcome) == (task in released), task.task_id
+        post = next((c for c in task.gold_calls if c.tool == "conversations_add_message"), None)
+        if story == "customer_stopped_getting_our_email":  # the channel hears only of a reactivation
+            assert (post is not None) == (task in released)
+        else:  # the channel hears either way, what was done
+            assert post is not None
+            assert (post.arguments["text"] in comm.SUPPRESSION_POSTS) == (task in released)
+
+
+def test_the_platform_channel_hears_only_of_a_verified_domain() -> None:
+    tasks = _told("new_domain_verified_tell_platform")
+    posted = _both_ways(tasks, "slack.conversations_add_message")
+    for task in tasks:
+        domain = next(c.arguments["domain"] for c in task.gold_calls if c.tool == "verify_domain")
+        assert (task in posted) == (domain == EU)
+        assert ("yes" in task.required_facts) == (task in posted)
