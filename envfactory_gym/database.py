@@ -600,7 +600,9 @@ class EpisodeDatabase:
 
     def _start(self) -> None:
         self.raw.execute("BEGIN")
-        self._standing = False
+        # The first call's savepoint stands from the start, so that reads (most first calls) run no statement.
+        self.raw.execute(_OPEN_CALL)
+        self._standing = True
         self._call_changes = 0
         # Rows written by this connection so far: unchanged means the state is still the snapshot's.
         self._pristine_changes = self.raw.total_changes

@@ -12,6 +12,7 @@ import datetime as dt
 import decimal
 import enum
 import json
+import json.encoder as json_encoder
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -69,11 +70,26 @@ def _json_default(value: Any) -> Any:
 # Built once: json.dumps with options constructs a new encoder on every call. Strict JSON: a tool that
 # computes NaN or Infinity has a bug, reported as an internal error.
 _RESULT_ENCODER = json.JSONEncoder(default=_json_default, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+# The C encoder that JSONEncoder.encode builds on every call, built once (the same output). Without a
+# circular-reference table: a self-referencing result still fails (RecursionError), as an internal error.
+_ENCODE_CHUNKS = (
+    json_encoder.c_make_encoder(
+        None, _json_default, json_encoder.encode_basestring, None, ":", ",", False, False, False
+    )
+    if json_encoder.c_make_encoder is not None
+    else None
+)
+
+
+def _encode(value: Any) -> str:
+    if _ENCODE_CHUNKS is None:
+        return _RESULT_ENCODER.encode(value)
+    return "".join(_ENCODE_CHUNKS(value, 0))
 
 
 def render_result(value: Any) -> str:
     """A tool's return value as the text the model sees."""
-    text = value if isinstance(value, str) else _RESULT_ENCODER.encode(value)
+    text = value if isinstance(value, str) else _encode(value)
     if len(text) > MAX_RESULT_CHARS:
         text = text[:MAX_RESULT_CHARS] + f"... [truncated: {len(text)} characters in total]"
     return text
