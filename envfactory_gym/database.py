@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import operator
 import sqlite3
 import threading
 import weakref
@@ -56,9 +57,13 @@ class TableInfo:
     columns: tuple[str, ...]
     primary_key: tuple[str, ...]
     key_positions: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    # A row's key as one value (the key's tuple of values, or its only value): for comparing, not showing.
+    key_of: Any = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "key_positions", tuple(self.columns.index(c) for c in self.primary_key))
+        positions = tuple(self.columns.index(c) for c in self.primary_key)
+        object.__setattr__(self, "key_positions", positions)
+        object.__setattr__(self, "key_of", operator.itemgetter(*positions) if positions else (lambda row: ()))
 
 
 @dataclass(frozen=True)
@@ -276,6 +281,9 @@ _OPEN_CALL = f"SAVEPOINT {CALL_SAVEPOINT}"
 _RELEASE_CALL = f"RELEASE {CALL_SAVEPOINT}"
 _UNDO_CALL = f"ROLLBACK TO {CALL_SAVEPOINT}"
 _CHANGED_TABLES: dict[tuple[str, ...], str] = {}
+# A state's key: its initial content hash and its net changes, ((table, row key), row now or None) each.
+StateKey = tuple[str, frozenset[tuple[tuple[str, Any], tuple[Any, ...] | None]]]
+_NO_CHANGES: frozenset[Any] = frozenset()
 
 
 class _Slot:
@@ -810,6 +818,40 @@ class EpisodeDatabase:
         ]
         payload = "[" + ",".join(parts) + "]"
         return hashlib.sha256((snapshot.content_hash + payload).encode()).hexdigest()
+
+    def state_key(self) -> StateKey:
+        """A value that equals another state's exactly when both are the same state: the same initial
+        content (its hash) and the same rows changed from it, with the same values.
+
+        The same meaning as :meth:`state_hash` without encoding or hashing anything, so comparing two
+        states costs two small lookups and a tuple comparison. Values compare as Python compares SQLite's
+        values (so 0.0 equals -0.0); rows are identified by primary key, so a row deleted and inserted
+        again elsewhere unchanged is no change. Hashable: end states can be counted in a set.
+        """
+        snapshot = self.snapshot
+        if self.pristine():
+            return snapshot.content_hash, _NO_CHANGES
+        execute = self.raw.execute
+        tables = snapshot.tables
+        row_sql = snapshot._row_sql
+        initial_rows: dict[tuple[str, Any], tuple[Any, ...]] = {}
+        current_rows: dict[tuple[str, Any], tuple[Any, ...]] = {}
+        for table, rowid in execute(_LOGGED).fetchall():
+            initial = snapshot.initial_row(table, rowid)
+            current = execute(row_sql[table], (rowid,)).fetchone()
+            if initial == current:
+                continue
+            key_of = tables[table].key_of
+            if initial is not None:
+                initial_rows[(table, key_of(initial))] = initial
+            if current is not None:
+                current_rows[(table, key_of(current))] = current
+        changes = frozenset(
+            (key, current_rows.get(key))
+            for key in initial_rows.keys() | current_rows.keys()
+            if current_rows.get(key) != initial_rows.get(key)
+        )
+        return snapshot.content_hash, changes
 
     def _hash_of_changes(self) -> str:
         changes = self.change_set()

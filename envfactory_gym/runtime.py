@@ -41,7 +41,7 @@ class ErrorKind(enum.StrEnum):
     LIMIT = "limit_exceeded"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ToolResult:
     name: str
     content: str
@@ -167,7 +167,8 @@ class ToolRuntime:
         return dataclasses.replace(result, name=valid_text(result.name), content=valid_text(result.content))
 
     def _call(self, name: Any, arguments: Any, as_user: bool) -> ToolResult:
-        if not isinstance(name, str) or name not in self.bindings or (name in self.hidden and not as_user):
+        binding = self.bindings.get(name) if isinstance(name, str) else None
+        if binding is None or (name in self.hidden and not as_user):
             shown = name if isinstance(name, str) else f"<{type(name).__name__}>"
             known = ", ".join(n for n in self.bindings if n not in self.hidden)
             return ToolResult(
@@ -175,7 +176,6 @@ class ToolRuntime:
                 f"Error: unknown tool '{str(shown)[:64]}'. Available tools: {known}.",
                 ErrorKind.UNKNOWN_TOOL,
             )
-        binding = self.bindings[name]
         spec = binding.spec
         try:
             args = spec.validate_arguments(arguments)
@@ -211,6 +211,13 @@ class ToolRuntime:
 
         hashes = "|".join(f"{env_id}:{db.state_hash()}" for env_id, db in sorted(self.databases.items()))
         return hashlib.sha256(hashes.encode()).hexdigest() if len(self.databases) > 1 else hashes.split(":", 1)[1]
+
+    def state_key(self) -> Any:
+        """A hashable value equal for two episodes exactly when their states are the same (see
+        :meth:`EpisodeDatabase.state_key`): comparing states without hashing them."""
+        if len(self.databases) == 1:
+            return next(iter(self.databases.values())).state_key()
+        return tuple((env_id, db.state_key()) for env_id, db in sorted(self.databases.items()))
 
     def reset(self, *, id_seed: int | str = 0) -> None:
         """Start a new episode on the same environments: every state back to its snapshot, fresh id streams.
