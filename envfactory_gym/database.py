@@ -39,6 +39,9 @@ from envfactory_gym.rows import decode_row
 
 CHANGE_LOG = "_ef_changes"
 CALL_SAVEPOINT = "ef_call"
+BASE_SAVEPOINT = "ef_base"
+# Savepoints stacked by successful writes before the stack is folded into the episode's transaction.
+MAX_SAVEPOINT_DEPTH = 16
 # Scenario snapshots kept (LRU), and the bytes they may hold together; seeded snapshots are not counted.
 MAX_SCENARIO_SNAPSHOTS = 256
 MAX_SCENARIO_BYTES = 512 * 2**20
@@ -278,8 +281,11 @@ class Snapshot:
 _ANY_LOGGED_CHANGE = f"SELECT 1 FROM {CHANGE_LOG} LIMIT 1"
 _LOGGED = f"SELECT tbl, rid FROM {CHANGE_LOG}"
 _OPEN_CALL = f"SAVEPOINT {CALL_SAVEPOINT}"
-_RELEASE_CALL = f"RELEASE {CALL_SAVEPOINT}"
 _UNDO_CALL = f"ROLLBACK TO {CALL_SAVEPOINT}"
+# The bottom of an episode's savepoint stack, named apart so that one RELEASE folds the whole stack.
+_OPEN_BASE = f"SAVEPOINT {BASE_SAVEPOINT}"
+_UNDO_BASE = f"ROLLBACK TO {BASE_SAVEPOINT}"
+_RELEASE_ALL = f"RELEASE {BASE_SAVEPOINT}"
 _CHANGED_TABLES: dict[tuple[str, ...], str] = {}
 # A state's key: its initial content hash and its net changes, ((table, row key), row now or None) each.
 StateKey = tuple[str, frozenset[tuple[tuple[str, Any], tuple[Any, ...] | None]]]
@@ -608,10 +614,9 @@ class EpisodeDatabase:
 
     def _start(self) -> None:
         self.raw.execute("BEGIN")
+        self._depth = 0
         # The first call's savepoint stands from the start, so that reads (most first calls) run no statement.
-        self.raw.execute(_OPEN_CALL)
-        self._standing = True
-        self._call_changes = 0
+        self._mark_state()
         # Rows written by this connection so far: unchanged means the state is still the snapshot's.
         self._pristine_changes = self.raw.total_changes
 
@@ -634,22 +639,25 @@ class EpisodeDatabase:
 
     # -- transactions: one savepoint per tool call ---------------------------------------------------
     # A savepoint stands open between calls: it marks the state before the next call. A call that writes
-    # nothing (every successful read) leaves it standing and costs no statement; a write that succeeds
-    # releases it (the next call opens a new one); a failed call rolls back to it, which keeps it open.
+    # nothing (every successful read) leaves it standing and costs no statement; a failed call rolls back
+    # to it, which keeps it open; a write that succeeds opens the next one on top of it (one statement,
+    # where releasing and reopening would take two), and so does a call after writes made outside any
+    # call. Every MAX_SAVEPOINT_DEPTH marks the stack is folded into the episode's transaction, so that
+    # a long episode's writes never pay for a deep stack.
     def begin(self) -> None:
         """Start a tool call."""
-        if not self._standing:
-            self.raw.execute(_OPEN_CALL)
-            self._standing = True
-        self._call_changes = self.raw.total_changes
+        changes = self.raw.total_changes
+        if changes != self._marked:  # written since the mark, outside any call: mark the state as it is
+            self._mark_state()
+            changes = self.raw.total_changes
+        self._call_changes = changes
 
     def commit(self) -> None:
         """Keep what the call wrote."""
         if self._session is not None and self._session.in_transaction():
             self._session.commit()
         if self.raw.total_changes != self._call_changes:
-            self._standing = False
-            self._end_call(_RELEASE_CALL)
+            self._mark_state()
         elif not self.raw.in_transaction:
             self._poison()
 
@@ -657,10 +665,30 @@ class EpisodeDatabase:
         """Undo whatever the call wrote (a refusal, an error, or any read)."""
         if self._session is not None:
             self._session.rollback()
-        if self.raw.total_changes != self._call_changes:
-            self._end_call(_UNDO_CALL)
-        elif not self.raw.in_transaction:
+        raw = self.raw
+        if raw.total_changes != self._call_changes:
+            self._end_call(_UNDO_BASE if self._depth == 1 else _UNDO_CALL)
+            self._marked = raw.total_changes  # a rollback counts no changes: the mark is the state again
+        elif not raw.in_transaction:
             self._poison()
+
+    def _mark_state(self) -> None:
+        """Open a savepoint marking the state as it is now, on top of the stack (folded when full)."""
+        raw = self.raw
+        if not raw.in_transaction:
+            # Something ended the episode's transaction behind the engine's back: its savepoints are gone,
+            # and the slot is never reused; calls stay atomic on a new stack.
+            self._poison()
+            self._depth = 0
+        if 0 < self._depth < MAX_SAVEPOINT_DEPTH:
+            self._depth += 1
+            self._end_call(_OPEN_CALL)
+        else:
+            if self._depth:
+                self._end_call(_RELEASE_ALL)
+            self._depth = 1
+            self._end_call(_OPEN_BASE)
+        self._marked = raw.total_changes
 
     def _end_call(self, statement: str) -> None:
         raw = self.raw

@@ -220,12 +220,19 @@ class Rows:
         return sql, params
 
     # -- writes -------------------------------------------------------------------------------------
+    def _params(self, values: dict[str, Any]) -> list[Any]:
+        """The statement's parameters for ``values``: JSON columns serialised, the rest as given."""
+        json_columns = self._meta.json_columns
+        if not json_columns or json_columns.isdisjoint(values):
+            return list(values.values())
+        return [self._encode(n, v) for n, v in values.items()]
+
     def insert(self, **values: Any) -> dict[str, Any]:
         """Insert a row; returns it as stored."""
         meta = self._meta
         names = tuple(values)
         sql = meta.statements.get(("insert", names)) or meta.build(("insert", names), _insert_sql, names)
-        row = self._conn.execute(sql, [self._encode(n, v) for n, v in values.items()]).fetchone()
+        row = self._conn.execute(sql, self._params(values)).fetchone()
         return _decode_row(meta, row)
 
     def add(self, **values: Any) -> None:
@@ -233,7 +240,7 @@ class Rows:
         meta = self._meta
         names = tuple(values)
         sql = meta.statements.get(("add", names)) or meta.build(("add", names), _add_sql, names)
-        self._conn.execute(sql, [self._encode(n, v) for n, v in values.items()])
+        self._conn.execute(sql, self._params(values))
 
     def update(self, key: Any | tuple[Any, ...], **values: Any) -> None:
         """Set ``values`` on the row with primary key ``key``; DomainError-free: the caller checked it exists."""
@@ -242,8 +249,12 @@ class Rows:
         meta = self._meta
         names = tuple(values)
         sql = meta.statements.get(("update", names)) or meta.build(("update", names), _update_sql, names)
-        key_values = key if isinstance(key, tuple) else (key,)
-        self._conn.execute(sql, [self._encode(n, v) for n, v in values.items()] + list(key_values))
+        params = self._params(values)
+        if isinstance(key, tuple):
+            params.extend(key)
+        else:
+            params.append(key)
+        self._conn.execute(sql, params)
 
     def delete(self, *key: Any) -> None:
         meta = self._meta

@@ -138,3 +138,33 @@ def test_results_render_as_the_strict_json_encoder_does() -> None:
     for bad in [float("nan"), {"x": float("inf")}, object(), {(1, 2): 3}, circular]:
         with pytest.raises((ValueError, TypeError, RecursionError)):
             render_result(bad)
+
+
+def test_every_call_stays_atomic_across_a_deep_savepoint_stack() -> None:
+    """Writes stack savepoints (folded every MAX_SAVEPOINT_DEPTH); a refused call, a buggy read and a read
+    that writes undo exactly their own call at every depth, and writes made outside calls are kept."""
+    from envfactory_gym.database import MAX_SAVEPOINT_DEPTH
+    from envfactory_gym.testing import EpisodeHarness
+    from tests.fixtures import bank
+
+    harness = EpisodeHarness(bank.env)
+    database = harness.database
+    balances = []
+    steps = range(3 * MAX_SAVEPOINT_DEPTH + 2)
+    for step in steps:
+        harness.ok("transfer", source_id="A0001", target_id="A0002", amount=1)
+        if step % 5 == 0:  # a write outside any call (a harness or the engine editing the state)
+            database.raw.execute("UPDATE accounts SET owner = ? WHERE account_id = 'A0003'", (f"owner {step}",))
+        before = database.state_hash()
+        harness.error("transfer", source_id="A0001", target_id="A0002", amount=10**9)  # wrote, then refused
+        assert harness.call("buggy_lookup", account_id="A0004").error is not None
+        assert database.state_hash() == before, f"a failed call changed the state at step {step}"
+        balances.append(harness.rows("SELECT balance FROM accounts WHERE account_id = 'A0001'")[0]["balance"])
+    assert balances == sorted(balances, reverse=True) and len(set(balances)) == len(balances)
+    assert (
+        harness.rows("SELECT owner FROM accounts WHERE account_id = 'A0003'")[0]["owner"]
+        == f"owner {max(s for s in steps if s % 5 == 0)}"
+    )
+    database.reset()
+    assert database.state_hash() == database.snapshot.content_hash
+    harness.close()

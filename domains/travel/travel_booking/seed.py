@@ -20,7 +20,7 @@ from ...bfcl.reference import (
     TRAVEL_EXCHANGE_RATES,
     TRAVEL_ROUTES,
 )
-from ...bfcl.stream import SeededStream
+from ...bfcl.stream import draw_integers
 from .definition import env
 from .models import (
     ACCOUNT_KEY,
@@ -261,11 +261,10 @@ def _signed_in(ctx: ToolContext, access_token: str) -> dict[str, Any]:
 
 def _draw(ctx: ToolContext, account: dict[str, Any], *ranges: tuple[int, int]) -> list[int]:
     """Draw integers from BFCL's seeded stream and record the new position."""
-    stream = SeededStream(account["random_seed"], account["random_words_used"])
-    values = [stream.randint(low, high) for low, high in ranges]
-    ctx.rows(TravelAccount).update(ACCOUNT_KEY, random_words_used=stream.words_used)
-    account["random_words_used"] = stream.words_used
-    return values
+    values, words_used = draw_integers(account["random_seed"], account["random_words_used"], ranges)
+    ctx.rows(TravelAccount).update(ACCOUNT_KEY, random_words_used=words_used)
+    account["random_words_used"] = words_used
+    return list(values)
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
