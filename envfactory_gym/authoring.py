@@ -274,7 +274,9 @@ class ToolContext:
         if conn is not self.conn or episode is not self._episode:
             self.conn = conn
             self._episode = episode
-            self._rows.clear()
+            # The accessors tools used are pointed at the new episode, not rebuilt on its first calls.
+            for accessor in self._rows.values():
+                accessor.rebind(conn, episode)
         if episode is not None:
             self.now = episode.snapshot.now
         self._id_rng = id_rng if isinstance(id_rng, random.Random) else None

@@ -249,13 +249,17 @@ class Snapshot:
             row = self._keyed_rows[cache_key]
         except KeyError:
             stored = conn.execute(meta.select_by_key, key).fetchone()
-            row = None if stored is None else decode_row(meta, stored)
+            # Rows of plain columns are kept decoded (a copy is a shallow dict copy); rows with JSON columns
+            # as stored, decoded afresh on each use, so that no caller shares another's nested values.
+            row = None if stored is None else (decode_row(meta, stored) if meta.cacheable else stored)
             if len(self._keyed_rows) < MAX_CACHED_ROWS:
                 self._keyed_rows[cache_key] = row
         except TypeError:  # an unhashable key: no cache, the query says what it says
             stored = conn.execute(meta.select_by_key, key).fetchone()
             return None if stored is None else decode_row(meta, stored)
-        return None if row is None else dict(row)
+        if row is None:
+            return None
+        return dict(row) if meta.cacheable else decode_row(meta, row)
 
     def part(self, key: str, compute: Any) -> Any:
         """``compute(conn)`` on the initial state, computed once (see :func:`envfactory_gym.rows.state_part`)."""

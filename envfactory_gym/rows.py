@@ -119,16 +119,20 @@ class Rows:
     """Typed access to one table of one episode. Obtain it as ``ctx.rows(Model)``.
 
     Given the episode (an :class:`~envfactory_gym.database.EpisodeDatabase`), lookups by key while the
-    episode has written nothing yet are answered from its snapshot's cache of decoded rows (a copy each
-    time), since the state is then exactly the snapshot's.
+    episode has written nothing yet are answered from its snapshot's cache of rows (a fresh copy each
+    time, JSON values decoded afresh), since the state is then exactly the snapshot's.
     """
 
     __slots__ = ("_conn", "_episode", "_meta")
 
     def __init__(self, conn: sqlite3.Connection, model: type[DeclarativeBase], episode: Any = None) -> None:
-        self._conn = conn
         self._meta = table_meta(model)
-        self._episode = episode if episode is not None and self._meta.cacheable else None
+        self.rebind(conn, episode)
+
+    def rebind(self, conn: sqlite3.Connection, episode: Any = None) -> None:
+        """Point the accessor at another connection (another episode's state)."""
+        self._conn = conn
+        self._episode = episode if episode is not None and self._meta.primary_key else None
 
     # -- conversions --------------------------------------------------------------------------------
     def _decode(self, row: tuple[Any, ...] | None) -> dict[str, Any] | None:

@@ -168,3 +168,27 @@ def test_every_call_stays_atomic_across_a_deep_savepoint_stack() -> None:
     database.reset()
     assert database.state_hash() == database.snapshot.content_hash
     harness.close()
+
+
+def test_cached_rows_with_json_values_are_never_shared() -> None:
+    """An untouched episode reads rows by key from its snapshot's cache, JSON columns included: every
+    lookup gets its own nested values, and a write is seen at once."""
+    from envfactory_gym import registry
+    from envfactory_gym.authoring import ToolContext
+    from envfactory_gym.database import EpisodeDatabase, get_snapshot
+    from envfactory_gym.domains.travel.travel_booking.models import CreditCard
+
+    database = EpisodeDatabase(get_snapshot(registry.load_definition("travel_booking")))
+    ctx = ToolContext(database.raw, database.snapshot.now, 0, lambda: database.session, episode=database)
+    card_id = database.raw.execute("SELECT card_id FROM credit_cards ORDER BY rowid LIMIT 1").fetchone()[0]
+    cards = ctx.rows(CreditCard)
+    first = cards.get(card_id)
+    assert first is not None and isinstance(first["extra"], dict) and database.pristine()
+    first["extra"]["changed"] = True
+    first["balance"] = -1
+    second = cards.get(card_id)
+    assert second is not None and "changed" not in second["extra"] and second["balance"] != -1
+    assert second["extra"] is not cards.get(card_id)["extra"]  # type: ignore[index]
+    cards.update(card_id, balance=12.5, extra={"note": "x"})
+    assert not database.pristine() and cards.get(card_id) == {**second, "balance": 12.5, "extra": {"note": "x"}}
+    database.close()
