@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import json.encoder as json_encoder
 import operator
 import sqlite3
 import threading
@@ -63,10 +64,24 @@ class TableInfo:
     # A row's key as one value (the key's tuple of values, or its only value): for comparing, not showing.
     key_of: Any = field(init=False, repr=False, compare=False)
 
+    # The columns in sorted order and a row's values in that order: a dict built in that order encodes as
+    # the canonical (sorted-keys) JSON without sorting.
+    sorted_columns: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    sorted_values: Any = field(init=False, repr=False, compare=False)
+
     def __post_init__(self) -> None:
         positions = tuple(self.columns.index(c) for c in self.primary_key)
         object.__setattr__(self, "key_positions", positions)
         object.__setattr__(self, "key_of", operator.itemgetter(*positions) if positions else (lambda row: ()))
+        ordered = sorted(self.columns)
+        object.__setattr__(self, "sorted_columns", tuple(ordered))
+        order = [self.columns.index(c) for c in ordered]
+        getter = operator.itemgetter(*order)
+        object.__setattr__(self, "sorted_values", getter if len(order) > 1 else (lambda row: (getter(row),)))
+
+    def canonical_row(self, row: tuple[Any, ...]) -> str:
+        """The canonical JSON of a row as a dict (what ``_canonical(dict(zip(columns, row)))`` gives)."""
+        return "".join(_ENCODE_IN_ORDER(dict(zip(self.sorted_columns, self.sorted_values(row), strict=True)), 0))
 
 
 @dataclass(frozen=True)
@@ -91,6 +106,14 @@ class RowChange:
 
 # One encoder, built once: json.dumps with these options constructs a new JSONEncoder on every call.
 _ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False)
+
+
+# The same encoding without sorting keys (for dicts built in sorted order), its C encoder built once.
+_ENCODE_IN_ORDER = (
+    json_encoder.c_make_encoder(None, str, json_encoder.encode_basestring, None, ":", ",", False, False, True)
+    if json_encoder.c_make_encoder is not None
+    else json.JSONEncoder(separators=(",", ":"), default=str, ensure_ascii=False).iterencode
+)
 
 
 def _canonical(value: Any) -> str:
@@ -825,7 +848,7 @@ class EpisodeDatabase:
                 if after_row is None:
                     continue
                 key = {info.columns[i]: after_row[i] for i in info.key_positions}
-                after = encode(dict(zip(info.columns, after_row, strict=True)))
+                after = info.canonical_row(after_row)
                 items.append((table, _canonical(key), "insert", after, "null"))
                 continue
             before_row, before_text, key_text = initial
@@ -834,7 +857,7 @@ class EpisodeDatabase:
             if after_row is None:
                 items.append((table, key_text, "delete", "null", before_text))
             elif all(before_row[i] == after_row[i] for i in info.key_positions):
-                after = encode(dict(zip(info.columns, after_row, strict=True)))
+                after = info.canonical_row(after_row)
                 items.append((table, key_text, "update", after, before_text))
             else:
                 return self._hash_of_changes()  # a key changed in place: the general path merges such rows

@@ -192,3 +192,25 @@ def test_cached_rows_with_json_values_are_never_shared() -> None:
     cards.update(card_id, balance=12.5, extra={"note": "x"})
     assert not database.pristine() and cards.get(card_id) == {**second, "balance": 12.5, "extra": {"note": "x"}}
     database.close()
+
+
+def test_canonical_rows_match_the_sorted_keys_encoding() -> None:
+    """The state hash encodes rows in sorted column order without sorting; it must equal the documented
+    sorted-keys canonical JSON for every row (odd text, floats, NULLs, blobs included)."""
+    from envfactory_gym import registry
+    from envfactory_gym.database import EpisodeDatabase, _canonical, get_snapshot
+
+    for env_id in ("vehicle_control", "travel_booking", "airline", "slack"):
+        database = EpisodeDatabase(get_snapshot(registry.load_definition(env_id)))
+        for info in database.snapshot.tables.values():
+            rows = database.raw.execute(f'SELECT * FROM "{info.name}" LIMIT 50').fetchall()
+            rows.append(tuple([None] * len(info.columns)))
+            rows.append(
+                tuple(
+                    ['Zoë "Q" \\ \u2028', 1.5, -0.0, b"\x00\xff", 2**62, float("inf")][i % 6]
+                    for i in range(len(info.columns))
+                )
+            )
+            for row in rows:
+                assert info.canonical_row(row) == _canonical(dict(zip(info.columns, row, strict=True))), info.name
+        database.close()
