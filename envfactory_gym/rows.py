@@ -229,7 +229,8 @@ class Rows:
         json_columns = self._meta.json_columns
         if not json_columns or json_columns.isdisjoint(values):
             return list(values.values())
-        return [self._encode(n, v) for n, v in values.items()]
+        encode = _COMPACT_JSON.encode
+        return [encode(v) if v is not None and n in json_columns else v for n, v in values.items()]
 
     def insert(self, **values: Any) -> dict[str, Any]:
         """Insert a row; returns it as stored."""
