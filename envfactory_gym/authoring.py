@@ -32,6 +32,7 @@ import random
 import re
 import sqlite3
 import string
+import types
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -110,6 +111,111 @@ def _check_argument(value: Any, path: str, depth: int = 0) -> None:
         raise ToolArgumentError(f"Argument {path} is of type {type(value).__name__}, which is not JSON data.")
 
 
+# -- precompiled argument checks ---------------------------------------------------------------------------
+# Most tools take plain JSON scalars (str, int, float, bool, optional ones, string literals, lists of strings).
+# For those, a call whose values already have exactly the declared types is checked by a few type tests
+# instead of building a pydantic model: the values are what pydantic would return (an int given for a
+# float becomes a float; a list is copied). Anything else -- a missing or unknown argument, a value that
+# pydantic would coerce or refuse -- takes the full path, so errors and coercions stay exactly pydantic's.
+
+_INVALID = object()
+_REQUIRED = object()
+_NONE_TYPE = type(None)
+ArgumentPlan = tuple[tuple[str, Callable[[Any], Any], Any], ...]
+
+
+def _text(value: Any) -> Any:
+    if type(value) is str and len(value) <= MAX_ARGUMENT_STRING and is_valid_text(value):
+        return value
+    return _INVALID
+
+
+def _integer(value: Any) -> Any:
+    return value if type(value) is int and -MAX_ARGUMENT_NUMBER <= value <= MAX_ARGUMENT_NUMBER else _INVALID
+
+
+def _number(value: Any) -> Any:
+    kind = type(value)
+    if kind is float:
+        return value if math.isfinite(value) and -MAX_ARGUMENT_NUMBER <= value <= MAX_ARGUMENT_NUMBER else _INVALID
+    if kind is int and -MAX_ARGUMENT_NUMBER <= value <= MAX_ARGUMENT_NUMBER:
+        return float(value)
+    return _INVALID
+
+
+def _boolean(value: Any) -> Any:
+    return value if type(value) is bool else _INVALID
+
+
+def _text_list(value: Any) -> Any:
+    if type(value) is not list or len(value) > MAX_ARGUMENT_ITEMS:
+        return _INVALID
+    for item in value:
+        if _text(item) is _INVALID:
+            return _INVALID
+    return list(value)
+
+
+_SCALAR_CHECKS: dict[Any, Callable[[Any], Any]] = {
+    str: _text,
+    int: _integer,
+    float: _number,
+    bool: _boolean,
+    list[str]: _text_list,
+}
+
+
+def _fast_check(annotation: Any) -> Callable[[Any], Any] | None:
+    """A value check for ``annotation`` when it is one the fast path covers exactly, else None."""
+    try:
+        check = _SCALAR_CHECKS.get(annotation)
+    except TypeError:  # an unhashable annotation (metadata): not a plain type
+        return None
+    if check is not None:
+        return check
+    origin, members = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is Literal and members and all(type(m) is str for m in members):
+        allowed = frozenset(members)
+        return lambda value: value if type(value) is str and value in allowed else _INVALID
+    if origin in (typing.Union, types.UnionType) and len(members) == 2 and _NONE_TYPE in members:
+        inner = _fast_check(next(m for m in members if m is not _NONE_TYPE))
+        if inner is not None:
+            return lambda value: None if value is None else inner(value)
+    return None
+
+
+def _argument_plan(params: list[inspect.Parameter], hints: dict[str, Any]) -> ArgumentPlan | None:
+    """The fast path's checks for a tool's parameters, or None when any parameter needs pydantic."""
+    plan = []
+    for param in params:
+        check = _fast_check(hints[param.name])
+        default = _REQUIRED if param.default is inspect.Parameter.empty else param.default
+        if check is None or (default is not _REQUIRED and type(default) not in (str, int, float, bool, _NONE_TYPE)):
+            return None
+        plan.append((param.name, check, default))
+    return tuple(plan)
+
+
+def _fast_arguments(plan: ArgumentPlan, arguments: Any) -> dict[str, Any] | None:
+    """The validated values when every argument already has its declared type, else None (full path)."""
+    if type(arguments) is not dict:
+        return None
+    values = {}
+    given = 0
+    for name, check, default in plan:
+        if name in arguments:
+            value = check(arguments[name])
+            if value is _INVALID:
+                return None
+            given += 1
+        elif default is _REQUIRED:
+            return None
+        else:
+            value = default
+        values[name] = value
+    return values if given == len(arguments) else None
+
+
 @dataclass
 class SeedData:
     """What a seed generator draws from: a seeded RNG and a seeded Faker, nothing else."""
@@ -168,7 +274,9 @@ class ToolContext:
         if conn is not self.conn or episode is not self._episode:
             self.conn = conn
             self._episode = episode
-            self._rows.clear()
+            # The accessors tools used are pointed at the new episode, not rebuilt on its first calls.
+            for accessor in self._rows.values():
+                accessor.rebind(conn, episode)
         if episode is not None:
             self.now = episode.snapshot.now
         self._id_rng = id_rng if isinstance(id_rng, random.Random) else None
@@ -213,6 +321,8 @@ class ToolSpec:
     arg_names: tuple[str, ...]
     _validator: TypeAdapter[Any] = field(repr=False, compare=False)
     terminal: bool = False
+    # The precompiled checks of the fast path (None: every call goes through pydantic).
+    _argument_plan: ArgumentPlan | None = field(default=None, repr=False, compare=False)
     # False for a tool no task can check by state or answer (fixed text, an always-unavailable service):
     # synthesis does not make it a goal and verification reports it instead of requiring it.
     coverage: bool = True
@@ -233,6 +343,10 @@ class ToolSpec:
 
     def validate_arguments(self, arguments: Any) -> dict[str, Any]:
         """Check a call's arguments against the signature; raise ToolArgumentError with a clear reason."""
+        if self._argument_plan is not None:
+            values = _fast_arguments(self._argument_plan, arguments)
+            if values is not None:
+                return values
         if not isinstance(arguments, dict):
             raise ToolArgumentError(
                 f"Arguments for '{self.name}' must be a JSON object, got {type(arguments).__name__}."
@@ -384,6 +498,7 @@ def build_tool_spec(
         intents=tuple(intents),
         arg_names=tuple(fields),
         _validator=TypeAdapter(model),
+        _argument_plan=_argument_plan(params[1:], hints),
         terminal=terminal,
         coverage=coverage,
     )

@@ -22,6 +22,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import json.encoder as json_encoder
+import operator
 import sqlite3
 import threading
 import weakref
@@ -38,6 +40,9 @@ from envfactory_gym.rows import decode_row
 
 CHANGE_LOG = "_ef_changes"
 CALL_SAVEPOINT = "ef_call"
+BASE_SAVEPOINT = "ef_base"
+# Savepoints stacked by successful writes before the stack is folded into the episode's transaction.
+MAX_SAVEPOINT_DEPTH = 16
 # Scenario snapshots kept (LRU), and the bytes they may hold together; seeded snapshots are not counted.
 MAX_SCENARIO_SNAPSHOTS = 256
 MAX_SCENARIO_BYTES = 512 * 2**20
@@ -56,9 +61,27 @@ class TableInfo:
     columns: tuple[str, ...]
     primary_key: tuple[str, ...]
     key_positions: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    # A row's key as one value (the key's tuple of values, or its only value): for comparing, not showing.
+    key_of: Any = field(init=False, repr=False, compare=False)
+
+    # The columns in sorted order and a row's values in that order: a dict built in that order encodes as
+    # the canonical (sorted-keys) JSON without sorting.
+    sorted_columns: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    sorted_values: Any = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "key_positions", tuple(self.columns.index(c) for c in self.primary_key))
+        positions = tuple(self.columns.index(c) for c in self.primary_key)
+        object.__setattr__(self, "key_positions", positions)
+        object.__setattr__(self, "key_of", operator.itemgetter(*positions) if positions else (lambda row: ()))
+        ordered = sorted(self.columns)
+        object.__setattr__(self, "sorted_columns", tuple(ordered))
+        order = [self.columns.index(c) for c in ordered]
+        getter = operator.itemgetter(*order)
+        object.__setattr__(self, "sorted_values", getter if len(order) > 1 else (lambda row: (getter(row),)))
+
+    def canonical_row(self, row: tuple[Any, ...]) -> str:
+        """The canonical JSON of a row as a dict (what ``_canonical(dict(zip(columns, row)))`` gives)."""
+        return "".join(_ENCODE_IN_ORDER(dict(zip(self.sorted_columns, self.sorted_values(row), strict=True)), 0))
 
 
 @dataclass(frozen=True)
@@ -83,6 +106,14 @@ class RowChange:
 
 # One encoder, built once: json.dumps with these options constructs a new JSONEncoder on every call.
 _ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False)
+
+
+# The same encoding without sorting keys (for dicts built in sorted order), its C encoder built once.
+_ENCODE_IN_ORDER = (
+    json_encoder.c_make_encoder(None, str, json_encoder.encode_basestring, None, ":", ",", False, False, True)
+    if json_encoder.c_make_encoder is not None
+    else json.JSONEncoder(separators=(",", ":"), default=str, ensure_ascii=False).iterencode
+)
 
 
 def _canonical(value: Any) -> str:
@@ -241,13 +272,17 @@ class Snapshot:
             row = self._keyed_rows[cache_key]
         except KeyError:
             stored = conn.execute(meta.select_by_key, key).fetchone()
-            row = None if stored is None else decode_row(meta, stored)
+            # Rows of plain columns are kept decoded (a copy is a shallow dict copy); rows with JSON columns
+            # as stored, decoded afresh on each use, so that no caller shares another's nested values.
+            row = None if stored is None else (decode_row(meta, stored) if meta.cacheable else stored)
             if len(self._keyed_rows) < MAX_CACHED_ROWS:
                 self._keyed_rows[cache_key] = row
         except TypeError:  # an unhashable key: no cache, the query says what it says
             stored = conn.execute(meta.select_by_key, key).fetchone()
             return None if stored is None else decode_row(meta, stored)
-        return None if row is None else dict(row)
+        if row is None:
+            return None
+        return dict(row) if meta.cacheable else decode_row(meta, row)
 
     def part(self, key: str, compute: Any) -> Any:
         """``compute(conn)`` on the initial state, computed once (see :func:`envfactory_gym.rows.state_part`)."""
@@ -273,9 +308,15 @@ class Snapshot:
 _ANY_LOGGED_CHANGE = f"SELECT 1 FROM {CHANGE_LOG} LIMIT 1"
 _LOGGED = f"SELECT tbl, rid FROM {CHANGE_LOG}"
 _OPEN_CALL = f"SAVEPOINT {CALL_SAVEPOINT}"
-_RELEASE_CALL = f"RELEASE {CALL_SAVEPOINT}"
 _UNDO_CALL = f"ROLLBACK TO {CALL_SAVEPOINT}"
+# The bottom of an episode's savepoint stack, named apart so that one RELEASE folds the whole stack.
+_OPEN_BASE = f"SAVEPOINT {BASE_SAVEPOINT}"
+_UNDO_BASE = f"ROLLBACK TO {BASE_SAVEPOINT}"
+_RELEASE_ALL = f"RELEASE {BASE_SAVEPOINT}"
 _CHANGED_TABLES: dict[tuple[str, ...], str] = {}
+# A state's key: its initial content hash and its net changes, ((table, row key), row now or None) each.
+StateKey = tuple[str, frozenset[tuple[tuple[str, Any], tuple[Any, ...] | None]]]
+_NO_CHANGES: frozenset[Any] = frozenset()
 
 
 class _Slot:
@@ -600,8 +641,9 @@ class EpisodeDatabase:
 
     def _start(self) -> None:
         self.raw.execute("BEGIN")
-        self._standing = False
-        self._call_changes = 0
+        self._depth = 0
+        # The first call's savepoint stands from the start, so that reads (most first calls) run no statement.
+        self._mark_state()
         # Rows written by this connection so far: unchanged means the state is still the snapshot's.
         self._pristine_changes = self.raw.total_changes
 
@@ -624,22 +666,25 @@ class EpisodeDatabase:
 
     # -- transactions: one savepoint per tool call ---------------------------------------------------
     # A savepoint stands open between calls: it marks the state before the next call. A call that writes
-    # nothing (every successful read) leaves it standing and costs no statement; a write that succeeds
-    # releases it (the next call opens a new one); a failed call rolls back to it, which keeps it open.
+    # nothing (every successful read) leaves it standing and costs no statement; a failed call rolls back
+    # to it, which keeps it open; a write that succeeds opens the next one on top of it (one statement,
+    # where releasing and reopening would take two), and so does a call after writes made outside any
+    # call. Every MAX_SAVEPOINT_DEPTH marks the stack is folded into the episode's transaction, so that
+    # a long episode's writes never pay for a deep stack.
     def begin(self) -> None:
         """Start a tool call."""
-        if not self._standing:
-            self.raw.execute(_OPEN_CALL)
-            self._standing = True
-        self._call_changes = self.raw.total_changes
+        changes = self.raw.total_changes
+        if changes != self._marked:  # written since the mark, outside any call: mark the state as it is
+            self._mark_state()
+            changes = self.raw.total_changes
+        self._call_changes = changes
 
     def commit(self) -> None:
         """Keep what the call wrote."""
         if self._session is not None and self._session.in_transaction():
             self._session.commit()
         if self.raw.total_changes != self._call_changes:
-            self._standing = False
-            self._end_call(_RELEASE_CALL)
+            self._mark_state()
         elif not self.raw.in_transaction:
             self._poison()
 
@@ -647,10 +692,30 @@ class EpisodeDatabase:
         """Undo whatever the call wrote (a refusal, an error, or any read)."""
         if self._session is not None:
             self._session.rollback()
-        if self.raw.total_changes != self._call_changes:
-            self._end_call(_UNDO_CALL)
-        elif not self.raw.in_transaction:
+        raw = self.raw
+        if raw.total_changes != self._call_changes:
+            self._end_call(_UNDO_BASE if self._depth == 1 else _UNDO_CALL)
+            self._marked = raw.total_changes  # a rollback counts no changes: the mark is the state again
+        elif not raw.in_transaction:
             self._poison()
+
+    def _mark_state(self) -> None:
+        """Open a savepoint marking the state as it is now, on top of the stack (folded when full)."""
+        raw = self.raw
+        if not raw.in_transaction:
+            # Something ended the episode's transaction behind the engine's back: its savepoints are gone,
+            # and the slot is never reused; calls stay atomic on a new stack.
+            self._poison()
+            self._depth = 0
+        if 0 < self._depth < MAX_SAVEPOINT_DEPTH:
+            self._depth += 1
+            self._end_call(_OPEN_CALL)
+        else:
+            if self._depth:
+                self._end_call(_RELEASE_ALL)
+            self._depth = 1
+            self._end_call(_OPEN_BASE)
+        self._marked = raw.total_changes
 
     def _end_call(self, statement: str) -> None:
         raw = self.raw
@@ -783,7 +848,7 @@ class EpisodeDatabase:
                 if after_row is None:
                     continue
                 key = {info.columns[i]: after_row[i] for i in info.key_positions}
-                after = encode(dict(zip(info.columns, after_row, strict=True)))
+                after = info.canonical_row(after_row)
                 items.append((table, _canonical(key), "insert", after, "null"))
                 continue
             before_row, before_text, key_text = initial
@@ -792,7 +857,7 @@ class EpisodeDatabase:
             if after_row is None:
                 items.append((table, key_text, "delete", "null", before_text))
             elif all(before_row[i] == after_row[i] for i in info.key_positions):
-                after = encode(dict(zip(info.columns, after_row, strict=True)))
+                after = info.canonical_row(after_row)
                 items.append((table, key_text, "update", after, before_text))
             else:
                 return self._hash_of_changes()  # a key changed in place: the general path merges such rows
@@ -808,6 +873,40 @@ class EpisodeDatabase:
         ]
         payload = "[" + ",".join(parts) + "]"
         return hashlib.sha256((snapshot.content_hash + payload).encode()).hexdigest()
+
+    def state_key(self) -> StateKey:
+        """A value that equals another state's exactly when both are the same state: the same initial
+        content (its hash) and the same rows changed from it, with the same values.
+
+        The same meaning as :meth:`state_hash` without encoding or hashing anything, so comparing two
+        states costs two small lookups and a tuple comparison. Values compare as Python compares SQLite's
+        values (so 0.0 equals -0.0); rows are identified by primary key, so a row deleted and inserted
+        again elsewhere unchanged is no change. Hashable: end states can be counted in a set.
+        """
+        snapshot = self.snapshot
+        if self.pristine():
+            return snapshot.content_hash, _NO_CHANGES
+        execute = self.raw.execute
+        tables = snapshot.tables
+        row_sql = snapshot._row_sql
+        initial_rows: dict[tuple[str, Any], tuple[Any, ...]] = {}
+        current_rows: dict[tuple[str, Any], tuple[Any, ...]] = {}
+        for table, rowid in execute(_LOGGED).fetchall():
+            initial = snapshot.initial_row(table, rowid)
+            current = execute(row_sql[table], (rowid,)).fetchone()
+            if initial == current:
+                continue
+            key_of = tables[table].key_of
+            if initial is not None:
+                initial_rows[(table, key_of(initial))] = initial
+            if current is not None:
+                current_rows[(table, key_of(current))] = current
+        changes = frozenset(
+            (key, current_rows.get(key))
+            for key in initial_rows.keys() | current_rows.keys()
+            if current_rows.get(key) != initial_rows.get(key)
+        )
+        return snapshot.content_hash, changes
 
     def _hash_of_changes(self) -> str:
         changes = self.change_set()

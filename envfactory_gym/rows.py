@@ -119,16 +119,20 @@ class Rows:
     """Typed access to one table of one episode. Obtain it as ``ctx.rows(Model)``.
 
     Given the episode (an :class:`~envfactory_gym.database.EpisodeDatabase`), lookups by key while the
-    episode has written nothing yet are answered from its snapshot's cache of decoded rows (a copy each
-    time), since the state is then exactly the snapshot's.
+    episode has written nothing yet are answered from its snapshot's cache of rows (a fresh copy each
+    time, JSON values decoded afresh), since the state is then exactly the snapshot's.
     """
 
     __slots__ = ("_conn", "_episode", "_meta")
 
     def __init__(self, conn: sqlite3.Connection, model: type[DeclarativeBase], episode: Any = None) -> None:
-        self._conn = conn
         self._meta = table_meta(model)
-        self._episode = episode if episode is not None and self._meta.cacheable else None
+        self.rebind(conn, episode)
+
+    def rebind(self, conn: sqlite3.Connection, episode: Any = None) -> None:
+        """Point the accessor at another connection (another episode's state)."""
+        self._conn = conn
+        self._episode = episode if episode is not None and self._meta.primary_key else None
 
     # -- conversions --------------------------------------------------------------------------------
     def _decode(self, row: tuple[Any, ...] | None) -> dict[str, Any] | None:
@@ -220,12 +224,20 @@ class Rows:
         return sql, params
 
     # -- writes -------------------------------------------------------------------------------------
+    def _params(self, values: dict[str, Any]) -> list[Any]:
+        """The statement's parameters for ``values``: JSON columns serialised, the rest as given."""
+        json_columns = self._meta.json_columns
+        if not json_columns or json_columns.isdisjoint(values):
+            return list(values.values())
+        encode = _COMPACT_JSON.encode
+        return [encode(v) if v is not None and n in json_columns else v for n, v in values.items()]
+
     def insert(self, **values: Any) -> dict[str, Any]:
         """Insert a row; returns it as stored."""
         meta = self._meta
         names = tuple(values)
         sql = meta.statements.get(("insert", names)) or meta.build(("insert", names), _insert_sql, names)
-        row = self._conn.execute(sql, [self._encode(n, v) for n, v in values.items()]).fetchone()
+        row = self._conn.execute(sql, self._params(values)).fetchone()
         return _decode_row(meta, row)
 
     def add(self, **values: Any) -> None:
@@ -233,7 +245,7 @@ class Rows:
         meta = self._meta
         names = tuple(values)
         sql = meta.statements.get(("add", names)) or meta.build(("add", names), _add_sql, names)
-        self._conn.execute(sql, [self._encode(n, v) for n, v in values.items()])
+        self._conn.execute(sql, self._params(values))
 
     def update(self, key: Any | tuple[Any, ...], **values: Any) -> None:
         """Set ``values`` on the row with primary key ``key``; DomainError-free: the caller checked it exists."""
@@ -242,8 +254,12 @@ class Rows:
         meta = self._meta
         names = tuple(values)
         sql = meta.statements.get(("update", names)) or meta.build(("update", names), _update_sql, names)
-        key_values = key if isinstance(key, tuple) else (key,)
-        self._conn.execute(sql, [self._encode(n, v) for n, v in values.items()] + list(key_values))
+        params = self._params(values)
+        if isinstance(key, tuple):
+            params.extend(key)
+        else:
+            params.append(key)
+        self._conn.execute(sql, params)
 
     def delete(self, *key: Any) -> None:
         meta = self._meta

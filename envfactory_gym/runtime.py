@@ -12,6 +12,7 @@ import datetime as dt
 import decimal
 import enum
 import json
+import json.encoder as json_encoder
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -40,7 +41,7 @@ class ErrorKind(enum.StrEnum):
     LIMIT = "limit_exceeded"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ToolResult:
     name: str
     content: str
@@ -69,11 +70,26 @@ def _json_default(value: Any) -> Any:
 # Built once: json.dumps with options constructs a new encoder on every call. Strict JSON: a tool that
 # computes NaN or Infinity has a bug, reported as an internal error.
 _RESULT_ENCODER = json.JSONEncoder(default=_json_default, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+# The C encoder that JSONEncoder.encode builds on every call, built once (the same output). Without a
+# circular-reference table: a self-referencing result still fails (RecursionError), as an internal error.
+_ENCODE_CHUNKS = (
+    json_encoder.c_make_encoder(
+        None, _json_default, json_encoder.encode_basestring, None, ":", ",", False, False, False
+    )
+    if json_encoder.c_make_encoder is not None
+    else None
+)
+
+
+def _encode(value: Any) -> str:
+    if _ENCODE_CHUNKS is None:
+        return _RESULT_ENCODER.encode(value)
+    return "".join(_ENCODE_CHUNKS(value, 0))
 
 
 def render_result(value: Any) -> str:
     """A tool's return value as the text the model sees."""
-    text = value if isinstance(value, str) else _RESULT_ENCODER.encode(value)
+    text = value if isinstance(value, str) else _encode(value)
     if len(text) > MAX_RESULT_CHARS:
         text = text[:MAX_RESULT_CHARS] + f"... [truncated: {len(text)} characters in total]"
     return text
@@ -151,7 +167,8 @@ class ToolRuntime:
         return dataclasses.replace(result, name=valid_text(result.name), content=valid_text(result.content))
 
     def _call(self, name: Any, arguments: Any, as_user: bool) -> ToolResult:
-        if not isinstance(name, str) or name not in self.bindings or (name in self.hidden and not as_user):
+        binding = self.bindings.get(name) if isinstance(name, str) else None
+        if binding is None or (name in self.hidden and not as_user):
             shown = name if isinstance(name, str) else f"<{type(name).__name__}>"
             known = ", ".join(n for n in self.bindings if n not in self.hidden)
             return ToolResult(
@@ -159,7 +176,6 @@ class ToolRuntime:
                 f"Error: unknown tool '{str(shown)[:64]}'. Available tools: {known}.",
                 ErrorKind.UNKNOWN_TOOL,
             )
-        binding = self.bindings[name]
         spec = binding.spec
         try:
             args = spec.validate_arguments(arguments)
@@ -195,6 +211,13 @@ class ToolRuntime:
 
         hashes = "|".join(f"{env_id}:{db.state_hash()}" for env_id, db in sorted(self.databases.items()))
         return hashlib.sha256(hashes.encode()).hexdigest() if len(self.databases) > 1 else hashes.split(":", 1)[1]
+
+    def state_key(self) -> Any:
+        """A hashable value equal for two episodes exactly when their states are the same (see
+        :meth:`EpisodeDatabase.state_key`): comparing states without hashing them."""
+        if len(self.databases) == 1:
+            return next(iter(self.databases.values())).state_key()
+        return tuple((env_id, db.state_key()) for env_id, db in sorted(self.databases.items()))
 
     def reset(self, *, id_seed: int | str = 0) -> None:
         """Start a new episode on the same environments: every state back to its snapshot, fresh id streams.

@@ -73,3 +73,22 @@ class SeededStream:
     def state(self) -> object:
         """The generator's internal state, comparable with ``random.Random.getstate()``."""
         return self._random.getstate()
+
+
+# Draws by (seed, position, ranges): the same state always draws the same integers, and replays of a task
+# draw from the same positions again and again; restoring a generator's state costs more than the lookup.
+_DRAWS: dict[tuple[int, int, tuple[tuple[int, int], ...]], tuple[tuple[int, ...], int]] = {}
+
+
+def draw_integers(seed: int, words_used: int, ranges: tuple[tuple[int, int], ...]) -> tuple[tuple[int, ...], int]:
+    """``randint(low, high)`` for each range, drawn at position ``words_used`` of the stream seeded with
+    ``seed``, and the position after them (what :class:`SeededStream` would draw, remembered)."""
+    position = (seed, words_used, ranges)
+    drawn = _DRAWS.get(position)
+    if drawn is None:
+        stream = SeededStream(seed, words_used)
+        drawn = (tuple(stream.randint(low, high) for low, high in ranges), stream.words_used)
+        if len(_DRAWS) >= _MAX_STATES:
+            del _DRAWS[next(iter(_DRAWS))]
+        _DRAWS[position] = drawn
+    return drawn

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 import sqlite3
@@ -20,7 +21,7 @@ from ...bfcl.reference import (
     TRAVEL_EXCHANGE_RATES,
     TRAVEL_ROUTES,
 )
-from ...bfcl.stream import SeededStream
+from ...bfcl.stream import draw_integers
 from .definition import env
 from .models import (
     ACCOUNT_KEY,
@@ -114,8 +115,13 @@ def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 def _fare(travel_from: str, travel_to: str, travel_date: str, travel_class: str, base_cost: float) -> float:
     """BFCL's fare: base x class factor x 2 when the date's digits add up to an even number."""
-    digit_sum = sum(int(ch) for ch in travel_date if ch.isdigit())
-    return float(base_cost * TRAVEL_CLASS_FACTORS[travel_class] * (2 if digit_sum % 2 == 0 else 1))
+    return float(base_cost * TRAVEL_CLASS_FACTORS[travel_class] * _date_factor(travel_date))
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_factor(travel_date: str) -> int:
+    """2 when the date's digits add up to an even number, else 1 (a date's factor never changes)."""
+    return 2 if sum(int(ch) for ch in travel_date if ch.isdigit()) % 2 == 0 else 1
 
 
 @env.seed
@@ -261,11 +267,10 @@ def _signed_in(ctx: ToolContext, access_token: str) -> dict[str, Any]:
 
 def _draw(ctx: ToolContext, account: dict[str, Any], *ranges: tuple[int, int]) -> list[int]:
     """Draw integers from BFCL's seeded stream and record the new position."""
-    stream = SeededStream(account["random_seed"], account["random_words_used"])
-    values = [stream.randint(low, high) for low, high in ranges]
-    ctx.rows(TravelAccount).update(ACCOUNT_KEY, random_words_used=stream.words_used)
-    account["random_words_used"] = stream.words_used
-    return values
+    values, words_used = draw_integers(account["random_seed"], account["random_words_used"], ranges)
+    ctx.rows(TravelAccount).update(ACCOUNT_KEY, random_words_used=words_used)
+    account["random_words_used"] = words_used
+    return list(values)
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
