@@ -57,7 +57,7 @@ class Options:
     train_limit: int | None = None  # train tasks per environment (default: all)
     # More oracle trajectories per environment, synthesized from the same stories with other synthesis seeds;
     # any whose request or gold calls equal a test task's are dropped, so the test split stays unseen.
-    extra_train: int = 0
+    extra_train: int = 150
     test_limit: int | None = None  # test tasks per environment (default: all)
     train_eval_limit: int = 8  # train tasks per environment replayed after SFT (what was learnt at all)
     hidden_size: int = 128
@@ -262,7 +262,11 @@ def run_sft_stage(
         "logging": {"report_to": ["none"]},
         "trainer": {
             "max_steps": options.sft_steps,
-            "per_device_train_batch_size": options.sft_batch_size,
+            # One conversation per forward pass, accumulated to the batch: with no padding, attention takes its
+            # causal fast path (measured 1.4 s against 2.1 s a step for a padded batch of 4 on 2 cores).
+            "per_device_train_batch_size": 1,
+            "gradient_accumulation_steps": options.sft_batch_size,
+            "gradient_checkpointing": False,
             "learning_rate": options.sft_learning_rate,
             "lr_scheduler_type": "cosine",
             "warmup_steps": max(1, options.sft_steps // 20),
