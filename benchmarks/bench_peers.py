@@ -248,7 +248,7 @@ def bfcl_executor_replay(case: Case, run: int) -> dict[str, Any]:
 
 
 def run_bfcl(args: argparse.Namespace) -> list[tuple[str, str, float, float]]:
-    tasks = installed_tasks()
+    tasks = [t for t in installed_tasks() if not t.long_context]  # normal mode: BFCL loads these without padding
     if not tasks:
         print("bfcl-eval is not installed: skipping the BFCL comparison (make setup installs it).")
         return []

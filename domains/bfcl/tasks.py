@@ -8,11 +8,8 @@ classes all have an environment here (``TravelAPI`` → ``travel_booking``, ``Ve
 (through its ``scenario_io``), each call runs as a tool call, and the final state is dumped back to
 ``initial_config`` form for comparison with BFCL's own classes.
 
-Long-context tasks replay only where BFCL's long-context mode changes nothing they touch: in that mode
-BFCL's TravelAPI loads extra records of its own into every state, and VehicleControlAPI pads the outputs of
-a few functions with long fixed texts (its ``long_context`` module), which this suite does not reproduce;
-the other classes ignore the mode. So a long-context task replays when it involves no TravelAPI and its
-ground truth calls none of VehicleControlAPI's padded functions.
+Long-context tasks load each class's config in BFCL's long-context mode (see ``bfcl.long_context``):
+BFCL's padding is read from the installed ``bfcl-eval`` package when such a task is replayed.
 
 :func:`installed_tasks` reads the tasks shipped in the ``bfcl-eval`` package when it is installed (it is
 optional); :func:`read_task_file` reads tasks kept in BFCL's format with the ground truth inline.
@@ -34,6 +31,7 @@ from envfactory_gym.database import EpisodeDatabase, get_snapshot
 from envfactory_gym.runtime import ToolResult, ToolRuntime
 
 from .calls import ParsedCall, bind_arguments, parse_call
+from .long_context import long_context_config
 
 BFCL_CLASS_ENVIRONMENTS: dict[str, str] = {
     "TravelAPI": "travel_booking",
@@ -44,17 +42,6 @@ BFCL_CLASS_ENVIRONMENTS: dict[str, str] = {
 }
 LONG_CONTEXT = "long_context"
 REPLAYABLE_CATEGORIES: tuple[str, ...] = ("base", "miss_param", "miss_func", LONG_CONTEXT)
-# What BFCL's long-context mode changes: the classes whose loaded state grows, and the padded functions.
-LONG_CONTEXT_GROWN_CLASSES = frozenset({"TravelAPI"})
-LONG_CONTEXT_PADDED_CALLS = frozenset(
-    {
-        "get_outside_temperature_from_google",
-        "displayCarStatus",
-        "activateParkingBrake",
-        "estimate_distance",
-        "check_tire_pressure",
-    }
-)
 _EMPTY_CONFIG: dict[str, Any] = {}  # one object, so that tasks without a config share one snapshot key
 
 
@@ -77,17 +64,19 @@ class BfclTask:
         """The ground truth's calls, parsed once (replays reuse them)."""
         return tuple(parse_call(text) for text in self.calls)
 
+    @functools.cached_property
+    def scenarios(self) -> dict[str, dict[str, Any]]:
+        """Each class's initial_config as this suite loads it: in long-context mode, with BFCL's padding (read
+        once per task from the installed bfcl-eval; :class:`BfclEvalMissingError` when it is absent)."""
+        configs = {c: self.initial_config.get(c, _EMPTY_CONFIG) for c in self.involved_classes}
+        if self.long_context:
+            configs = {c: long_context_config(c, config) for c, config in configs.items()}
+        return configs
+
 
 def is_replayable(involved_classes: Iterable[str]) -> bool:
     classes = set(involved_classes)
     return bool(classes) and classes <= set(BFCL_CLASS_ENVIRONMENTS)
-
-
-def is_unaffected_by_long_context(task: BfclTask) -> bool:
-    """Whether BFCL's long-context mode leaves this task's states and outputs as they are without it."""
-    if LONG_CONTEXT_GROWN_CLASSES & set(task.involved_classes):
-        return False
-    return not any(call.name in LONG_CONTEXT_PADDED_CALLS for call in task.parsed_calls)
 
 
 def _json_lines(text: str) -> list[dict[str, Any]]:
@@ -112,9 +101,7 @@ def installed_tasks(categories: Sequence[str] = REPLAYABLE_CATEGORIES) -> list[B
             for entry in _json_lines(question_file.read_text("utf-8")):
                 if not is_replayable(entry["involved_classes"]) or entry["id"] not in answers:
                     continue
-                task = _task(entry, answers[entry["id"]], long_context=category == LONG_CONTEXT)
-                if not task.long_context or is_unaffected_by_long_context(task):
-                    tasks.append(task)
+                tasks.append(_task(entry, answers[entry["id"]], long_context=category == LONG_CONTEXT))
     return tasks
 
 
@@ -164,7 +151,7 @@ def replay(task: BfclTask) -> Replay:
         for bfcl_class in task.involved_classes:
             definition = registry.load_definition(BFCL_CLASS_ENVIRONMENTS[bfcl_class])
             # Loaders never change their input, and the snapshot is keyed once per config object.
-            scenario = task.initial_config.get(bfcl_class, _EMPTY_CONFIG)
+            scenario = task.scenarios[bfcl_class]
             databases[bfcl_class] = EpisodeDatabase(get_snapshot(definition, scenario=scenario))
             runtimes[bfcl_class] = ToolRuntime([databases[bfcl_class]])
         steps = []

@@ -7,9 +7,9 @@ Two sources of tasks:
   runs everywhere. Its posts name their mention list: BFCL's ``post_tweet`` shares one default list between
   calls, so a ``mention`` on a post made without one would change every later post in the process;
 * every multi-turn task of the installed ``bfcl-eval`` package whose classes are all among TravelAPI,
-  VehicleControlAPI, MessageAPI, TicketAPI and TwitterAPI (categories base, miss_param, miss_func, and
-  the long_context tasks that BFCL's long-context mode leaves unchanged: see ``bfcl.tasks``) — skipped
-  when bfcl-eval is not installed.
+  VehicleControlAPI, MessageAPI, TicketAPI and TwitterAPI (categories base, miss_param, miss_func and
+  long_context; the last loads both sides in BFCL's long-context mode, ours with the padding read from the
+  installed package: see ``bfcl.long_context``) — skipped when bfcl-eval is not installed.
 
 For both, when bfcl-eval is installed, BFCL's own classes run the same calls from the same initial_config:
 every call must succeed in both, return the same JSON, and leave the same final state (compared on every
@@ -197,6 +197,9 @@ def test_replayed_tasks_per_category(capsys: pytest.CaptureFixture[str]) -> None
     with capsys.disabled():
         print(f"\nBFCL multi-turn tasks replayed per category: {counts}")
     assert all(counts[c] > 0 for c in REPLAYABLE_CATEGORIES)
+    # BFCL's long_context category is its base tasks in long-context mode: none of them may be left out.
+    assert counts["long_context"] == counts["base"]
+    assert any(t.long_context and "TravelAPI" in t.involved_classes for t in BFCL_TASKS)
     for name in ("MessageAPI", "TwitterAPI"):
         mixed = [t for t in BFCL_TASKS if name in t.involved_classes and len(t.involved_classes) > 1]
         assert mixed, f"tasks mixing {name} with the travel classes are replayed"

@@ -7,6 +7,7 @@ from typing import Any
 
 from envfactory_gym.rows import Rows, bulk_insert, connection_of, fetch_rows, fill_if_empty, replace_rows, state_part
 
+from ...bfcl.long_context import LONG_CONTEXT_KEY
 from ...bfcl.reference import (
     TRAVEL_DEFAULT_FISCAL_YEAR,
     TRAVEL_STATE_DEFAULTS,
@@ -19,6 +20,7 @@ from .models import (
     ACCOUNT_KEY,
     DEFAULT_NOW,
     EXTENSION_KEY,
+    BfclMode,
     Booking,
     CreditCard,
     InsurancePolicy,
@@ -85,6 +87,8 @@ class BfclTravelInterchange:
             else:
                 fill_if_empty(conn, model, _REFERENCE_DEFAULTS[name])
         bulk_insert(conn, InsurancePolicy, extension.get("insurance_policies") or [])
+        if _long_context_flag(extension):
+            bulk_insert(conn, BfclMode, [{"name": LONG_CONTEXT_KEY}])
 
     def base(self, conn: sqlite3.Connection) -> None:
         """BFCL's reference tables (airports, route fares, exchange rates): what a config without its own gets."""
@@ -121,6 +125,8 @@ class BfclTravelInterchange:
         }
         if profile:
             extension["profile"] = profile
+        if is_long_context(conn):
+            extension[LONG_CONTEXT_KEY] = True
         tables = ("airports", "flight_routes", "exchange_rates")
         for name, rows in state_part(source, tables, "travel_booking.reference", _reference_extension):
             extension[name] = [list(row) for row in rows]
@@ -129,6 +135,19 @@ class BfclTravelInterchange:
             extension["insurance_policies"] = policies
         config[EXTENSION_KEY] = extension
         return config
+
+
+def is_long_context(conn: sqlite3.Connection) -> bool:
+    """Whether the state was loaded in BFCL's long-context mode."""
+    return conn.execute("SELECT 1 FROM bfcl_modes WHERE name = ?", (LONG_CONTEXT_KEY,)).fetchone() is not None
+
+
+def _long_context_flag(extension: dict[str, Any]) -> bool:
+    """Whether the config is in BFCL's long-context mode (its padded records are in the config already)."""
+    flag = extension.get(LONG_CONTEXT_KEY, False)
+    if not isinstance(flag, bool):
+        raise TypeError(f"'{EXTENSION_KEY}.{LONG_CONTEXT_KEY}' must be true or false, got {flag!r:.40}")
+    return flag
 
 
 def _card_record(row: dict[str, Any]) -> dict[str, Any]:

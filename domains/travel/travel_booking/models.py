@@ -63,6 +63,14 @@ class TravelAccount(Base):
     current_time: Mapped[str] = mapped_column(String(19))
 
 
+class BfclMode(Base):
+    """The BFCL modes the state was loaded in, one row each (none normally). In ``long_context`` mode fares
+    list every route and bookings return the whole history (see bfcl.long_context)."""
+
+    __tablename__ = "bfcl_modes"
+    name: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+
 def _card_label(row: dict[str, Any]) -> str | None:
     """How the holder names a card: its network and last four digits ("my Visa ending in 1158")."""
     number = row.get("card_number")

@@ -10,7 +10,7 @@ from typing_extensions import TypedDict
 from envfactory_gym.authoring import ToolContext
 from envfactory_gym.errors import DomainError
 
-from .bfcl import _booking_record, _card_record
+from .bfcl import _booking_record, _card_record, is_long_context
 from .definition import env
 from .models import (
     _BOOKING_FIELDS,
@@ -27,7 +27,17 @@ from .models import (
     InsurancePolicy,
     TravelAccount,
 )
-from .seed import AuthenticationResult, _account, _booking, _card, _draw, _is_date, _route_cost, _signed_in
+from .seed import (
+    AuthenticationResult,
+    _account,
+    _booking,
+    _card,
+    _draw,
+    _fare,
+    _is_date,
+    _route_cost,
+    _signed_in,
+)
 
 
 @env.write(
@@ -171,7 +181,13 @@ def get_flight_cost(
         travel_date: The date of the travel in the format 'YYYY-MM-DD'.
         travel_class: The class of the travel. Options are: economy, business, first.
     """
-    return {"travel_cost_list": [_route_cost(ctx, travel_from, travel_to, travel_date, travel_class)]}
+    cost = _route_cost(ctx, travel_from, travel_to, travel_date, travel_class)
+    if not is_long_context(ctx.conn):
+        return {"travel_cost_list": [cost]}
+    # BFCL's long-context mode quotes every route's fare for the asked class and date, in route order.
+    routes = ctx.query("SELECT travel_from, travel_to, base_cost FROM flight_routes ORDER BY rowid")
+    fares = [_fare(r["travel_from"], r["travel_to"], travel_date, travel_class, r["base_cost"]) for r in routes]
+    return {"travel_cost_list": fares}
 
 
 class CardBalance(TypedDict):
@@ -259,11 +275,15 @@ def book_flight(
         transaction_id=str(transaction_id),
         extra={},
     )
+    # BFCL's long-context mode returns every booking, the new one last; its normal mode returns none.
+    history = {}
+    if is_long_context(ctx.conn):
+        history = {row["booking_id"]: _booking_record(row) for row in ctx.rows(Booking).find()}
     return {
         "booking_id": str(booking_id),
         "transaction_id": str(transaction_id),
         "booking_status": True,
-        "booking_history": {},
+        "booking_history": history,
     }
 
 
@@ -546,5 +566,3 @@ class CreditCardList(TypedDict):
 def get_all_credit_cards(ctx: ToolContext) -> CreditCardList:
     """Get all registered credit cards, keyed by card_id."""
     return {"credit_card_list": {row["card_id"]: _card_record(row) for row in ctx.rows(CreditCard).find()}}
-
-

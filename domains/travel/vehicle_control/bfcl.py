@@ -5,8 +5,9 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from envfactory_gym.rows import Rows, bulk_insert, connection_of, fill_if_empty, replace_rows, state_part
+from envfactory_gym.rows import Rows, bulk_insert, connection_of, fetch_rows, fill_if_empty, replace_rows, state_part
 
+from ...bfcl.long_context import LONG_CONTEXT_KEY, VEHICLE_PADDING_CONSTANTS
 from ...bfcl.reference import (
     VEHICLE_DOORS,
     VEHICLE_STATE_DEFAULTS,
@@ -20,6 +21,7 @@ from .models import (
     EXTENSION_KEY,
     VEHICLE_KEY,
     Door,
+    LongContextPadding,
     Vehicle,
     _reference_extension,
 )
@@ -47,6 +49,7 @@ class BfclVehicleInterchange:
         vehicle.update({key: extension.get(key) for key in _EXTENSION_VEHICLE_KEYS})
         bulk_insert(conn, Vehicle, [{"vehicle_key": VEHICLE_KEY, **vehicle}])
         bulk_insert(conn, Door, [{"door": door, "status": status} for door, status in doors.items()])
+        bulk_insert(conn, LongContextPadding, _padding_rows(extension.get(LONG_CONTEXT_KEY)))
         # BFCL's lookup tables are in place already (see base()); a config may bring its own.
         for name, model, rows_of in _REFERENCE_TABLES:
             given = extension.get(name)
@@ -74,6 +77,21 @@ class BfclVehicleInterchange:
         tables = ("cities", "city_distances", "tire_shops")
         for name, rows in state_part(source, tables, "vehicle_control.reference", _reference_extension):
             extension[name] = [list(row) for row in rows]
+        padding = {row["name"]: row["value"] for row in fetch_rows(conn, LongContextPadding)}
+        if padding:
+            extension[LONG_CONTEXT_KEY] = padding
         if extension:
             config[EXTENSION_KEY] = extension
         return config
+
+
+def _padding_rows(padding: Any) -> list[dict[str, Any]]:
+    """The long-context padding of a config's extension as rows (none outside that mode)."""
+    if padding is None:
+        return []
+    if not isinstance(padding, dict) or set(padding) != set(VEHICLE_PADDING_CONSTANTS):
+        raise ValueError(
+            f"'{EXTENSION_KEY}.{LONG_CONTEXT_KEY}' must be an object with exactly the keys "
+            f"{', '.join(VEHICLE_PADDING_CONSTANTS)} (see envfactory_gym.domains.bfcl.long_context)"
+        )
+    return [{"name": name, "value": value} for name, value in padding.items()]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from sqlalchemy import Float, Integer, String
+from sqlalchemy import JSON, Float, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ...bfcl.reference import (
@@ -102,6 +102,14 @@ class TireShop(Base):
     shop_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     shopLocation: Mapped[str] = mapped_column(String(120))
     zipcode: Mapped[str] = mapped_column(String(5), index=True)
+
+
+class LongContextPadding(Base):
+    """What BFCL's long-context mode adds to some outputs, by name (empty outside that mode; bfcl.long_context)."""
+
+    __tablename__ = "long_context_padding"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NotRequired
 
 from typing_extensions import TypedDict
 
@@ -30,6 +30,7 @@ from .models import (
     STATUS_OPTIONS,
     City,
     Door,
+    LongContextPadding,
     TireShop,
 )
 from .seed import EngineStatus, _door_status, _remaining_unlocked, _set, _vehicle, _zipcode_distance
@@ -170,12 +171,24 @@ class OutsideTemperature(TypedDict):
 @env.read(intents=["what's the temperature outside?", "how cold is it outside according to Google"])
 def get_outside_temperature_from_google(ctx: ToolContext) -> OutsideTemperature:
     """Get the outside temperature in degrees Celsius (from Google)."""
+    reading = {"outsideTemperature": _outside_temperature(ctx)}
+    history = _long_context_padding(ctx, "weather_history")
+    return reading if history is None else {**history, **reading}
+
+
+def _outside_temperature(ctx: ToolContext) -> float:
     vehicle = _vehicle(ctx)
     if vehicle["currentZipcode"] is not None:
         city = ctx.rows(City).first({"zipcode": vehicle["currentZipcode"]})
         if city is not None and city["outsideTemperature"] is not None:
-            return {"outsideTemperature": city["outsideTemperature"]}
-    return {"outsideTemperature": SeededStream(vehicle["random_seed"]).uniform(-10.0, 40.0)}
+            return float(city["outsideTemperature"])
+    return SeededStream(vehicle["random_seed"]).uniform(-10.0, 40.0)
+
+
+def _long_context_padding(ctx: ToolContext, name: str) -> Any:
+    """What BFCL's long-context mode adds to an output (None outside that mode)."""
+    row = ctx.rows(LongContextPadding).get(name)
+    return None if row is None else row["value"]
 
 
 # BFCL's weather.com source always fails (HTTP 404): no task can check an outcome, so coverage is waived.
@@ -212,6 +225,12 @@ def displayCarStatus(ctx: ToolContext, option: str) -> dict[str, Any]:
     Args:
         option: The option to display: fuel, battery, doors, climate, headlights, parkingBrake, brakePedal or engine.
     """
+    status = _car_status(ctx, option)
+    metadata = _long_context_padding(ctx, "car_status_metadata")
+    return status if metadata is None else {"metadata": metadata, **status}
+
+
+def _car_status(ctx: ToolContext, option: str) -> dict[str, Any]:
     vehicle = _vehicle(ctx)
     if option == "fuel":
         return {"fuelLevel": vehicle["fuelLevel"]}
@@ -242,6 +261,7 @@ def displayCarStatus(ctx: ToolContext, option: str) -> dict[str, Any]:
 
 
 class ParkingBrakeResult(TypedDict):
+    parkingBrakeInstruction: NotRequired[str]  # BFCL's long-context mode only
     parkingBrakeStatus: str
     _parkingBrakeForce: float
     _slopeAngle: float
@@ -259,7 +279,13 @@ def activateParkingBrake(ctx: ToolContext, mode: str) -> ParkingBrakeResult:
         raise DomainError("Invalid mode. Options are: engage, release.")
     status, force = ("engaged", PARKING_BRAKE_FORCE) if mode == "engage" else ("released", 0.0)
     _set(ctx, parkingBrakeStatus=status, parkingBrakeForce=force, slopeAngle=PARKING_SLOPE_ANGLE)
-    return {"parkingBrakeStatus": status, "_parkingBrakeForce": force, "_slopeAngle": PARKING_SLOPE_ANGLE}
+    result: ParkingBrakeResult = {
+        "parkingBrakeStatus": status,
+        "_parkingBrakeForce": force,
+        "_slopeAngle": PARKING_SLOPE_ANGLE,
+    }
+    instruction = _long_context_padding(ctx, "parking_brake_instruction")
+    return result if instruction is None else {"parkingBrakeInstruction": instruction, **result}
 
 
 class BrakePedalResult(TypedDict):
@@ -404,6 +430,7 @@ def gallon_to_liter(ctx: ToolContext, gallon: float) -> Liters:
 
 class Distance(TypedDict):
     distance: float
+    intermediaryCities: NotRequired[list[str]]  # BFCL's long-context mode only
 
 
 @env.read(intents=["how far is it from {cityA} to {cityB}?", "estimate the distance between {cityA} and {cityB}"])
@@ -417,7 +444,8 @@ def estimate_distance(ctx: ToolContext, cityA: str, cityB: str) -> Distance:
     distance = _zipcode_distance(ctx, cityA, cityB)
     if distance is None:
         raise DomainError(f"distance not found in database (between {cityA} and {cityB}).")
-    return {"distance": distance}
+    cities = _long_context_padding(ctx, "intermediary_cities")
+    return {"distance": distance} if cities is None else {"distance": distance, "intermediaryCities": cities}
 
 
 class Zipcode(TypedDict):
@@ -459,7 +487,7 @@ class TirePressure(TypedDict):
     rearLeftTirePressure: float
     rearRightTirePressure: float
     healthy_tire_pressure: bool
-    car_info: dict[str, Any]
+    car_info: dict[str, Any] | str  # BFCL's long-context mode describes the car in one text
 
 
 @env.read(intents=["check my tire pressure", "are my tyres inflated properly?"])
@@ -473,7 +501,10 @@ def check_tire_pressure(ctx: ToolContext) -> TirePressure:
         vehicle["rearRightTirePressure"],
     ]
     low, high = HEALTHY_TIRE_PRESSURE
-    car_info = {key: vehicle[key] for key in ("make", "model", "year", "vin") if vehicle[key] is not None}
+    metadata = _long_context_padding(ctx, "car_status_metadata")
+    car_info: dict[str, Any] | str = metadata
+    if metadata is None:
+        car_info = {key: vehicle[key] for key in ("make", "model", "year", "vin") if vehicle[key] is not None}
     return {
         "frontLeftTirePressure": pressures[0],
         "frontRightTirePressure": pressures[1],
@@ -507,5 +538,3 @@ def find_nearest_tire_shop(ctx: ToolContext) -> ShopLocation:
     if first is None:
         raise DomainError("No tire shop is on record.")
     return {"shopLocation": first["shopLocation"]}
-
-
