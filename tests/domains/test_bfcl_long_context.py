@@ -10,6 +10,7 @@ bfcl-eval's padding is committed here.
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 import types
 from pathlib import Path
@@ -20,6 +21,7 @@ import pytest
 from envfactory_gym import registry
 from envfactory_gym.database import get_snapshot
 from envfactory_gym.domains.bfcl.long_context import (
+    BFCL_EVAL_INSTALL_HINT,
     BFCL_LONG_CONTEXT_MODULE,
     BfclEvalMissingError,
     long_context_config,
@@ -186,11 +188,21 @@ def test_missing_bfcl_eval_is_a_clear_error_naming_the_install(monkeypatch: pyte
     assert long_context_config("MessageAPI", {"user_count": 4}) == {"user_count": 4}
 
 
+def test_install_hint_names_the_pinned_bfcl_eval() -> None:
+    """No extra of the package holds bfcl-eval (its dependencies conflict): the hint names `make setup`'s pin."""
+    (pin,) = re.findall(r"^BFCL_EVAL_PIN \?= (\S+)$", REPOSITORY.joinpath("Makefile").read_text("utf-8"), re.M)
+    assert f"'{pin}'" in BFCL_EVAL_INSTALL_HINT
+    pyproject = REPOSITORY.joinpath("pyproject.toml").read_text("utf-8")
+    assert "bfcl-eval" not in pyproject, "an extra holds bfcl-eval now: name it in BFCL_EVAL_INSTALL_HINT"
+
+
 @pytest.mark.skipif(importlib.util.find_spec("bfcl_eval") is None, reason="bfcl-eval is not installed")
 def test_no_bfcl_padding_is_committed_here() -> None:
     padding = vehicle_padding()
     samples = [padding["parking_brake_instruction"][:80], padding["car_status_metadata"][:80]]
-    sources = [*REPOSITORY.joinpath("domains").rglob("*.py"), *REPOSITORY.joinpath("envfactory_gym").rglob("*.py")]
-    for path in sources:
-        text = path.read_text("utf-8")
-        assert not any(sample in text for sample in samples), f"{path} holds bfcl-eval's long-context padding"
+    assert all(len(sample) == 80 for sample in samples)
+    for folder in ("domains", "envfactory_gym", "tests", "docs", "benchmarks"):
+        for path in REPOSITORY.joinpath(folder).rglob("*"):
+            if path.suffix in (".py", ".json", ".jsonl", ".md") and path.is_file():
+                text = path.read_text("utf-8", errors="replace")
+                assert not any(sample in text for sample in samples), f"{path} holds bfcl-eval's padding"
