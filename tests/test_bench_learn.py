@@ -29,6 +29,7 @@ def test_sft_then_grpo_on_travel_tasks_at_toy_size(tmp_path: Path) -> None:
             "--envs=weather",
             "--seeds=0",
             "--train-limit=2",
+            "--extra-train=2",
             "--test-limit=1",
             "--train-eval-limit=1",
             "--hidden-size=32",
@@ -47,7 +48,7 @@ def test_sft_then_grpo_on_travel_tasks_at_toy_size(tmp_path: Path) -> None:
     )
     results = bench.run(options)
 
-    assert results["tasks"]["train"] == 2 and results["tasks"]["test"] == 1
+    assert results["tasks"]["train"] == 2 + 2 and results["tasks"]["test"] == 1  # two packaged, two synthesized
     (seed,) = results["seeds"]
     for stage in ("test_before", "test_after_sft", "train_after_sft"):
         assert seed[stage]["weather"]["episodes"] == 1  # every episode was played and scored by the rubric
@@ -64,7 +65,7 @@ def test_sft_then_grpo_on_travel_tasks_at_toy_size(tmp_path: Path) -> None:
     assert saved["grpo"]["steps"] == grpo["steps"]
     assert (tmp_path / "learning_curve.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     table = bench.table(results)
-    assert "| weather | 2 / 1 |" in table and "held-out success" in table
+    assert "| weather | 4 / 1 |" in table and "held-out success" in table
 
 
 def test_options_are_checked() -> None:
