@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -139,6 +140,26 @@ def test_demo_plays_the_baselines_afresh(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setattr(evaluate_command, "select_tasks", lambda **_: changed)
     assert CliRunner().invoke(app, arguments).exit_code == 0
     assert len((results / "baseline-oracle.jsonl").read_text().splitlines()) == 2
+
+
+def test_the_demo_table_fits_an_80_column_terminal(tmp_path: Path) -> None:
+    """Every environment's test tasks (one each): per-domain columns in the terminal, per-environment ones
+    only in the pages, and no header or cell cut."""
+    from rich.console import Console
+
+    results, pages = tmp_path / "results", tmp_path / "pages"
+    arguments = ["demo", "--limit", "1", "--results", str(results), "--output-dir", str(pages)]
+    assert CliRunner().invoke(app, arguments).exit_code == 0
+    console = Console(width=80, record=True, file=io.StringIO())
+    console.print(evaluate_command.leaderboard_table(load_summaries(results)))
+    shown = console.export_text()
+    lines = shown.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    header = next(line for line in lines if "Model" in line)
+    titles = {title.strip() for title in header.split("  ") if title.strip()}
+    assert {"Success", "Reward", "travel", "shopping", "communication", "s / ep"} <= titles
+    assert "…" not in shown and "weather" not in header and "oracle" in shown
+    assert "weather success %" in (pages / "LEADERBOARD.md").read_text()  # the pages keep every environment
 
 
 def test_render_leaderboard_with_no_results(tmp_path: Path) -> None:

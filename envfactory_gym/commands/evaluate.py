@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from envfactory_gym import registry
 from envfactory_gym.commands import fail
 from envfactory_gym.evaluation import (
     EvalConfig,
@@ -241,26 +242,51 @@ def leaderboard_command(
     console.print(f"{len(runs)} run(s): wrote {markdown} and {page}", soft_wrap=True, highlight=False)
 
 
+MAX_TERMINAL_ENV_COLUMNS = 6
+# Short headers for the terminal (the pages keep the full ones and the intervals).
+TERMINAL_TITLES = {"Mean reward %": "Reward", "Tokens / episode": "Tokens / ep", "Agent s / episode": "s / ep",
+                   "2–3 envs success %": "2–3 envs"}  # fmt: skip
+
+
 def leaderboard_table(summaries: Sequence[RunSummary]) -> Any:
-    """One rich table per task set (rows on different tasks are never ranked together)."""
+    """One rich table per task set (rows on different tasks are never ranked together).
+
+    The terminal gets what fits beside the names: per-environment columns only while there are a few, no
+    column that is empty for every run, no pass^1 (the success rate itself); LEADERBOARD.md and index.html
+    keep every column with its interval.
+    """
+    from rich import box
     from rich.console import Group as Renderables
 
     from envfactory_gym.leaderboard.render import comparable_groups
     from envfactory_gym.leaderboard.render import table as leaderboard_rows
 
     tables = []
+    environments = set(registry.implemented())
     for group in comparable_groups(summaries):
         columns, rows = leaderboard_rows(group.runs)
-        shown = Table(title=group.title)
-        hidden = {"Agent", "Task set", "Split", "Transcripts", "Complete", "Date"}
+        # The title gives the split, the task count and the task set.
+        hidden = {"Agent", "Task set", "Split", "Tasks", "Transcripts", "Complete", "Date", "pass^1 % [95% CI]"}
+        hidden |= {c.title for i, c in enumerate(columns) if all(row[i][0] == "–" for row in rows)}
+        if all(r.summary.trials == 1 for r in group.runs):
+            hidden.add("Trials")
+        per_env = {c.title for c in columns if c.title.removesuffix(" success %") in environments}
+        caption = "Success and reward in % of episodes."
+        if len(per_env) > MAX_TERMINAL_ENV_COLUMNS:
+            # Dozens of one-number columns leave no room for the names in a terminal; the pages keep them all.
+            hidden |= per_env
+            caption += f" Success per environment ({len(per_env)}): LEADERBOARD.md and index.html."
+        shown = Table(title=group.title, caption=caption, box=box.SIMPLE_HEAD, collapse_padding=True, pad_edge=False)
         keep = [i for i, c in enumerate(columns) if c.title not in hidden]
         longest_label = max((len(r.summary.label) for r in group.runs), default=5)
         for i in keep:
             title = columns[i].title.replace(" [95% CI]", "")
+            title = TERMINAL_TITLES.get(title, title.removesuffix(" %").removesuffix(" success"))
             if title == "Model":
                 shown.add_column(title, min_width=min(longest_label, 40), no_wrap=True)
-            else:
-                shown.add_column(title, justify="right" if columns[i].numeric else "left")
+            else:  # headers wrap between words, never inside one
+                widest = max(len(word) for word in title.split())
+                shown.add_column(title, justify="right" if columns[i].numeric else "left", min_width=widest)
         for row in rows:
             shown.add_row(*(row[i][0].split(" [")[0] for i in keep))  # intervals are in LEADERBOARD.md
         tables.append(shown)
