@@ -14,11 +14,12 @@ first seed's SFT model on the train tasks, with the mean reward, the rubric's di
 success logged per step. Results go to ``--output`` (default ``runs/bench_learn``): ``results.json`` and
 ``learning_curve.png`` (reward, held-out success and the reward's parts over GRPO steps).
 
-A model this size, trained for minutes, learns the tool-call format first; whether anything transfers to unseen
-tasks is what the test columns measure, and they are reported as they come out (docs/TRAINING.md has a run).
-Time: the defaults are sized from a quiet-machine step time (an SFT step of 4 examples ~0.65 s on 2 cores, so
-3 x 200 steps ~7 min, plus evaluation and GRPO: an estimated 12-15 min); on a machine shared with other jobs,
-expect several times that, and pass --threads 1.
+A model this size, trained for minutes, learns the tool-call format first, then which tool to call; whether it
+copies the request's values (gold calls made) and succeeds on unseen tasks is what the test columns measure,
+and they are reported as they come out (docs/TRAINING.md has the measured run).
+Time: an SFT step of 4 conversations takes about 1.4 s on 2 quiet cores, so the defaults (3 seeds x 300 steps,
+evaluation, 6 GRPO steps) take about 23 minutes; on a machine shared with other jobs expect more, and pass
+--threads 1.
 """
 
 from __future__ import annotations
@@ -63,9 +64,9 @@ class Options:
     hidden_size: int = 128
     layers: int = 2
     vocab_size: int = 4000
-    sft_steps: int = 200
+    sft_steps: int = 300
     sft_batch_size: int = 4
-    sft_learning_rate: float = 3e-3
+    sft_learning_rate: float = 1e-2
     grpo_steps: int = 6
     grpo_prompts_per_step: int = 2
     grpo_generations: int = 4
