@@ -238,8 +238,8 @@ def load_policy(path: Path) -> tuple[Any, Any]:
 
 
 def overall(scores: dict[str, dict[str, float]]) -> float:
-    episodes = sum(s["episodes"] for s in scores.values())
-    return sum(s["successes"] for s in scores.values()) / episodes if episodes else 0.0
+    """Success rate over every environment's episodes."""
+    return pooled(scores, "successes")
 
 
 # -- training -------------------------------------------------------------------------------------------------
