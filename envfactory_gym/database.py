@@ -35,7 +35,9 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
+from envfactory_gym import journal as write_journal
 from envfactory_gym.authoring import EnvironmentDefinition, SeedData
+from envfactory_gym.journal import WriteJournal, agree
 from envfactory_gym.rows import decode_row
 
 CHANGE_LOG = "_ef_changes"
@@ -53,6 +55,8 @@ MAX_IDLE_SLOTS_PER_SNAPSHOT = 32
 MAX_SCENARIO_KEYS = 4096
 # Decoded initial rows kept per snapshot for lookups by key in episodes that have not written yet.
 MAX_CACHED_ROWS = 4096
+# Initial rows kept per snapshot by primary key, for the write journal's changed rows.
+MAX_CACHED_KEYED_ROWS = 65536
 
 
 @dataclass(frozen=True)
@@ -175,6 +179,11 @@ def _select_by_rowid(table: str) -> str:
     return f'SELECT * FROM "{table}" WHERE rowid = ?'
 
 
+def _select_by_key(info: TableInfo) -> str:
+    where = " AND ".join(f'"{c}" = ?' for c in info.primary_key) or "0"
+    return f'SELECT * FROM "{info.name}" WHERE {where}'
+
+
 class Snapshot:
     """The immutable seeded initial state of one (environment, seed, scenario), and its pool of idle slots."""
 
@@ -198,7 +207,10 @@ class Snapshot:
         self._lock = threading.Lock()
         self.tables = _table_infos(definition)
         self._row_sql = {name: _select_by_rowid(name) for name in self.tables}
+        self._key_sql = {name: _select_by_key(info) for name, info in self.tables.items()}
         self._initial_rows: dict[tuple[str, int], tuple[tuple[Any, ...], str, str] | None] = {}
+        self._rows_by_key: dict[tuple[str, Any], tuple[Any, ...] | None] = {}
+        self._records_by_key: dict[tuple[str, Any], tuple[tuple[Any, ...], str, str] | None] = {}
         self._content_hash: str | None = None
         self._keyed_rows: dict[tuple[Any, ...], dict[str, Any] | None] = {}
         self._parts: dict[str, Any] = {}
@@ -246,6 +258,37 @@ class Snapshot:
             values = dict(zip(info.columns, row, strict=True))
             record = (row, _canonical(values), _canonical({c: values[c] for c in info.primary_key}))
         self._initial_rows[key] = record
+        return record
+
+    def initial_by_key(self, table_key: tuple[str, Any]) -> tuple[Any, ...] | None:
+        """The initial row with primary key ``table_key[1]`` (a tuple for a composite key) of table
+        ``table_key[0]``, or None (cached: rows never change)."""
+        try:
+            return self._rows_by_key[table_key]
+        except KeyError:
+            pass
+        table, key = table_key
+        params = key if isinstance(key, tuple) else (key,)
+        with self._lock:
+            row = self._reference.execute(self._key_sql[table], params).fetchone()
+        if len(self._rows_by_key) < MAX_CACHED_KEYED_ROWS:
+            self._rows_by_key[table_key] = row
+        return row
+
+    def initial_record_by_key(self, table_key: tuple[str, Any]) -> tuple[tuple[Any, ...], str, str] | None:
+        """:meth:`initial_by_key` with the row's canonical JSON and its key's (as :meth:`initial_record`)."""
+        try:
+            return self._records_by_key[table_key]
+        except KeyError:
+            pass
+        row = self.initial_by_key(table_key)
+        record = None
+        if row is not None:
+            info = self.tables[table_key[0]]
+            values = dict(zip(info.columns, row, strict=True))
+            record = (row, _canonical(values), _canonical({c: values[c] for c in info.primary_key}))
+        if len(self._records_by_key) < MAX_CACHED_KEYED_ROWS:
+            self._records_by_key[table_key] = record
         return record
 
     def rows(self, table: str) -> list[dict[str, Any]]:
@@ -636,11 +679,14 @@ class EpisodeDatabase:
         self.snapshot = snapshot
         self._slot: _Slot | None = SLOTS.acquire(snapshot)
         self.raw = self._slot.raw
+        # What each write through ctx.rows stored (see envfactory_gym.journal); restarted with the episode.
+        self.journal = WriteJournal(self.raw.total_changes, snapshot.initial_by_key)
         self._start()
         self._session: Session | None = None
 
     def _start(self) -> None:
         self.raw.execute("BEGIN")
+        self.journal.restart(self.raw.total_changes, self.snapshot.initial_by_key)
         self._depth = 0
         # The first call's savepoint stands from the start, so that reads (most first calls) run no statement.
         self._mark_state()
@@ -696,6 +742,7 @@ class EpisodeDatabase:
         if raw.total_changes != self._call_changes:
             self._end_call(_UNDO_BASE if self._depth == 1 else _UNDO_CALL)
             self._marked = raw.total_changes  # a rollback counts no changes: the mark is the state again
+            self.journal.undo_to_mark(self._marked)
         elif not raw.in_transaction:
             self._poison()
 
@@ -716,6 +763,7 @@ class EpisodeDatabase:
             self._depth = 1
             self._end_call(_OPEN_BASE)
         self._marked = raw.total_changes
+        self.journal.set_mark(self._marked)
 
     def _end_call(self, statement: str) -> None:
         raw = self.raw
@@ -729,6 +777,7 @@ class EpisodeDatabase:
             self._poison()
 
     def _poison(self) -> None:
+        self.journal.give_up()
         if self._slot is not None:
             self._slot.poisoned = True
 
@@ -769,6 +818,9 @@ class EpisodeDatabase:
         """Whether any row of ``tables`` was written in this episode (net of rollbacks, not of undoing)."""
         if self.pristine():
             return False
+        written = self._journal_rows()
+        if written is not None:
+            return any(table in tables for table, _ in written)
         sql = _CHANGED_TABLES.get(tables)
         if sql is None:
             names = ", ".join("'" + t.replace("'", "''") + "'" for t in tables)
@@ -824,7 +876,46 @@ class EpisodeDatabase:
 
     def change_set(self) -> list[RowChange]:
         """Every row that differs from the initial state, sorted by table and key."""
-        return [change for _, change, _ in self._changes()]
+        written = self._journal_rows()
+        if written is None:
+            return [change for _, change, _ in self._changes()]
+        changes = self._journal_changes(written)
+        if write_journal.CROSS_CHECK:
+            agree("change_set", changes, [change for _, change, _ in self._changes()])
+        return changes
+
+    # -- the write journal's answers: the same values, without reading rows back ----------------------
+    def _journal_rows(self) -> dict[tuple[str, Any], tuple[Any, ...] | None] | None:
+        """The rows written in this episode by (table, key), when the journal covers every write."""
+        return self.journal.rows(self.raw.total_changes)
+
+    def _journal_items(self, written: dict[tuple[str, Any], Any]) -> list[tuple[str, str, str, Any, Any, Any]]:
+        """(table, canonical key, op, row before, row after, initial record) of every net change, sorted."""
+        snapshot = self.snapshot
+        items = []
+        for table_key, row in written.items():
+            initial = snapshot.initial_record_by_key(table_key)
+            if initial is None:
+                if row is not None:
+                    info = snapshot.tables[table_key[0]]
+                    key = _canonical({info.columns[i]: row[i] for i in info.key_positions})
+                    items.append((table_key[0], key, "insert", None, row, None))
+            elif initial[0] != row:
+                op = "update" if row is not None else "delete"
+                items.append((table_key[0], initial[2], op, initial[0], row, initial))
+        items.sort(key=lambda item: (item[0], item[1], item[2]))
+        return items
+
+    def _journal_changes(self, written: dict[tuple[str, Any], Any]) -> list[RowChange]:
+        tables = self.snapshot.tables
+        changes = []
+        for table, _, op, before_row, after_row, _ in self._journal_items(written):
+            info = tables[table]
+            before = dict(zip(info.columns, before_row, strict=True)) if before_row is not None else None
+            after = dict(zip(info.columns, after_row, strict=True)) if after_row is not None else None
+            key = {c: (after or before or {})[c] for c in info.primary_key}
+            changes.append(RowChange(table, op, key, before, after))
+        return changes
 
     def state_hash(self) -> str:
         """A content hash of the whole state: the initial content hash plus the net change set.
@@ -833,12 +924,34 @@ class EpisodeDatabase:
         "op":…,"table":…}, …]`` with sorted keys), assembled here from its parts: the initial rows'
         encodings are cached by the snapshot, and no change objects are built.
         """
+        if self.pristine():
+            return self.snapshot.content_hash
+        written = self._journal_rows()
+        if written is None:
+            return self._state_hash_from_log()
+        tables = self.snapshot.tables
+        items = [
+            (
+                table,
+                key,
+                op,
+                "null" if after is None else tables[table].canonical_row(after),
+                "null" if initial is None else initial[1],
+            )
+            for table, key, op, _, after, initial in self._journal_items(written)
+        ]
+        digest = self._hash_of_items(items)
+        if write_journal.CROSS_CHECK:
+            agree("state_hash", digest, self._state_hash_from_log())
+        return digest
+
+    def _state_hash_from_log(self) -> str:
+        """:meth:`state_hash` from the change log, reading the logged rows back."""
         snapshot = self.snapshot
         execute = self.raw.execute
         logged = execute(_LOGGED).fetchall()
         if not logged:
             return snapshot.content_hash
-        encode = _ENCODER.encode
         items: list[tuple[str, str, str, str, str]] = []  # table, key, op, after, before (canonical JSON)
         for table, rowid in logged:
             initial = snapshot.initial_record(table, rowid)
@@ -864,15 +977,20 @@ class EpisodeDatabase:
         ops = {op for _, _, op, _, _ in items}
         if "delete" in ops and "insert" in ops:
             return self._hash_of_changes()  # a row may have moved to another rowid under its key
-        if not items:
-            return snapshot.content_hash
         items.sort(key=lambda item: (item[0], item[1], item[2]))
+        return self._hash_of_items(items)
+
+    def _hash_of_items(self, items: list[tuple[str, str, str, str, str]]) -> str:
+        """The state hash of sorted (table, key, op, after, before) canonical-JSON items."""
+        if not items:
+            return self.snapshot.content_hash
+        encode = _ENCODER.encode
         parts = [
             f'{{"after":{after},"before":{before},"key":{key},"op":"{op}","table":{encode(table)}}}'
             for table, key, op, after, before in items
         ]
         payload = "[" + ",".join(parts) + "]"
-        return hashlib.sha256((snapshot.content_hash + payload).encode()).hexdigest()
+        return hashlib.sha256((self.snapshot.content_hash + payload).encode()).hexdigest()
 
     def state_key(self) -> StateKey:
         """A value that equals another state's exactly when both are the same state: the same initial
@@ -886,6 +1004,18 @@ class EpisodeDatabase:
         snapshot = self.snapshot
         if self.pristine():
             return snapshot.content_hash, _NO_CHANGES
+        written = self._journal_rows()
+        if written is None:
+            return self._state_key_from_log()
+        initial = snapshot.initial_by_key
+        key = snapshot.content_hash, frozenset(item for item in written.items() if item[1] != initial(item[0]))
+        if write_journal.CROSS_CHECK:
+            agree("state_key", key, self._state_key_from_log())
+        return key
+
+    def _state_key_from_log(self) -> StateKey:
+        """:meth:`state_key` from the change log, reading the logged rows back."""
+        snapshot = self.snapshot
         execute = self.raw.execute
         tables = snapshot.tables
         row_sql = snapshot._row_sql

@@ -16,16 +16,20 @@ written with the column types' own bind conversions and Python-side defaults (ex
 from __future__ import annotations
 
 import json
+import operator
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import call
 from typing import Any
 
 from sqlalchemy import JSON, Boolean
 from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.orm import DeclarativeBase, Session
 
+from envfactory_gym import journal
 from envfactory_gym.errors import DomainError
+from envfactory_gym.journal import STORE_FUNCTIONS, UNKNOWN, UncertainValue, column_affinity
 
 _DIALECT = SQLiteDialect_pysqlite()
 _COMPACT_JSON = json.JSONEncoder(separators=(",", ":"))  # built once: json.dumps(...) builds one per call
@@ -52,6 +56,18 @@ class _TableMeta:
     # For bulk inserts: per column, the type's bind conversion (None: stored as given) and Python default.
     bind: dict[str, Any] = field(default_factory=dict)
     defaults: dict[str, Any] = field(default_factory=dict)
+    # For the write journal (see envfactory_gym.journal): each column's stored form of a bound value, its
+    # position, and whether writes to this table can be journaled at all (a primary key compared exactly).
+    store: tuple[Callable[[Any], Any], ...] = ()
+    key_store: tuple[Callable[[Any], Any], ...] = ()
+    update_plans: dict[tuple[str, ...], Any] = field(default_factory=dict)
+    positions: dict[str, int] = field(default_factory=dict)
+    journaled: bool = False
+    # The primary key column that is SQLite's rowid (filled in when an insert leaves it out), if any, and
+    # whether every other column an insert leaves out is NULL (no column has a default in the schema).
+    rowid_column: str | None = None
+    missing_is_null: bool = False
+    key_value: Callable[[Sequence[Any]], Any] = field(default=lambda row: (), repr=False)
 
     def build(self, shape: Any, make: Callable[[_TableMeta, tuple[str, ...]], str], names: tuple[str, ...]) -> str:
         """The SQL text for ``shape``, made once (column names checked then) and reused afterwards."""
@@ -60,6 +76,55 @@ class _TableMeta:
             raise KeyError(f"{self.name} has no column(s) {sorted(unknown)}")
         sql = self.statements[shape] = make(self, names)
         return sql
+
+    # -- the write journal's view: rows as SQLite stores them (UncertainValue when that is not certain) --
+    def stored_key(self, key: tuple[Any, ...]) -> Any:
+        """The primary key as stored: its value, or a tuple for a composite key."""
+        key_store = self.key_store
+        if len(key) != len(key_store):
+            raise UncertainValue(key)
+        if len(key) == 1:
+            return key_store[0](key[0])
+        return tuple(map(call, key_store, key))
+
+    def updated_row(self, row: tuple[Any, ...], names: tuple[str, ...], params: Sequence[Any]) -> tuple[Any, ...]:
+        """``row`` after an UPDATE setting ``names`` to ``params`` (the statement's, then the key's)."""
+        plan = self.update_plans.get(names)
+        if plan is None:
+            plan = self.update_plans[names] = self._update_plan(names)
+        new = list(row)
+        if len(plan) == 1:  # most updates set one column
+            position, store = plan[0]
+            new[position] = store(params[0])
+        else:
+            for (position, store), value in zip(plan, params, strict=False):  # the key's params follow: stop
+                new[position] = store(value)
+        return tuple(new)
+
+    def _update_plan(self, names: tuple[str, ...]) -> tuple[tuple[int, Callable[[Any], Any]], ...]:
+        if not set(names).isdisjoint(self.primary_key):
+            # A row that may move to another key: not journaled (the journal gives up on this plan).
+            return ((0, _uncertain),) * len(names)
+        return tuple((self.positions[n], self.store[self.positions[n]]) for n in names)
+
+    def stored_row(self, row: Sequence[Any]) -> tuple[Any, ...]:
+        """A row as read back, from what an INSERT's RETURNING reported (which is before REAL affinity: an
+        integer there is read back as a float)."""
+        return tuple(map(call, self.store, row))
+
+    def added_row(self, names: tuple[str, ...], params: Sequence[Any], rowid: int | None) -> tuple[Any, ...]:
+        """The row an INSERT of ``names`` stored (columns left out: the rowid, or NULL)."""
+        given = dict(zip(names, params, strict=True))
+        if len(given) != len(self.columns):
+            if not self.missing_is_null:
+                raise UncertainValue(names)
+            if self.rowid_column is not None and self.rowid_column not in given:
+                given[self.rowid_column] = rowid
+        return tuple(map(call, self.store, map(given.get, self.columns)))
+
+
+def _uncertain(value: Any) -> Any:
+    raise UncertainValue(value)
 
 
 _META: dict[type, _TableMeta] = {}
@@ -97,8 +162,28 @@ def table_meta(model: type[DeclarativeBase]) -> _TableMeta:
             defaults=defaults,
             cacheable=not json_columns and bool(primary_key),
         )
+        _add_journal_view(meta, table)
         _META[model] = meta
     return meta
+
+
+def _add_journal_view(meta: _TableMeta, table: Any) -> None:
+    try:
+        declared = [column.type.compile(dialect=_DIALECT) for column in table.columns]
+    except Exception:  # noqa: BLE001 - a type without a SQLite spelling: this table's writes are read back
+        return
+    meta.store = tuple(STORE_FUNCTIONS[column_affinity(d)] for d in declared)
+    meta.positions = {c: i for i, c in enumerate(meta.columns)}
+    meta.key_store = tuple(meta.store[meta.positions[c]] for c in meta.primary_key)
+    key_columns = [table.columns[c] for c in meta.primary_key]
+    # A key compared under another collation than BINARY may match other spellings of the value.
+    meta.journaled = bool(key_columns) and all(getattr(c.type, "collation", None) is None for c in key_columns)
+    if len(key_columns) == 1 and declared[meta.positions[meta.primary_key[0]]].upper() == "INTEGER":
+        meta.rowid_column = meta.primary_key[0]  # INTEGER PRIMARY KEY is an alias of the rowid
+    meta.missing_is_null = all(column.server_default is None for column in table.columns)
+    positions = [meta.positions[c] for c in meta.primary_key]
+    if positions:
+        meta.key_value = operator.itemgetter(*positions)
 
 
 def decode_row(meta: _TableMeta, row: Sequence[Any]) -> dict[str, Any]:
@@ -154,10 +239,18 @@ class Rows:
     def get(self, *key: Any) -> dict[str, Any] | None:
         """The row with this primary key, or None."""
         episode = self._episode
-        if episode is not None and episode.pristine():
-            return episode.snapshot.row_by_key(self._meta, key, self._conn)
-        row = self._conn.execute(self._meta.select_by_key, key).fetchone()
-        return None if row is None else _decode_row(self._meta, row)
+        meta = self._meta
+        if episode is not None:
+            if episode.pristine():
+                return episode.snapshot.row_by_key(meta, key, self._conn)
+            # After writes: the journal's row (written in this episode, or the initial one) when it covers it.
+            row = episode.journal.row(meta, key, self._conn.total_changes) if meta.journaled else UNKNOWN
+            if row is not UNKNOWN:
+                if journal.CROSS_CHECK:
+                    journal.agree("row", row, self._conn.execute(meta.select_by_key, key).fetchone())
+                return None if row is None else _decode_row(meta, row)
+        row = self._conn.execute(meta.select_by_key, key).fetchone()
+        return None if row is None else _decode_row(meta, row)
 
     def require(self, *key: Any, missing: str) -> dict[str, Any]:
         """The row with this primary key; a DomainError with the message ``missing`` if there is none."""
@@ -237,7 +330,11 @@ class Rows:
         meta = self._meta
         names = tuple(values)
         sql = meta.statements.get(("insert", names)) or meta.build(("insert", names), _insert_sql, names)
-        row = self._conn.execute(sql, self._params(values)).fetchone()
+        conn = self._conn
+        before = conn.total_changes
+        row = conn.execute(sql, self._params(values)).fetchone()
+        if self._episode is not None and meta.journaled:
+            self._episode.journal.inserted(meta, row, before, conn.total_changes)
         return _decode_row(meta, row)
 
     def add(self, **values: Any) -> None:
@@ -245,7 +342,12 @@ class Rows:
         meta = self._meta
         names = tuple(values)
         sql = meta.statements.get(("add", names)) or meta.build(("add", names), _add_sql, names)
-        self._conn.execute(sql, self._params(values))
+        conn = self._conn
+        before = conn.total_changes
+        params = self._params(values)
+        cursor = conn.execute(sql, params)
+        if self._episode is not None and meta.journaled:
+            self._episode.journal.added(meta, names, params, cursor.lastrowid, before, conn.total_changes)
 
     def update(self, key: Any | tuple[Any, ...], **values: Any) -> None:
         """Set ``values`` on the row with primary key ``key``; DomainError-free: the caller checked it exists."""
@@ -255,16 +357,22 @@ class Rows:
         names = tuple(values)
         sql = meta.statements.get(("update", names)) or meta.build(("update", names), _update_sql, names)
         params = self._params(values)
-        if isinstance(key, tuple):
-            params.extend(key)
-        else:
-            params.append(key)
-        self._conn.execute(sql, params)
+        key = key if isinstance(key, tuple) else (key,)
+        params.extend(key)
+        conn = self._conn
+        before = conn.total_changes
+        conn.execute(sql, params)
+        if self._episode is not None and meta.journaled:
+            self._episode.journal.updated(meta, key, names, params, before, conn.total_changes)
 
     def delete(self, *key: Any) -> None:
         meta = self._meta
         sql = meta.statements.get("delete") or meta.build("delete", _delete_sql, ())
-        self._conn.execute(sql, key)
+        conn = self._conn
+        before = conn.total_changes
+        conn.execute(sql, key)
+        if self._episode is not None and meta.journaled:
+            self._episode.journal.deleted(meta, key, before, conn.total_changes)
 
 
 def _key_clause(meta: _TableMeta) -> str:

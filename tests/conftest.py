@@ -1,13 +1,20 @@
 from __future__ import annotations
 
+import os
+
 import pytest
 
-from envfactory_gym import registry
+from envfactory_gym import journal, registry
 from envfactory_gym.gold import with_gold_changes
 from envfactory_gym.tasks import GoldCall, Task
 from tests.fixtures import bank
 
 registry_id = registry.register_environment(bank.env)  # idempotent: safe in every xdist worker
+
+# Every state key, hash and change set the write journal answers is compared with the change log's, in this
+# process and in the CLI processes tests start (see envfactory_gym.journal).
+os.environ["ENVFACTORY_CHECK_JOURNAL"] = "1"
+journal.CROSS_CHECK = True
 
 
 def bank_task(task_id: str = "bank-transfer", amount: int = 50, split: str = "train") -> Task:
