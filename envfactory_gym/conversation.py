@@ -16,8 +16,9 @@ Two simulators:
   more information gets the one hidden detail; a proposed action is confirmed unless it contradicts a
   detail the person holds (a different date, number, code or city: :func:`contradicted_facts`), whatever
   else it mentions; a request to use one of its own tools runs it, with arguments from the assistant's
-  words, its own request and its facts. The conversation ends on an assistant turn that neither asks nor
-  proposes (a closing "anything else?" offer is not a question).
+  words, its own request and its facts — every such request of a sentence, clause by clause in the order
+  given (:func:`requested_tools`), none that is negated ("don't turn off Wi-Fi"). The conversation ends
+  on an assistant turn that neither asks nor proposes (a closing "anything else?" offer is not a question).
 * :class:`LLMUser` — any OpenAI-compatible chat endpoint (vLLM, SGLang, a provider) plays the user from a
   prompt holding the persona and the facts by spoken name; it ends the conversation by writing the stop
   token.
@@ -781,16 +782,24 @@ def _named_beyond_longer(sentence: str, tool: str, named: Sequence[tuple[str, To
 _SWITCH_VERBS = frozenset(_wordlist("toggle toggl turn switch flip enable enabl disable disabl"))
 
 
+def _action_sequence(text: str) -> list[str]:
+    return ["toggle" if w in _SWITCH_VERBS else w for w in _content(lemmas(text))]
+
+
 def _action_words(text: str) -> frozenset[str]:
-    return frozenset("toggle" if w in _SWITCH_VERBS else w for w in _content(lemmas(text)))
+    return frozenset(_action_sequence(text))
+
+
+def _tool_phrases(tool: str, spec: ToolSpec | None) -> list[str]:
+    """The phrases that name a tool: its label and its intents (placeholders out)."""
+    return [fact_label(tool), *(re.sub(r"\{\w+\}", " ", intent) for intent in (spec.intents if spec else ()))]
 
 
 def _tool_words_named(sentence: str, tool: str, spec: ToolSpec | None) -> frozenset[str] | None:
     """The words by which the sentence names a tool — its label's, or one of its intents' (placeholders out),
     the most specific one that the sentence holds all of — or None when it does not name it."""
     words = _action_words(sentence)
-    candidates = [_action_words(fact_label(tool))]
-    candidates += [_action_words(re.sub(r"\{\w+\}", " ", intent)) for intent in (spec.intents if spec else ())]
+    candidates = [_action_words(phrase) for phrase in _tool_phrases(tool, spec)]
     held = [c for c in candidates if c and c <= words]
     return max(held, key=len) if held else None
 
@@ -804,6 +813,129 @@ def _most_specific(sentence: str, named: Sequence[tuple[str, ToolSpec]]) -> list
     "turn off Data Saver" names "toggle data saver mode" (by its intent), not also "toggle data"."""
     words = {e: _tool_words_named(sentence, spec.name, spec) or frozenset() for e, spec in named}
     return [(e, spec) for e, spec in named if not any(words[e] < other for other in words.values())]
+
+
+def _tools_asked(clause: str, named: Sequence[tuple[str, ToolSpec]]) -> list[tuple[str, ToolSpec]]:
+    """Which of the tools a clause names it asks for: those named outright (their name or their label as
+    written), else the most specific.
+
+    "Toggle roaming to turn data roaming on" also holds the words of "toggle data": a tool named outright
+    wins over tools whose words are merely scattered; but a label inside a longer tool's words ("toggle
+    data saver") names the longer tool.
+    """
+    outright = [(e, spec) for e, spec in named if _names_tool_outright(clause, spec.name)]
+    outright = [(e, spec) for e, spec in outright if _named_beyond_longer(clause, spec.name, outright)]
+    words = {e: _tool_words_named(clause, spec.name, spec) or frozenset() for e, spec in named}
+    outright = [(e, spec) for e, spec in outright if not any(words[e] < other for other in words.values())]
+    return outright or _most_specific(clause, named)
+
+
+# -- the instructions of a sentence ------------------------------------------------------------------------
+
+# Where one instruction ends and the next begins ("turn off airplane mode, and then restart the phone"),
+# or a condition does ("restart the phone if data is not working": the "not" is the condition's).
+# "or" joins alternatives, not steps: "mobile data or data saver may be the problem" stays one clause.
+_JOIN = re.compile(
+    r"[;:\u2013\u2014]|\s-\s|,(?!\d)|(?<!\d),|\b(?:and then|and also|and|then|also|after that|afterwards|next"
+    r"|finally|plus|as well as|followed by|but|before|after|without|instead of|rather than"
+    r"|so|if|when|once|unless|because|since|until)\b",
+    re.IGNORECASE,
+)
+# Joins that introduce what is not to be done: "restart the phone without taking the SIM card out".
+_NEGATING_JOINS = frozenset({"without", "instead of", "rather than"})
+# Joins after which a clause with no verb of its own takes the verb before it: "turn off X and Y".
+_LISTING_JOINS = frozenset({",", "and", "and also", "also", "plus", "as well as", "but"})
+_NEGATION = re.compile(r"\b(?:not|never|no need|cannot|avoid|refrain)\b|n't\b|\bdont\b", re.IGNORECASE)
+# A clause that tells what was done, by either side, or how a setting is asks for nothing: "now that you've
+# restarted the phone", "I've enabled roaming on your line", "Wi-Fi is turned off".
+_REPORTED = re.compile(
+    r"\bnow that\b|\byou(?:'ve| have)\b(?!\s+(?:got\s+)?to\b)|\bI(?:'ve| have| had)\b"
+    r"|\bI (?:just |already |now )?\w+ed\b|\b(?:is|are|was|were|been) (?:now |already |just |still )?\w+ed\b",
+    re.IGNORECASE,
+)
+# Words a clause with a borrowed verb may hold beside the tool's own: "... and the VPN too".
+_PARTICLES = frozenset(_wordlist("off on back out up down again too also well now just please"))
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One clause of a sentence: its text, the join before it ("" for the first), whether it says not to."""
+
+    text: str
+    join: str = ""
+    negated: bool = False
+
+
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+    words = [re.escape(w) for w in re.findall(r"\w+", phrase) if w.lower() not in _ARTICLES]
+    return re.compile(_FILLER.join(words), re.IGNORECASE)
+
+
+def split_clauses(sentence: str, keep: Iterable[str] = ()) -> list[Clause]:
+    """The clauses of a sentence, in the order their actions are meant to happen.
+
+    It is split at its joins (:data:`_JOIN`) except inside a phrase of ``keep`` that holds one (a tool's
+    own words: "take the SIM card out and put it back in"). "Y after X" puts X first; "Before X, Y" puts Y
+    first.
+    """
+    text = sentence.replace("\u2019", "'")
+    kept = [m.span() for phrase in keep if _JOIN.search(phrase) for m in _phrase_pattern(phrase).finditer(text)]
+    pieces: list[tuple[str, str]] = []
+    start, join = 0, ""
+    for found in _JOIN.finditer(text):
+        if any(begin < found.start() < end for begin, end in kept):
+            continue
+        pieces.append((join, text[start : found.start()]))
+        join, start = found.group(0).lower(), found.end()
+    pieces.append((join, text[start:]))
+    clauses = [
+        Clause(piece.strip(), join, join in _NEGATING_JOINS or bool(_NEGATION.search(piece)))
+        for join, piece in pieces
+        if re.search(r"\w", piece)
+    ]
+    if len(clauses) > 1 and clauses[0].join == "before":
+        clauses[:2] = clauses[1::-1]
+    for index in range(1, len(clauses)):
+        if clauses[index].join == "after":
+            clauses[index - 1], clauses[index] = clauses[index], clauses[index - 1]
+    return clauses
+
+
+def requested_tools(sentence: str, tools: Mapping[str, ToolSpec]) -> list[tuple[str, ToolSpec, str]]:
+    """The person's tools a sentence asks them to use, in the order asked: (exposed name, spec, clause).
+
+    Each clause is read on its own (:func:`split_clauses`). One that says not to ("don't turn off Wi-Fi"),
+    or tells what was done ("I've enabled roaming on your line"), asks for nothing. One with no verb of its
+    own, listed after another ("turn off airplane mode and data saver"), takes that one's verb — and its
+    "not" — when all its words are a tool's.
+    """
+    phrases = {exposed: _tool_phrases(spec.name, spec) for exposed, spec in tools.items()}
+    vocabulary = {exposed: frozenset().union(*map(_action_words, found)) for exposed, found in phrases.items()}
+    verbs = {sequence[0] for found in phrases.values() for p in found if (sequence := _action_sequence(p))}
+    asked: list[tuple[str, ToolSpec, str]] = []
+    carried: frozenset[str] = frozenset()
+    carried_skip = False
+    for clause in split_clauses(sentence, [p for found in phrases.values() for p in found]):
+        words = _action_words(clause.text)
+        skip = clause.negated or bool(_REPORTED.search(clause.text))
+        if words & verbs:
+            carried, carried_skip, read = words & (verbs | _PARTICLES), skip, clause.text
+            named = [(e, spec) for e, spec in tools.items() if _names_tool(read, spec.name, spec)]
+        elif carried and clause.join in _LISTING_JOINS:
+            skip = skip or carried_skip
+            # "§" keeps the borrowed verb from making a label as written ("toggle" + "data saver").
+            read = " ".join(sorted(carried)) + " § " + clause.text
+            own = words - _PARTICLES
+            named = [
+                (e, spec)
+                for e, spec in tools.items()
+                if own and own <= vocabulary[e] and _names_tool(read, spec.name, spec)
+            ]
+        else:
+            continue
+        if not skip:
+            asked += [(e, spec, clause.text) for e, spec in _tools_asked(read, named)]
+    return asked
 
 
 # -- the rule-based user --------------------------------------------------------------------------------------
@@ -925,22 +1057,18 @@ class RuleBasedUser:
         return wrong
 
     def _run_requested_tools(self, reading: TurnReading, text: str, turn: _Turn) -> bool:
-        """Run each of the person's own tools the assistant asks them to use (once per turn)."""
+        """Run each of the person's own tools the assistant asks them to use, in the order asked (once per turn)."""
         replies = []
         done: set[str] = set()
         for sentence, _ in reading.sentences:
-            named = [(e, spec) for e, spec in self.user_tools.items() if _names_tool(sentence, spec.name, spec)]
-            # "Toggle roaming to turn data roaming on" also holds the words of "toggle data": a tool named
-            # outright (its name or its label as written) wins over tools whose words are merely scattered.
-            outright = [(e, spec) for e, spec in named if _names_tool_outright(sentence, spec.name)]
-            outright = [(e, spec) for e, spec in outright if _named_beyond_longer(sentence, spec.name, outright)]
-            for exposed, spec in outright or _most_specific(sentence, named):
+            for exposed, spec, clause in requested_tools(sentence, self.user_tools):
                 if exposed in done:
                     continue
                 done.add(exposed)
                 turn.handled.add(sentence)
-                # The instruction's own words first, then the whole turn, then the person's request.
-                arguments, missing = user_tool_arguments(spec, [sentence, text, self.task.query], self.held)
+                # The instruction's own words first, then its sentence, the whole turn, the person's request.
+                sources = [clause, sentence, text, self.task.query]
+                arguments, missing = user_tool_arguments(spec, sources, self.held)
                 label = fact_label(spec.name)
                 if missing:
                     asked = " and ".join(_parameter_label(m) for m in missing)

@@ -721,6 +721,124 @@ def test_the_user_reads_switch_verbs_as_toggles_and_runs_the_most_specific_tool(
     assert named("Please turn it off and on again.") == []
 
 
+# The user's side of a phone: settings named by their labels and intents, as an environment declares them.
+PHONE = {
+    spec.name: spec
+    for spec in (
+        _phone_tool("toggle_airplane_mode"),
+        _phone_tool("toggle_data"),
+        _phone_tool("toggle_data_saver_mode", "toggle data saver"),
+        _phone_tool("toggle_wifi", "toggle Wi-Fi"),
+        _phone_tool("connect_vpn", "turn on the VPN"),
+        _phone_tool("disconnect_vpn", "turn off the VPN"),
+        _phone_tool("reboot_device", "restart my phone {phone_number}"),
+        _phone_tool("reseat_sim_card", "take the SIM card out and put it back in"),
+        _phone_tool("check_status_bar"),
+    )
+}
+
+
+def asked_of_the_phone(sentence: str) -> list[str]:
+    from envfactory_gym.conversation import requested_tools
+
+    return [name for name, _, _ in requested_tools(sentence, PHONE)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Please turn off airplane mode and turn on mobile data.", ["toggle_airplane_mode", "toggle_data"]),
+        # One instruction's words hold another's ("data saver" holds "data"): each clause is read on its own.
+        ("Please turn off data saver and turn on mobile data.", ["toggle_data_saver_mode", "toggle_data"]),
+        # A tool named outright no longer hides one named in the user's own words.
+        ("Please toggle wifi and turn off airplane mode.", ["toggle_wifi", "toggle_airplane_mode"]),
+        ("Could you disable Wi-Fi, then restart the phone?", ["toggle_wifi", "reboot_device"]),
+        ("Restart the phone, then turn off airplane mode.", ["reboot_device", "toggle_airplane_mode"]),
+        ("First turn off airplane mode and then restart your phone.", ["toggle_airplane_mode", "reboot_device"]),
+        ("Before you restart the phone, turn off the VPN.", ["disconnect_vpn", "reboot_device"]),
+        ("Restart the phone after turning off airplane mode.", ["toggle_airplane_mode", "reboot_device"]),
+        # A list shares its verb, "off" included: the VPN is disconnected, not connected.
+        (
+            "Please turn off airplane mode, data saver and the VPN.",
+            ["toggle_airplane_mode", "toggle_data_saver_mode", "disconnect_vpn"],
+        ),
+        # A tool's own phrase keeps its "and"; the step after it is still a step.
+        (
+            "Please take the SIM card out and put it back in, and then check the status bar.",
+            ["reseat_sim_card", "check_status_bar"],
+        ),
+        # A label inside a longer tool's words names the longer tool.
+        ("Please toggle data saver.", ["toggle_data_saver_mode"]),
+        ("Turn off the VPN; after that, restart my phone.", ["disconnect_vpn", "reboot_device"]),
+        # A listed clause with words of its own is no setting to switch: data saver is left alone.
+        (
+            "Turn off airplane mode and data saver might be the problem; it restricts your mobile data.",
+            ["toggle_airplane_mode"],
+        ),
+    ],
+)
+def test_the_user_acts_on_every_clear_instruction_in_the_order_given(sentence: str, expected: list[str]) -> None:
+    assert asked_of_the_phone(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Don't turn off Wi-Fi.", []),
+        ("Please do not restart the phone.", []),
+        ("Never toggle airplane mode.", []),
+        ("Please turn off airplane mode, but don't turn off Wi-Fi.", ["toggle_airplane_mode"]),
+        ("Please turn off airplane mode \u2014 don\u2019t turn off the VPN.", ["toggle_airplane_mode"]),
+        ("Don't turn off Wi-Fi, data saver or the VPN.", []),
+        # The listed setting keeps the "not" of the verb it shares.
+        ("Don't turn off Wi-Fi and data saver.", []),
+        ("Instead of turning off Wi-Fi, turn off airplane mode.", ["toggle_airplane_mode"]),
+        ("Please restart the phone rather than toggling airplane mode.", ["reboot_device"]),
+        ("Restart the phone without taking the SIM card out and putting it back in.", ["reboot_device"]),
+        # What the person has already done is no instruction to do it again.
+        ("Now that you've turned off airplane mode, restart the phone.", ["reboot_device"]),
+        # Nor is what the assistant did, or how a setting is.
+        ("I have disabled the VPN on our side, so now please restart your phone.", ["reboot_device"]),
+        ("Wi-Fi is turned off already; please restart the phone.", ["reboot_device"]),
+        # A "not" in a condition is the condition's.
+        ("Please restart the phone if your data is not working.", ["reboot_device"]),
+    ],
+)
+def test_the_user_never_acts_on_a_negated_or_reported_instruction(sentence: str, expected: list[str]) -> None:
+    assert asked_of_the_phone(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Please check your settings and fix whatever looks wrong.",
+        "Mobile data, data saver and the VPN may be the problem.",
+        "Please turn it off, and then on again.",
+        "Try a few things, then let me know what you see.",
+    ],
+)
+def test_vague_instructions_in_a_list_still_do_nothing(sentence: str) -> None:
+    assert asked_of_the_phone(sentence) == []
+
+
+def test_the_rule_based_user_runs_a_turns_instructions_in_order_once_each() -> None:
+    """Through the gym env: each instruction of a sentence runs, in the order given (not the order the
+    environment declares its tools in), and a tool asked for twice in one turn runs once."""
+    owned = UserProfile(persona="A worried customer.", user_tools=["get_account", "freeze_account"])
+    task = freeze_task().model_copy(update={"user": owned})
+    env = conversational_env([task])
+    env.reset(options={"task_id": task.task_id})
+    reply, *_ = env.step(
+        "Please freeze account A0005, then look up account A0005 with get_account. Once more: freeze account A0005."
+    )
+    assert env._user.tools_run == ["freeze_account", "get_account"]
+    assert reply.index("I ran freeze account") < reply.index("I ran get account")
+    assert reply.count("I ran freeze account") == 1
+    assert [c["after"]["frozen"] for c in env.change_sets()["test_bank"]] == [1]
+    _, reward, terminated, *_ = env.step("Your account is frozen; your request is complete.")
+    assert terminated and reward == 1.0
+
+
 def test_an_enum_value_is_read_with_punctuation_as_spaces() -> None:
     from envfactory_gym.conversation import _argument_from_text
 

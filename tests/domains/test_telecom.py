@@ -475,6 +475,37 @@ def test_a_vague_instruction_does_not_make_the_user_act(instruction: str) -> Non
         env.close()
 
 
+def test_several_instructions_in_one_sentence_are_each_done_in_the_order_given() -> None:
+    task = dual("airplane_mode")
+    phone = task.user.known_facts["phone number"]
+    reward, env, replies = play(task, [call("get_customer_by_phone", phone_number=phone),
+        "Please restart your phone, then turn off airplane mode and check the status bar.",
+        "Your phone should work again now; that completes your request."])  # fmt: skip
+    assert env._user.tools_run == ["reboot_device", "toggle_airplane_mode", "check_status_bar"]
+    assert replies[1].index("reboot device") < replies[1].index("toggle airplane mode") < replies[1].index("status bar")
+    assert [c["after"]["airplane_mode"] for c in env.change_sets()["telecom"]] == [0] and reward == 1.0
+    env.close()
+
+
+@pytest.mark.parametrize(
+    ("problem", "instruction"),
+    [
+        ("data_saver", "Please turn off Data Saver, but don't turn off Wi-Fi."),
+        ("airplane_mode", "Please turn off airplane mode, but do not toggle Wi-Fi or restart the phone."),
+        ("vpn", "Instead of turning off Wi-Fi, disconnect the VPN on your phone."),
+    ],
+)
+def test_a_negated_instruction_beside_a_clear_one_is_not_done(problem: str, instruction: str) -> None:
+    """Doing the negated one too would change the phone beyond the fix (and fail the episode)."""
+    task = dual(problem)
+    phone = task.user.known_facts["phone number"]
+    reward, env, replies = play(task, [call("get_customer_by_phone", phone_number=phone), instruction,
+                                       "Your phone should work again now; that completes your request."])  # fmt: skip
+    assert env._user.tools_run == task.metadata["user_calls"], replies
+    assert reward == 1.0
+    env.close()
+
+
 def test_the_phone_tools_stay_invisible_to_the_assistant_on_every_packaged_task() -> None:
     from envfactory_gym.conversational_tasks import ConversationalOracleAgent
     from envfactory_gym.rollout import play_episode

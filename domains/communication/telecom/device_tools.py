@@ -6,6 +6,8 @@ them. Each names the phone by its number, since the seeded world holds every sub
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any, Literal
 
 from typing_extensions import TypedDict
@@ -75,11 +77,42 @@ def _status_bar(ctx: ToolContext, device: dict[str, Any]) -> str:
     return " | ".join(parts)
 
 
-def _toggled(ctx: ToolContext, device: dict[str, Any], column: str, label: str) -> str:
-    value = 0 if device[column] else 1
-    ctx.rows(Device).update(device["device_id"], **{column: value})
-    updated = ctx.rows(Device).require(device["device_id"], missing="device")
-    return f"{label} is now {'ON' if value else 'OFF'}. Status bar: {_status_bar(ctx, updated)}"
+PhoneTool = Callable[[ToolContext, str], str]
+
+
+def _switch(column: str, label: str) -> Callable[[PhoneTool], PhoneTool]:
+    """Give an on/off setting's tool its body: flip ``column`` on the phone, then say ``label``'s new state
+    and show the status bar ("Wi-Fi is now OFF. Status bar: ...").
+
+    The decorated function holds only the tool's signature and docstring: its API reference, what the
+    schema and the model-facing description are built from.
+    """
+
+    def body(reference: PhoneTool) -> PhoneTool:
+        @functools.wraps(reference)
+        def flip(ctx: ToolContext, phone_number: str) -> str:
+            device = _device(ctx, phone_number)
+            value = 0 if device[column] else 1
+            ctx.rows(Device).update(device["device_id"], **{column: value})
+            updated = ctx.rows(Device).require(device["device_id"], missing="device")
+            return f"{label} is now {'ON' if value else 'OFF'}. Status bar: {_status_bar(ctx, updated)}"
+
+        return flip
+
+    return body
+
+
+def _shows(column: str, on: str, off: str) -> Callable[[PhoneTool], PhoneTool]:
+    """Give an on/off setting's check its body: ``on`` or ``off``, as the phone's ``column`` is (see _switch)."""
+
+    def body(reference: PhoneTool) -> PhoneTool:
+        @functools.wraps(reference)
+        def show(ctx: ToolContext, phone_number: str) -> str:
+            return on if _device(ctx, phone_number)[column] else off
+
+        return show
+
+    return body
 
 
 @env.read(coverage=False, intents=["check the status bar on my phone {phone_number}"])
@@ -107,13 +140,13 @@ def check_network_status(ctx: ToolContext, phone_number: str) -> str:
 
 
 @env.write(coverage=False, intents=["switch airplane mode on my phone {phone_number}"])
+@_switch("airplane_mode", "Airplane mode")
 def toggle_airplane_mode(ctx: ToolContext, phone_number: str) -> str:
     """Switch airplane mode on or off (it cuts every radio when on).
 
     Args:
         phone_number: The phone's own number.
     """
-    return _toggled(ctx, _device(ctx, phone_number), "airplane_mode", "Airplane mode")
 
 
 @env.read(coverage=False, intents=["check the SIM card status on my phone {phone_number}"])
@@ -151,64 +184,63 @@ def reseat_sim_card(ctx: ToolContext, phone_number: str) -> str:
 
 
 @env.write(coverage=False, intents=["switch mobile data on my phone {phone_number}"])
+@_switch("mobile_data", "Mobile data")
 def toggle_data(ctx: ToolContext, phone_number: str) -> str:
     """Switch mobile data on or off.
 
     Args:
         phone_number: The phone's own number.
     """
-    return _toggled(ctx, _device(ctx, phone_number), "mobile_data", "Mobile data")
 
 
 @env.write(coverage=False, intents=["switch data roaming on my phone {phone_number}", "toggle data roaming"])
+@_switch("roaming", "Data roaming")
 def toggle_roaming(ctx: ToolContext, phone_number: str) -> str:
     """Switch data roaming on or off in the phone's settings.
 
     Args:
         phone_number: The phone's own number.
     """
-    return _toggled(ctx, _device(ctx, phone_number), "roaming", "Data roaming")
 
 
 @env.read(coverage=False, intents=["check data saver restrictions on my phone {phone_number}"])
+@_shows("data_saver", "Data Saver mode is ON: background data is restricted.", "Data Saver mode is OFF.")
 def check_data_restriction_status(ctx: ToolContext, phone_number: str) -> str:
     """See whether Data Saver mode restricts the phone's data.
 
     Args:
         phone_number: The phone's own number.
     """
-    saver = _device(ctx, phone_number)["data_saver"]
-    return "Data Saver mode is ON: background data is restricted." if saver else "Data Saver mode is OFF."
 
 
 @env.write(coverage=False, intents=["switch data saver mode on my phone {phone_number}", "toggle data saver"])
+@_switch("data_saver", "Data Saver mode")
 def toggle_data_saver_mode(ctx: ToolContext, phone_number: str) -> str:
     """Switch Data Saver mode on or off.
 
     Args:
         phone_number: The phone's own number.
     """
-    return _toggled(ctx, _device(ctx, phone_number), "data_saver", "Data Saver mode")
 
 
 @env.read(coverage=False, intents=["check the Wi-Fi status on my phone {phone_number}"])
+@_shows("wifi", "Wi-Fi is ON.", "Wi-Fi is OFF.")
 def check_wifi_status(ctx: ToolContext, phone_number: str) -> str:
     """See whether Wi-Fi is on.
 
     Args:
         phone_number: The phone's own number.
     """
-    return "Wi-Fi is ON." if _device(ctx, phone_number)["wifi"] else "Wi-Fi is OFF."
 
 
 @env.write(coverage=False, intents=["switch Wi-Fi on my phone {phone_number}", "toggle Wi-Fi"])
+@_switch("wifi", "Wi-Fi")
 def toggle_wifi(ctx: ToolContext, phone_number: str) -> str:
     """Switch Wi-Fi on or off.
 
     Args:
         phone_number: The phone's own number.
     """
-    return _toggled(ctx, _device(ctx, phone_number), "wifi", "Wi-Fi")
 
 
 @env.read(coverage=False, intents=["restart my phone {phone_number}"])
@@ -318,33 +350,33 @@ def run_speed_test(ctx: ToolContext, phone_number: str) -> str:
 
 
 @env.read(coverage=False, intents=["check Wi-Fi calling on my phone {phone_number}"])
+@_shows("wifi_calling", "Wi-Fi calling is ON.", "Wi-Fi calling is OFF.")
 def check_wifi_calling_status(ctx: ToolContext, phone_number: str) -> str:
     """See whether Wi-Fi calling is on.
 
     Args:
         phone_number: The phone's own number.
     """
-    return "Wi-Fi calling is ON." if _device(ctx, phone_number)["wifi_calling"] else "Wi-Fi calling is OFF."
 
 
 @env.write(coverage=False, intents=["switch Wi-Fi calling on my phone {phone_number}", "toggle Wi-Fi calling"])
+@_switch("wifi_calling", "Wi-Fi calling")
 def toggle_wifi_calling(ctx: ToolContext, phone_number: str) -> str:
     """Switch Wi-Fi calling on or off.
 
     Args:
         phone_number: The phone's own number.
     """
-    return _toggled(ctx, _device(ctx, phone_number), "wifi_calling", "Wi-Fi calling")
 
 
 @env.read(coverage=False, intents=["check the VPN on my phone {phone_number}"])
+@_shows("vpn_connected", "VPN: connected.", "VPN: not connected.")
 def check_vpn_status(ctx: ToolContext, phone_number: str) -> str:
     """See whether a VPN is connected (a VPN can slow mobile data down).
 
     Args:
         phone_number: The phone's own number.
     """
-    return "VPN: connected." if _device(ctx, phone_number)["vpn_connected"] else "VPN: not connected."
 
 
 def _set_vpn(ctx: ToolContext, phone_number: str, connected: int) -> str:
