@@ -24,6 +24,9 @@ in a random order, so both see the same machine state:
                       deep-copied; and BFCL's own executor (``execute_multi_turn_func_call`` per turn,
                       which evals each call string). Suite: ``_bfcl_tasks.replay`` (new state, calls
                       through the runtime, ``scenario_io.dump``).
+  floor               one UPDATE statement of the write (a changed column set to itself, on the same
+                      row and connection) with nothing around it, against BFCL's whole write call: what
+                      any write that keeps the state in SQLite costs at least.
   gym rows            the same operations through ``ToolUseEnv`` (reset with the task's scenario; steps
                       with an OpenAI-style tool call), for reference.
 
@@ -89,6 +92,8 @@ class Case:
     expected_bfcl: Any = None
     expected_hash: str = ""
     expected_key: Any = None
+    # The write's first updated row: (UPDATE of one of its columns to itself, its key), for the floor row.
+    floor: tuple[str, tuple[Any, ...]] | None = None
     gym_task: Task | None = None
     parsed: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = field(default_factory=list)
 
@@ -122,6 +127,14 @@ def prepare(task: BfclTask) -> Case | None:
     runtime.call(name, bound)
     case.expected_hash = runtime.state_hash()
     case.expected_key = runtime.state_key()
+    updates = [c for c in runtime.change_sets()[env_id] if c.op == "update"]
+    if updates:
+        column = next(iter(updates[0].changed_columns))
+        where = " AND ".join(f'"{k}" = ?' for k in updates[0].key)
+        case.floor = (
+            f'UPDATE "{updates[0].table}" SET "{column}" = "{column}" WHERE {where}',
+            tuple(updates[0].key.values()),
+        )
     runtime.close()
     case.gym_task = Task(
         task_id=task.task_id,
@@ -192,6 +205,11 @@ class SuiteSide:
         t4 = now()
         hashed = runtime.state_hash() == case.expected_hash
         out.add("state hash", now() - t4)
+        if case.floor is not None:  # the statement alone, on the episode's own connection and row
+            raw = runtime.databases[case.env_id].raw
+            t5 = now()
+            raw.execute(*case.floor)
+            out.add("floor: one UPDATE statement of the write, alone", now() - t5)
         record(out, t0, t1, t2, t3, t4)
         return same and hashed
 
@@ -309,6 +327,8 @@ def run_bfcl(args: argparse.Namespace) -> list[tuple[str, str, float, float]]:
             peer = bfcl.get(operation) or bfcl.get(operation.split(" (gym")[0]) or []
             if operation == "state hash":
                 peer = bfcl["state comparison"]
+            if operation.startswith("floor"):
+                peer = bfcl["write call"]
             rows.append((label, operation, p50(peer), p50(samples)))
     return rows
 
