@@ -142,7 +142,7 @@ def test_the_packaged_mix() -> None:
 
 def test_every_slack_post_and_dm_is_said_word_for_word() -> None:
     # Except a friend's post forwarded as it stands: its text is read from the post (test_posting_domain_stories).
-    forwarded = "posting+message.posting_forward_friends_post"
+    forwarded = "slack+posting.posting_forward_friends_post"
     for task in _domain_tasks():
         if task.metadata["story"] == forwarded:
             continue
