@@ -1,32 +1,31 @@
 """Communication stories across services: one person, one storyline, two or three of the domain's services.
 
-The services meet where the seeded states share people:
+The services meet where the seeded states share people (``northwind`` derives them from one roster):
 - Northwind Labs' staff are the same people everywhere they work: every ticket-system user is a Slack member
   under the same username (a ticket's ``created_by`` is its reporter's Slack username), every Zoom user is a
   Slack member whose login is ``first.last@northwindlabs.com``, and every Slack member is in the messaging
   app's directory under their real name (the app's signed-in owner, Mark Harrell, is ``mharrell`` on Slack);
+- every Slack member has an account on the social network (posting), at the handle their Slack profile's
+  Posting field gives; colleagues who moved to a new handle keep their old account, and their profile gives
+  the new one. The network's signed-out owner, Megan Chang, is ``mchang`` on Slack and at the helpdesk;
+- a seeded ticket shows its reporter's Northwind address, and the service desk sends mail through SES
+  (us-east-1) from it-help@northwindlabs.com, whose domain is verified there; some staff mailboxes bounced in a
+  migration and SES suppresses them;
 - six Slack members have phone lines with the telecom operator under the same name (three of them are also
   ticket-system users): their number is what they quote, their Slack username what they post as;
 - the WhatsApp owner is Maya, the Ledgerly founder who runs the Resend team: her WhatsApp groups are where she
   tells people that Ledgerly's email went out.
-The transactional-email accounts (Mailgun, Postmark, Amazon SES) belong to companies whose support and
-platform people coordinate in Slack: a story reads the email service and posts what it found, word for word,
-in the team's channel. Nothing in a Slack post is a value the request does not say: what decides the story is
-the state (a ticket already resolved, a reporter whose account is deactivated, a colleague without Zoom, a
-bounce that cannot be reactivated, a domain whose records are still missing).
+So a story reads a value in one service and uses it in another: a ticket's reporter is DMed on Slack, emailed
+at the address the ticket shows, registered on Zoom under the name Slack gives; a colleague's handle comes
+from their Slack profile, to follow, tag or repost them; a new ticket's number goes into a reply on a post.
+The customer-facing email accounts (Postmark's Tallyfox, Mailgun's Brightlane, SES's Brightcrate) are run by
+support and platform people who coordinate in Slack: a story reads the email service and posts what it found,
+word for word, in the team's channel.
+What decides a story is the state (a ticket already resolved, a reporter whose account is deactivated, a
+colleague without Zoom, a bounce that cannot be reactivated, a domain whose records are still missing, a
+suppressed mailbox, an old handle no longer followed), never the request.
 The services' clocks differ (Slack and the tickets in March 2025, Zoom in September 2025), so no story joins
 two services on a date: a meeting's day is said for Zoom alone.
-
-With posting (one person's social account beside their work tools):
-- an IT person's ticket decides what they post: a fixed outage is announced on their account (once: they
-  check they have not posted about it already), an unfixed one is only reported back;
-- a friend's post is passed on to a colleague over workspace messaging (its text, word for word) and
-  reposted;
-- a colleague who moved to a new handle is unfollowed at the old one, followed and tagged at the new one,
-  and told so over workspace messaging;
-- a post drawing complaints becomes a support ticket, and the person answers on the post.
-The seeded worlds share no names or dates (the network's people are not the workspace's), so no story
-joins two services on a value: the person states what crosses over.
 """
 
 from __future__ import annotations
@@ -623,7 +622,7 @@ def suspended_line_logged_as_a_ticket(s: StoryContext) -> str:
     return speech.sentence(
         f"I'm {line['full_name']}; my work phone{number} gets no calls.",
         f'Unless the line is active, file an urgent "{title}" ticket as {account["username"]} (password '
-        f'{password}): "{description}" Otherwise, my data use this cycle? Ticket number, if you filed one?',
+        f'{password}): "{description}" Otherwise, tell me my data use this cycle. Ticket number, if you filed one?',
     )
 
 
