@@ -1,32 +1,31 @@
 """Communication stories across services: one person, one storyline, two or three of the domain's services.
 
-The services meet where the seeded states share people:
+The services meet where the seeded states share people (``northwind`` derives them from one roster):
 - Northwind Labs' staff are the same people everywhere they work: every ticket-system user is a Slack member
   under the same username (a ticket's ``created_by`` is its reporter's Slack username), every Zoom user is a
   Slack member whose login is ``first.last@northwindlabs.com``, and every Slack member is in the messaging
   app's directory under their real name (the app's signed-in owner, Mark Harrell, is ``mharrell`` on Slack);
+- every Slack member has an account on the social network (posting), at the handle their Slack profile's
+  Posting field gives; colleagues who moved to a new handle keep their old account, and their profile gives
+  the new one. The network's signed-out owner, Megan Chang, is ``mchang`` on Slack and at the helpdesk;
+- a seeded ticket shows its reporter's Northwind address, and the service desk sends mail through SES
+  (us-east-1) from it-help@northwindlabs.com, whose domain is verified there; some staff mailboxes bounced in a
+  migration and SES suppresses them;
 - six Slack members have phone lines with the telecom operator under the same name (three of them are also
   ticket-system users): their number is what they quote, their Slack username what they post as;
 - the WhatsApp owner is Maya, the Ledgerly founder who runs the Resend team: her WhatsApp groups are where she
   tells people that Ledgerly's email went out.
-The transactional-email accounts (Mailgun, Postmark, Amazon SES) belong to companies whose support and
-platform people coordinate in Slack: a story reads the email service and posts what it found, word for word,
-in the team's channel. Nothing in a Slack post is a value the request does not say: what decides the story is
-the state (a ticket already resolved, a reporter whose account is deactivated, a colleague without Zoom, a
-bounce that cannot be reactivated, a domain whose records are still missing).
+So a story reads a value in one service and uses it in another: a ticket's reporter is DMed on Slack, emailed
+at the address the ticket shows, registered on Zoom under the name Slack gives; a colleague's handle comes
+from their Slack profile, to follow, tag or repost them; a new ticket's number goes into a reply on a post.
+The customer-facing email accounts (Postmark's Tallyfox, Mailgun's Brightlane, SES's Brightcrate) are run by
+support and platform people who coordinate in Slack: a story reads the email service and posts what it found,
+word for word, in the team's channel.
+What decides a story is the state (a ticket already resolved, a reporter whose account is deactivated, a
+colleague without Zoom, a bounce that cannot be reactivated, a domain whose records are still missing, a
+suppressed mailbox, an old handle no longer followed), never the request.
 The services' clocks differ (Slack and the tickets in March 2025, Zoom in September 2025), so no story joins
 two services on a date: a meeting's day is said for Zoom alone.
-
-With posting (one person's social account beside their work tools):
-- an IT person's ticket decides what they post: a fixed outage is announced on their account (once: they
-  check they have not posted about it already), an unfixed one is only reported back;
-- a friend's post is passed on to a colleague over workspace messaging (its text, word for word) and
-  reposted;
-- a colleague who moved to a new handle is unfollowed at the old one, followed and tagged at the new one,
-  and told so over workspace messaging;
-- a post drawing complaints becomes a support ticket, and the person answers on the post.
-The seeded worlds share no names or dates (the network's people are not the workspace's), so no story
-joins two services on a value: the person states what crosses over.
 """
 
 from __future__ import annotations
@@ -37,7 +36,8 @@ from typing import Any
 from envfactory_gym.synthesis import speech
 from envfactory_gym.synthesis.stories import StoryContext, story
 
-from .posting.stories import credentials, followed_author, owner, post_about, sign_in
+from . import northwind
+from .posting.stories import credentials, owner, post_about, sign_in
 
 SLACK = "slack"
 POSTING = "posting"
@@ -61,14 +61,14 @@ FIXES = (
     ("Granted the access that was missing.", "You've got access now, give it a try."),
 )  # fmt: skip
 ESCALATION_POSTS = (
-    "Bumped a ticket to top priority, can someone from IT pick it up today?",
-    "Heads up: I escalated a ticket to P5, it needs an owner this afternoon.",
+    "Escalated a ticket to top priority, can IT pick it up today?",
+    "Heads up: a P5 ticket needs an owner this afternoon.",
 )
 WALKTHROUGH_TOPICS = ("Ticket walkthrough", "Quick fix session", "Screen share: your ticket")
 KICKOFF_TOPICS = ("Project kickoff", "Planning sync", "Monthly check-in", "Retro and next steps")
 KICKOFF_POSTS = (
-    "Zoom registrations are out, check your email for your personal link.",
-    "I've registered everyone who's on Zoom for the call, links are in your inbox.",
+    "Zoom registrations are out, check your inbox.",
+    "Registered everyone on Zoom, your links are in your email.",
 )
 # Channels where a team shares a meeting's recording (not the company-wide or social ones).
 WORK_CHANNELS = (
@@ -77,8 +77,8 @@ WORK_CHANNELS = (
     "proj-nimbus", "leadership", "hiring-committee",
 )  # fmt: skip
 RECORDING_POSTS = (
-    "The recording of our last session is in Zoom, grab it there if you missed the meeting.",
-    "Recording is up in the Zoom cloud for anyone who missed the call.",
+    "The recording is in Zoom if you missed the meeting.",
+    "Recording's up in the Zoom cloud.",
 )
 DMS = (
     "Can you send me the latest numbers before the sync?",
@@ -86,39 +86,39 @@ DMS = (
     "Could you review my doc when you get a chance?",
 )
 LINE_POSTS = (
-    "My work phone line is suspended, is anyone from IT around to help?",
-    "Heads up, my phone line got suspended, so call me on Slack for now.",
+    "My work line is suspended, can someone from IT help?",
+    "Heads up, my phone line is suspended, call me on Slack.",
 )
 LINE_TICKETS = (
-    ("Work phone line suspended", "My mobile line is suspended and I can't take customer calls."),
-    ("Phone line not working", "My work phone line isn't working and customers can't reach me."),
+    ("Work phone line suspended", "My mobile line is suspended, I can't take calls."),
+    ("Phone line not working", "Customers can't reach my work phone."),
 )
 BOUNCE_POSTS = (
-    "Reactivated a customer address in Postmark after a hard bounce, emails to them go out again.",
-    "Fixed a hard bounce in Postmark: the customer is reactivated and will get our emails again.",
+    "Reactivated a hard-bounced customer in Postmark, our emails reach them again.",
+    "Fixed a customer's hard bounce in Postmark.",
 )
 DOMAIN_POSTS = (
     "The new sending domain is verified in Mailgun, we can send from it now.",
     "Mailgun verified the domain, it's ready to send.",
 )
 SUPPRESSION_POSTS = (
-    "Took a customer off the SES suppression list after their mailbox was fixed.",
-    "Removed a bounced address from the SES suppression list, receipts will reach them again.",
+    "Took a customer off the SES suppression list, receipts reach them again.",
+    "Removed a bounced address from SES suppression.",
 )
 COMPLAINT_POSTS = (
-    "A customer asking about missing receipts once marked us as spam, so SES keeps them suppressed.",
-    "Left a customer on the SES suppression list: they complained about our mail before.",
+    "Kept a customer on SES suppression: they once marked us as spam.",
+    "Left a past complainer on the SES suppression list.",
 )
 WHATSAPP_GROUPS = ("Product Team", "Startup Founders SF")
 LAUNCH_NOTES = (
     "The beta email just went out, fingers crossed!",
-    "Our beta announcement is out, tell me if you hear anything.",
+    "Beta announcement is out!",
 )
 BROADCASTS = (
-    ("Beta: bulk invoice export", "Bulk invoice export is ready for beta testers",
-     "You can now export every invoice of a month as one ZIP file. Tell us what breaks."),
+    ("Beta: bulk invoice export", "Bulk invoice export is in beta",
+     "Export a month of invoices as one ZIP. Tell us what breaks."),
     ("Beta: client portal", "Try the new client portal",
-     "Your clients can now pay and download invoices from their own portal. We would love your feedback."),
+     "Clients can now pay and download invoices in their own portal."),
 )  # fmt: skip
 
 
@@ -248,14 +248,60 @@ def fixed_so_tell_the_reporter(s: StoryContext) -> str:
                    text=dm)  # fmt: skip
     s.context(reporter["real_name"], view["title"])
     return speech.sentence(
-        speech.opening(s.rng),
-        f"{desk['full_name']} from the service desk here.",
         me_line,
-        f'We\'ve fixed the problem in ticket {ticket["id"]}: mark it resolved with "{fix}" and send whoever '
-        f'reported it a Slack DM saying "{dm}"',
-        "If the ticket is already resolved or closed, don't touch it and just tell me what its resolution says.",
-        "And if the reporter's Slack account has been deactivated, resolve it anyway but tell me who they are "
-        "instead of messaging them.",
+        f'Ticket {ticket["id"]} is fixed: resolve it with "{fix}" and DM the reporter on Slack: "{dm}"',
+        speech.choose(
+            s.rng,
+            "If it's already closed out, just tell me the resolution; if they've left, tell me who they were.",
+            "Already resolved? Then tell me what it says. Reporter gone from Slack? Tell me who it was.",
+        ),
+    )
+
+
+@story(TICKETS, SES, SLACK, implicit=True)
+def fixed_so_email_the_reporter(s: StoryContext) -> str:
+    """The desk resolves a fixed ticket and emails its reporter, at the address the ticket gives, from the desk's
+    mailbox through SES; a reporter whose mailbox SES suppresses (it bounced in the mailbox migration) hears it
+    in a Slack DM instead."""
+    desk = _desk(s)
+    me_line = _slack_me(s, desk["username"])
+    s.person(SES, northwind.IT_DESK_ADDRESS)
+    suppressed = [r["email_address"] for r in s.rows(
+        "SELECT email_address FROM suppressed_destinations WHERE region = 'us-east-1' AND email_address LIKE ? "
+        "ORDER BY email_address", (f"%@{northwind.DOMAIN}",), env=SES)]  # fmt: skip
+    if not suppressed:
+        s.reject("no staff mailbox is suppressed")
+    marks = ", ".join(repr(a) for a in suppressed)  # addresses of the seed: letters, digits, dots and one @
+    bounced = "" if s.rng.random() < 0.4 else "NOT"
+    ticket = _ticket(
+        s,
+        f"status IN ('Open', 'In Progress') AND created_by != (SELECT owner FROM ticket_system) AND "
+        f"json_extract(extra, '$.reporter_email') {bounced} IN ({marks})",
+    )
+    fix, dm = s.rng.choice(FIXES)
+    subject = f"Ticket {ticket['id']} is fixed"
+    view = s.call("ticket_management.get_ticket", ticket_id=_ticket_number(s, ticket["id"]))
+    address = view["reporter_email"]
+    s.call("ticket_management.resolve_ticket", ticket_id=ticket["id"], resolution=s.say(fix))
+    s.say(northwind.IT_DESK_ADDRESS)
+    s.say(subject)
+    s.say(dm)
+    if address in suppressed:
+        s.call("amazon_ses.get_suppressed_destination", email_address=address)
+        reporter = s.call("slack.users_info", username=desk["username"], user=view["created_by"])
+        if reporter["deleted"]:
+            s.reject("the reporter has left")
+        opened = s.call("slack.conversations_open", username=desk["username"], users=reporter["user_id"])
+        s.call("slack.conversations_add_message", username=desk["username"], channel=opened["channel_id"], text=dm)
+    else:
+        s.call("amazon_ses.send_email", source=northwind.IT_DESK_ADDRESS, to_addresses=[address], subject=subject,
+               text_body=dm)  # fmt: skip
+    s.context(view["title"])
+    return speech.sentence(
+        me_line,
+        f'Ticket {ticket["id"]} is fixed: resolve it with "{fix}" and email the reporter from '
+        f'{northwind.IT_DESK_ADDRESS} through SES, subject "{subject}": "{dm}"',
+        "If SES is holding back mail to their mailbox, DM it to them on Slack instead.",
     )
 
 
@@ -281,10 +327,9 @@ def escalate_and_flag_in_it_help(s: StoryContext) -> str:
     s.context(view["title"], view["status"])
     return speech.sentence(
         me_line,
-        f"I've got ticket {ticket['id']} that can't wait any longer.",
-        f'If it\'s still open or in progress, raise it to the highest priority and post "{text}" in {label}.',
-        "If it's already resolved or closed, leave everything as it is and tell me how it was resolved.",
-        "Did you escalate it?",
+        f'Ticket {ticket["id"]} can\'t wait: if it\'s still being worked on, bump it to top priority and post '
+        f'"{text}" in {label}.',
+        "If it's already done, tell me how it was resolved. Did you escalate it?",
     )
 
 
@@ -302,7 +347,7 @@ def walk_the_reporter_through_on_zoom(s: StoryContext) -> str:
     zoom_line = _zoom_me(s, host[0]["user_id"])
     topic = s.say(s.rng.choice(WALKTHROUGH_TOPICS))
     start, spoken = _zoom_slot(s, host[0])
-    invite, come_by = "Sent you a Zoom registration for your ticket, see you then.", "Can you stop by my desk today?"
+    invite, come_by = "Sent you a Zoom invite for your ticket.", "Can you stop by my desk today?"
     view = s.call("ticket_management.get_ticket", ticket_id=_ticket_number(s, ticket["id"]))
     reporter = s.call("slack.users_info", username=desk["username"], user=view["created_by"])
     if reporter["deleted"]:
@@ -326,15 +371,10 @@ def walk_the_reporter_through_on_zoom(s: StoryContext) -> str:
     s.call("slack.conversations_add_message", username=desk["username"], channel=opened["channel_id"], text=text)
     s.context(reporter["real_name"], view["title"])
     return speech.sentence(
-        speech.opening(s.rng),
         me_line,
         zoom_line,
-        f"The problem in ticket {ticket['id']} will be quicker to sort out on a call with whoever filed it.",
-        f'Book a 30-minute Zoom called "{topic}" for {spoken}, with registration, and register the reporter '
-        "with their Zoom account.",
-        f'Then DM them on Slack: "{invite}"',
-        f"If they don't have a Zoom account, don't book anything and DM them \"{come_by}\" instead.",
-        "What's the meeting ID, if you booked one?",
+        f'Book a 30-minute "{topic}" Zoom with registration for {spoken}, register the reporter of ticket '
+        f'{ticket["id"]} and DM them on Slack: "{invite}" Not on Zoom? Then just DM "{come_by}" Meeting ID?',
     )
 
 
@@ -394,13 +434,10 @@ def kickoff_call_for_the_channel(s: StoryContext) -> str:
         s.fact("nobody", derived=True)
     s.context(topic, *accounts)
     return speech.sentence(
-        speech.opening(s.rng),
         me_line,
         zoom_line,
-        f'Set up a {length}-minute Zoom called "{topic}" for {spoken}, with registration, and register everyone else '
-        f"in {label} who has a Zoom account.",
-        f'Then post "{text}" in {label}.',
-        "Who in the channel doesn't have Zoom, if anyone?",
+        f'Set up a {length}-minute "{topic}" Zoom for {spoken} with registration, register everyone else in '
+        f'{label} who\'s on Zoom, then post "{text}" there. Who isn\'t on Zoom?',
     )
 
 
@@ -445,13 +482,10 @@ def recording_back_for_the_team(s: StoryContext) -> str:
     s.call("slack.conversations_add_message", username=member[0]["username"], channel=channel["name"],
            text=s.say(text))  # fmt: skip
     return speech.sentence(
-        speech.opening(s.rng),
         zoom_line,
         me_line,
-        f'People in {label} keep asking for the recording of our "{row["topic"]}" meeting on {spoken}.',
-        "I may have deleted it by accident: if it's in my Zoom trash, restore it.",
-        f'Either way, post "{text}" in {label}.',
-        "Was it in the trash?",
+        f'{label} wants the recording of our "{row["topic"]}" meeting on {spoken}, and I may have deleted it by '
+        f'accident. Get it back if it\'s in my trash, then post "{text}" in {label}. Was it in the trash?',
     )
 
 
@@ -494,12 +528,10 @@ def colleague_off_slack_gets_a_message(s: StoryContext) -> str:
         s.call("slack.conversations_add_message", username=me["username"], channel=opened["channel_id"], text=text)
         s.fact("no", derived=True)
     return speech.sentence(
-        f"Hi, {owner['name']} here.",
+        f"{owner['name']} here.",
         me_line,
-        f'Please DM {other["real_name"]} on Slack: "{text}"',
-        "I think their Slack account may have been switched off; if it has, send the same words to them in our "
-        "messaging app instead (I'm signed in there).",
-        "Was their Slack account deactivated?",
+        f'DM {other["real_name"]} on Slack: "{text}"',
+        "If their account's been switched off, send it in our messaging app instead (I'm signed in). Was it?",
     )
 
 
@@ -523,7 +555,7 @@ def _colleague_on_the_network(s: StoryContext, extra: str = "") -> tuple[dict[st
     return line, member
 
 
-@story(TELECOM, SLACK, implicit=True)
+@story(TELECOM, SLACK, implicit=True, weight=1.4)
 def phone_line_down_tell_the_team(s: StoryContext) -> str:
     """A colleague whose phone went quiet: a suspended line is reported in #it-help; a working one gets its
     data use this cycle instead."""
@@ -545,11 +577,8 @@ def phone_line_down_tell_the_team(s: StoryContext) -> str:
         usage = s.call("telecom.get_data_usage", customer_id=customer["customer_id"], line_id=line["line_id"])
         s.fact(usage["data_used_gb"])
     return speech.sentence(
-        speech.opening(s.rng),
-        f"My work phone{number} has been oddly quiet today.",
-        f'Check the line: if it\'s been suspended, post "{text}" in {label} for me.',
-        me_line,
-        "If it's working fine, just tell me how much data I've used this cycle.",
+        f"My work phone{number} has been oddly quiet today. {me_line}",
+        f'If the line\'s suspended, post "{text}" in {label}; if it works, how much data have I used this cycle?',
         "Was it suspended?",
     )
 
@@ -591,14 +620,9 @@ def suspended_line_logged_as_a_ticket(s: StoryContext) -> str:
         s.fact("no", derived=True)
         s.fact(usage["data_used_gb"])
     return speech.sentence(
-        speech.opening(s.rng),
-        f"I'm {line['full_name']}; calls to my work phone{number} aren't coming through.",
-        "Look the line up with the carrier.",
-        f"If it isn't active (suspended, or still waiting to be activated), sign in to the helpdesk as me "
-        f'({account["username"]}, password {password}) and file "{title}" with the description "{description}" as '
-        "urgent.",
-        "If the line is active, don't file anything; tell me how much data I've used on it this cycle instead.",
-        "Did you file a ticket, and what number did it get?",
+        f"I'm {line['full_name']}; my work phone{number} gets no calls.",
+        f'Unless the line is active, file an urgent "{title}" ticket as {account["username"]} (password '
+        f'{password}): "{description}" Otherwise, tell me my data use this cycle. Ticket number, if you filed one?',
     )
 
 
@@ -646,13 +670,10 @@ def customer_stopped_getting_our_email(s: StoryContext) -> str:
     s.fact(found[0]["bounce_type"])
     s.fact(speech.date(found[0]["bounced_at"][:10]), derived=True)
     return speech.sentence(
-        speech.opening(s.rng),
         me_line,
-        f"The customer at {bounce['email']} says our emails stopped reaching them.",
-        "Find out on our production server in Postmark why their address bounced.",
-        f'If Postmark lets you reactivate it, do that and post "{text}" in {label}; if it can\'t be reactivated, '
-        "leave it and don't post anything.",
-        "What kind of bounce was it, and on what day?",
+        f"The customer at {bounce['email']} stopped getting our emails.",
+        f'Check why their address bounced on our Postmark production server; if it can be reactivated, do it and '
+        f'post "{text}" in {label}. What kind of bounce was it, and on what day?',
     )
 
 
@@ -682,12 +703,9 @@ def new_domain_verified_tell_platform(s: StoryContext) -> str:
             if record["valid"] != "valid":
                 s.fact(record["kind"])
     return speech.sentence(
-        speech.opening(s.rng),
         me_line,
-        f"The DNS records for {domain} should be published by now.",
-        f'Ask Mailgun to check the domain again; if it\'s verified, post "{text}" in {label}.',
-        "If it still isn't, don't post; tell me which of its sending records aren't valid yet.",
-        "Is it verified now?",
+        f'The DNS records for {domain} should be live: have Mailgun check again, and once it\'s verified, post '
+        f'"{text}" in {label}. Is it verified? If not, which sending records still fail?',
     )
 
 
@@ -697,8 +715,9 @@ def receipts_bouncing_off_suppression(s: StoryContext) -> str:
     the support channel hears of it; one suppressed for a complaint stays there, and the channel hears why."""
     reason = "COMPLAINT" if s.rng.random() < 0.35 else "BOUNCE"
     row = s.pick(
-        "SELECT * FROM suppressed_destinations WHERE region = 'us-east-1' AND reason = ? ORDER BY email_address",
-        (reason,),
+        "SELECT * FROM suppressed_destinations WHERE region = 'us-east-1' AND reason = ? AND email_address NOT LIKE ? "
+        "ORDER BY email_address",
+        (reason, f"%@{northwind.DOMAIN}"),
         env=SES,
     )
     member = _support_member(s, "support")
@@ -717,13 +736,10 @@ def receipts_bouncing_off_suppression(s: StoryContext) -> str:
     s.fact(entry["reason"])
     s.fact(speech.date(entry["last_update_time"][:10]), derived=True)
     return speech.sentence(
-        speech.opening(s.rng),
         me_line,
-        f"The customer at {row['email_address']} says they fixed their mailbox but our SES receipts still never "
-        "arrive.",
-        f'If they\'re on our suppression list because of bounces, take them off and post "{text}" in {label}.',
-        f'If they\'re on it because they complained about our mail, leave them there and post "{kept}" instead.',
-        "Why were they suppressed, and since when?",
+        f"Our SES receipts still don't reach the customer at {row['email_address']}, whose mailbox is fixed.",
+        f'Suppressed for bouncing? Take them off and post "{text}" in {label}. If they complained about us, '
+        f'leave them and post "{kept}" Why, and since when?',
     )
 
 
@@ -757,11 +773,8 @@ def beta_email_out_tell_the_group(s: StoryContext) -> str:
     s.call("whatsapp.whatsapp_send_text_message", recipient=chat[0]["chat_jid"], text=s.say(note))
     s.fact(str(sent["recipient_count"]))
     return speech.sentence(
-        speech.opening(s.rng),
-        f'Send a broadcast called "{name}" to our Beta testers audience in Resend now, from {NEWS}, with the '
-        f'subject "{subject}" and the text "{text}"',
-        f'Once it\'s gone, tell my {group} group on WhatsApp: "{note}"',
-        "How many people did the email go to?",
+        f'Send our Beta testers audience in Resend a broadcast "{name}" from {NEWS}, subject "{subject}", text '
+        f'"{text}" Then tell my {group} group on WhatsApp: "{note}" How many people got it?',
     )
 
 
@@ -771,158 +784,218 @@ POSTING_OUTAGES: dict[str, tuple[str, str]] = {
     "Email not syncing": ("email", "Work email is syncing on phones again. Thanks for your patience!"),
     "Conference room display": ("display", "Conference room displays are connecting again. Happy presenting!"),
 }
-POSTING_COMPLAINT_REPLIES = (
-    "Sorry about this! We've opened a ticket and will follow up.",
-    "Thanks for flagging it. Our team is on it.",
-)
+POSTING_MOVED_NOTES = ("Followed your new account!", "Done, I follow your new handle now.")
+POSTING_TICKET_TITLES = ("Complaints on a post", "Customers complaining on social")
+# The reply on a complained-about post names the ticket filed for it (N: the number the helpdesk gives it).
+POSTING_COMPLAINT_REPLY = "Sorry about this! We're tracking it in ticket N."
 
 
-def posting_ticket_owner(s: StoryContext) -> dict[str, Any]:
-    row = s.rows("SELECT st.* FROM staff st JOIN ticket_system t ON t.owner = st.username", env=TICKETS)[0]
-    s.person(TICKETS, row["username"])
-    return row
-
-
-def posting_workspace_owner(s: StoryContext) -> dict[str, Any]:
-    row = s.rows("SELECT u.* FROM users u JOIN workspace w ON w.owner_id = u.user_id", env=MESSAGES)[0]
-    s.person(MESSAGES, row["user_id"])
-    return row
-
-
-def posting_colleague(s: StoryContext) -> str:
-    """A workspace colleague's name, as the person says it."""
-    row = s.pick(
-        "SELECT u.name FROM users u JOIN workspace w ON u.user_id != w.owner_id ORDER BY u.position", env=MESSAGES
-    )
-    return str(s.say(row["name"]))
-
-
-def posting_message(s: StoryContext, name: str, text: str) -> None:
-    """Send a workspace colleague a message (the owner is signed in on their device)."""
-    receiver = s.call("get_user_id", user=name)["user_id"]
-    s.call("send_message", receiver_id=receiver, message=text)
-
-
-@story(TICKETS, POSTING)
-def posting_announce_fixed_outage(s: StoryContext) -> str:
-    """Announce a fixed outage from its ticket, unless already announced; an unfixed one is only reported."""
-    titles = tuple(POSTING_OUTAGES)
-    ticket = s.pick(
-        # A closed ticket is long settled: the question is about one still open or just resolved.
-        f"SELECT * FROM tickets WHERE status != 'Closed' AND title IN ({', '.join('?' * len(titles))}) ORDER BY id",
-        titles,
-        env=TICKETS,
-    )
-    posting_ticket_owner(s)
-    keyword, text = POSTING_OUTAGES[ticket["title"]]
-    number = s.say(ticket["id"])
-    status = s.call("get_ticket", ticket_id=number)["status"]
+def posting_me(s: StoryContext) -> tuple[dict[str, Any], dict[str, Any], str]:
+    """The network's owner (signed out on this device) and the same person on Slack: the member whose
+    profile's Posting field is the owner's handle."""
     with s.within(POSTING):
         account = owner(s)
+    member = s.rows("SELECT * FROM users WHERE posting_handle = ? AND deleted = 0", (account["username"],), env=SLACK)
+    if len(member) != 1:
+        s.reject("the network's owner is not one Slack member")
+    return account, member[0], _slack_me(s, member[0]["username"])
+
+
+def posting_colleague(s: StoryContext, me: dict[str, Any], name: str) -> dict[str, Any]:
+    """A colleague found on Slack by the name the person says: their profile (with its Posting handle)."""
+    listed = s.call("slack.users_list", username=me["username"], query=name)
+    found = [m for m in listed["members"] if m["real_name"] == name]
+    if len(found) != 1 or not found[0]["posting_handle"] or found[0]["deleted"]:
+        s.reject("the name is not one active Slack member with a Posting handle")
+    return found[0]
+
+
+def posting_dm(s: StoryContext, me: dict[str, Any], colleague: dict[str, Any], text: str) -> None:
+    opened = s.call("slack.conversations_open", username=me["username"], users=colleague["user_id"])
+    s.call("slack.conversations_add_message", username=me["username"], channel=opened["channel_id"], text=text)
+
+
+@story(TICKETS, SLACK, POSTING)
+def posting_announce_fixed_outage(s: StoryContext) -> str:
+    """A fixed outage is announced from its ticket on the owner's account, tagging its reporter at the handle
+    their Slack profile gives (once: not when already posted about); an unfixed one is only reported."""
+    titles = tuple(POSTING_OUTAGES)
+    account, me, me_line = posting_me(s)
+    ticket = s.pick(
+        # A closed ticket is long settled: the question is about one still open or just resolved.
+        f"SELECT * FROM tickets WHERE status != 'Closed' AND title IN ({', '.join('?' * len(titles))}) AND "
+        "created_by != ? ORDER BY id",
+        (*titles, me["username"]),
+        env=TICKETS,
+    )
+    s.person(TICKETS, me["username"])
+    keyword, text = POSTING_OUTAGES[ticket["title"]]
+    view = s.call("ticket_management.get_ticket", ticket_id=_ticket_number(s, ticket["id"]))
+    with s.within(POSTING):
         if s.call("search_tweets", keyword=s.say(keyword)):
             s.reject("already posted about it")
-        if status == "Resolved":
-            intro = ""
+    s.say(text)
+    s.say("#ITStatus")
+    if view["status"] == "Resolved":
+        reporter = s.call("slack.users_info", username=me["username"], user=view["created_by"])
+        if reporter["deleted"] or not reporter["posting_handle"]:
+            s.reject("the reporter is not on the network")
+        with s.within(POSTING):
+            intro = credentials(s, account)
             if not s.call("posting_get_login_status")["login_status"]:
-                intro = sign_in(s, account)
-            s.call("post_tweet", content=s.say(text), tags=[s.say("#ITStatus")])
-        else:
-            s.fact(status)
+                s.call("authenticate_twitter", username=account["username"], password=account["password"])
+            s.call("post_tweet", content=text, tags=["#ITStatus"], mentions=[s.imply(f"@{reporter['posting_handle']}")])
+        s.context(reporter["real_name"])
+    else:
+        s.fact(view["status"])
+        with s.within(POSTING):
             intro = credentials(s, account)
     ask = speech.choose(
         s.rng,
-        f"Ticket {number} is the {keyword} one. If it's resolved and I haven't posted about the {keyword} yet, "
-        f'post "{text}" with #ITStatus on my account. If it isn\'t resolved, just tell me its status.',
-        f'Check ticket {number} for me. Once it shows resolved, announce it: post "{text}" tagged #ITStatus, '
-        f"unless there's already a post about the {keyword}. Otherwise let me know where it stands.",
+        f'Once ticket {ticket["id"]} (the {keyword} one) is resolved, post "{text}" with #ITStatus and tag whoever '
+        f"reported it, unless I've already posted about the {keyword}. Not resolved yet? Tell me its status.",
+        f'If ticket {ticket["id"]} is resolved, announce it: "{text}", tagged #ITStatus, mentioning the reporter '
+        f"(skip it if I already posted about the {keyword}). Otherwise, where does it stand?",
     )
-    return speech.sentence(intro, ask)
+    return speech.sentence(intro, me_line, ask)
 
 
-@story(POSTING, MESSAGES)
+@story(SLACK, POSTING)
 def posting_forward_friends_post(s: StoryContext) -> str:
-    """Send a colleague the text of a friend's post, repost it, and say how much the friend posts."""
+    """A colleague's post (found at the handle their Slack profile gives) is reposted, followed when not yet, and
+    its text DMed on Slack to another colleague."""
+    account, me, me_line = posting_me(s)
+    members = s.rows(
+        "SELECT real_name, posting_handle FROM users WHERE deleted = 0 AND posting_handle IS NOT NULL AND "
+        "username != ? ORDER BY username",
+        (me["username"],),
+        env=SLACK,
+    )
+    handles = {m["posting_handle"]: m["real_name"] for m in members}
     with s.within(POSTING):
-        account = owner(s)
-        friend = s.say(followed_author(s))
-        post, hook = post_about(s, s.call("get_user_tweets", username=friend))
+        posters = [
+            r["username"]
+            for r in s.rows("SELECT DISTINCT username FROM tweets ORDER BY username")
+            if r["username"] in handles
+        ]
+    if not posters:
+        s.reject("no colleague posts")
+    name = handles[s.rng.choice(posters)]
+    other = s.pick(
+        "SELECT real_name FROM users WHERE deleted = 0 AND username != ? AND real_name != ? ORDER BY username",
+        (me["username"], name),
+        env=SLACK,
+    )["real_name"]
+    s.say(name)
+    s.say(other)
+    friend = posting_colleague(s, me, name)
+    with s.within(POSTING):
+        post, hook = post_about(s, s.call("get_user_tweets", username=friend["posting_handle"]))
         s.say(hook)
-    posting_workspace_owner(s)
-    colleague = posting_colleague(s)
-    posting_message(s, colleague, post["content"])
-    with s.within(POSTING):
         intro = sign_in(s, account)
         s.call("retweet", tweet_id=post["id"])
-        s.fact(s.call("get_user_stats", username=friend)["tweet_count"])
+        following = s.call("list_all_following")["following_list"]
+        if friend["posting_handle"] not in following:
+            s.call("follow_user", username_to_follow=friend["posting_handle"])
+        s.fact(s.call("get_user_stats", username=friend["posting_handle"])["tweet_count"])
+    posting_dm(s, me, posting_colleague(s, me, other), post["content"])
+    first = name.split()[0]
     ask = speech.choose(
         s.rng,
-        f"@{friend}'s latest post about the {hook} is perfect for {colleague}. Message {colleague} its text "
-        f"word for word at work, repost it on my account, and tell me how many posts @{friend} has made.",
-        f"Send {colleague} the text of @{friend}'s most recent post about the {hook} over workspace chat, then "
-        f"share the post with my followers. Also, how many posts does @{friend} have in all?",
+        f"{name}'s latest post about the {hook} is great: repost it, follow {first} if I don't already, and DM "
+        f"{other} its text on Slack, word for word. How many posts has {first} made?",
+        f"Repost {name}'s most recent post about the {hook} (and follow {first} if I'm not yet), then send "
+        f"{other} the post's text in a Slack DM. How much does {first} post, in all?",
     )
-    return speech.sentence(intro, ask)
+    return speech.sentence(intro, me_line, ask)
 
 
-@story(POSTING, MESSAGES)
+@story(SLACK, POSTING, implicit=True)
 def posting_colleague_moved_handles(s: StoryContext) -> str:
-    """A colleague moved to a new handle: unfollow the old, follow and tag the new, and tell them."""
+    """A colleague moved to a new handle, which their Slack profile gives: it is followed (and the old one
+    unfollowed, when still followed) and tagged in the owner's latest post, and the colleague hears it on Slack."""
+    account, me, me_line = posting_me(s)
+    profiles = {
+        m["real_name"]: m["posting_handle"]
+        for m in s.rows("SELECT real_name, posting_handle FROM users WHERE deleted = 0 AND username != ? ORDER BY "
+                        "username", (me["username"],), env=SLACK)
+    }  # fmt: skip
     with s.within(POSTING):
-        account = owner(s)
-        old = s.say(s.pick("SELECT username FROM following ORDER BY position")["username"])
-        new = s.say(
-            s.pick(
-                "SELECT username FROM accounts WHERE username != (SELECT username FROM platform) "
-                "AND username NOT IN (SELECT username FROM following) ORDER BY username"
-            )["username"]
+        twice = s.rows(
+            "SELECT display_name, username FROM accounts WHERE display_name IN (SELECT display_name FROM accounts "
+            "GROUP BY display_name HAVING COUNT(*) = 2) ORDER BY display_name, rowid"
         )
+        # Someone on two accounts whose Slack profile names one of them: the other is the one they left.
+        pairs = sorted(
+            (r["display_name"], r["username"])
+            for r in twice
+            if r["display_name"] in profiles and r["username"] != profiles[r["display_name"]]
+            and any(o["username"] == profiles[r["display_name"]] for o in twice)
+        )
+        if not pairs:
+            s.reject("nobody moved")
+        name, old = s.rng.choice(pairs)
+        followed = {r["username"] for r in s.rows("SELECT username FROM following")}
+    s.say(name)
+    s.say(old, f"@{old}")
+    note = s.say(s.rng.choice(POSTING_MOVED_NOTES))
+    colleague = posting_colleague(s, me, name)
+    new = colleague["posting_handle"]
+    with s.within(POSTING):
         intro = sign_in(s, account)
-        s.call("unfollow_user", username_to_unfollow=old)
+        if old in followed:
+            s.call("unfollow_user", username_to_unfollow=old)
         s.call("follow_user", username_to_follow=new)
         latest = s.call("get_user_tweets", username=account["username"])[-1]
-        s.call("mention", tweet_id=latest["id"], mentioned_usernames=[s.say(f"@{new}")])
-    posting_workspace_owner(s)
-    colleague = posting_colleague(s)
-    note = s.say(s.rng.choice(("Followed your new account!", "Done, I follow your new handle now.")))
-    posting_message(s, colleague, note)
+        s.call("mention", tweet_id=latest["id"], mentioned_usernames=[s.imply(f"@{new}")])
+    posting_dm(s, me, colleague, note)
     ask = speech.choose(
         s.rng,
-        f"My colleague {colleague} moved from @{old} to @{new}. Stop following the old account, follow the new "
-        f'one, tag @{new} in my latest post, and message {colleague} at work: "{note}"',
-        f"{colleague} has a new handle, @{new} (the old one was @{old}). Swap which one I follow, tag the new "
-        f'one in my most recent post, then send {colleague} a workspace message saying "{note}"',
+        f"{name} has left @{old} for a new account. Follow the new one instead, tag it in my latest post, and DM "
+        f'{name.split()[0]} on Slack: "{note}"',
+        f"{name} moved off @{old} to a new handle. Switch me over to it, tag it in my most recent post, then "
+        f'tell {name.split()[0]} on Slack "{note}"',
     )
-    return speech.sentence(intro, ask)
+    return speech.sentence(intro, me_line, ask)
 
 
 @story(POSTING, TICKETS)
 def posting_complaints_become_a_ticket(s: StoryContext) -> str:
-    """A post drawing complaints: who wrote it and its replies so far, a ticket, and an answer on the post."""
+    """Complaints under a post become the owner's own ticket, whose number (the helpdesk's) the answer on the post
+    gives; who wrote the post is the answer."""
     with s.within(POSTING):
         account = owner(s)
+        name = s.rows("SELECT display_name FROM accounts WHERE username = ?", (account["username"],))[0]
+    staff = s.rows("SELECT username FROM staff WHERE full_name = ?", (name["display_name"],), env=TICKETS)
+    if len(staff) != 1:
+        s.reject("the owner is not one person on the helpdesk")
+    me = staff[0]
+    with s.within(POSTING):
         number = s.say(s.pick("SELECT DISTINCT tweet_id AS id FROM comments ORDER BY tweet_id")["id"])
         author = s.call("get_tweet", tweet_id=number)["username"]
         if author == account["username"]:
             s.reject("the person's own post")
-        replies = s.call("get_tweet_comments", tweet_id=number)
         s.fact(author)
-        s.fact(len(replies), derived=True)
-        intro = sign_in(s, account)
-        following = s.call("list_all_following")["following_list"]
-        s.fact("yes" if author in following else "no", derived=True)
-    posting_ticket_owner(s)
-    title = s.say(f"Complaints on post {number}")
+        s.fact(len(s.call("get_tweet_comments", tweet_id=number)), derived=True)
+    s.person(TICKETS, me["username"])
+    password = f"{s.rng.choice(('Maple', 'River', 'Orbit', 'Cedar'))}{s.rng.randint(10, 99)}!"
+    s.say(me["username"])
+    s.say(password)
+    title = s.say(f"{s.rng.choice(POSTING_TICKET_TITLES)} ({number})")
     priority = s.say(s.rng.choice((3, 4)))
-    s.call("create_ticket", title=title, priority=priority)
-    answer = s.say(s.rng.choice(POSTING_COMPLAINT_REPLIES))
+    s.call("ticket_management.ticket_login", username=me["username"], password=password)
+    created = s.call("ticket_management.create_ticket", title=title, priority=priority)
+    answer = s.imply(POSTING_COMPLAINT_REPLY.replace("N.", f"{created['id']}."))
     with s.within(POSTING):
+        intro = sign_in(s, account)
         s.call("comment", tweet_id=number, comment_content=answer)
     ask = speech.choose(
         s.rng,
-        f'People are complaining under post number {number}. Open a ticket called "{title}" with priority '
-        f'{priority}, reply "{answer}" on the post, and tell me who wrote it, how many replies it had before '
-        "mine and whether I follow them.",
-        f'Please file a priority {priority} ticket titled "{title}", then answer on post {number} with '
-        f'"{answer}" Also: whose post is it, do I follow them, and how many replies were there already?',
+        f'People are complaining under post {number}. File a priority {priority} ticket "{title}" on the helpdesk '
+        f'(I\'m {me["username"]}, password {password}), then reply on the post "{POSTING_COMPLAINT_REPLY}" with N the '
+        "ticket's number. Whose post is it, and how many replies did it have?",
+        f'Open a helpdesk ticket "{title}", priority {priority}, as {me["username"]} (password {password}), and answer '
+        f'on post {number}: "{POSTING_COMPLAINT_REPLY}", N being the new ticket\'s number. Who wrote it, and how '
+        "many replies were there?",
     )
     return speech.sentence(intro, ask)

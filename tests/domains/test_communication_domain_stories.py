@@ -9,6 +9,7 @@ import pytest
 
 from envfactory_gym import registry
 from envfactory_gym.domains.communication import domain_stories as comm
+from envfactory_gym.domains.communication import northwind
 from envfactory_gym.domains.communication.mailgun.seed import EU, SUPPORT
 from envfactory_gym.synthesis.stories import load_stories
 from envfactory_gym.tasks import Task, load_tasks
@@ -117,6 +118,51 @@ def test_the_founder_has_her_groups_and_her_beta_audience() -> None:
     assert _rows("resend", "SELECT 1 FROM audiences WHERE name = 'Beta testers'")
 
 
+def test_the_shared_roster_is_slacks_members_in_order() -> None:
+    members = _rows("slack", "SELECT real_name FROM users ORDER BY rowid")
+    assert [f"{first} {last}" for first, last in northwind.roster(0, len(members))] == [
+        m["real_name"] for m in members
+    ]
+
+
+def test_every_slack_member_is_on_the_network_at_the_handle_their_profile_gives() -> None:
+    accounts = _rows("posting", "SELECT username, display_name FROM accounts")
+    by_handle = {str(a["username"]): a["display_name"] for a in accounts}
+    members = list(_slack_members().values())
+    assert all(by_handle.get(str(m["posting_handle"])) == m["real_name"] for m in members)
+    # The colleagues who moved keep their old account (under the same name): the story unfollows it.
+    moved = northwind.moved_handles(0)
+    assert len(moved) >= 10 and all(handle.endswith(northwind.MOVED_SUFFIX) for handle in moved.values())
+    names = Counter(a["display_name"] for a in accounts)
+    assert all(names[name] == 2 for name in moved)
+    assert {m["real_name"]: m["posting_handle"] for m in members if m["real_name"] in moved} == moved
+    # The network's owner is one of them, and follows some colleagues at their old handle.
+    owner = _rows("posting", "SELECT a.display_name FROM platform p JOIN accounts a ON a.username = p.username")[0]
+    assert owner["display_name"] in {m["real_name"] for m in members}
+    followed = {r["username"] for r in _rows("posting", "SELECT username FROM following")}
+    old = set(northwind.social_handles(0, [tuple(n.split(" ", 1)) for n in moved]).values())  # type: ignore[misc]
+    assert followed & old and old - followed
+
+
+def test_tickets_show_their_reporters_northwind_address_and_ses_sends_from_northwind() -> None:
+    staff = {r["username"]: r["full_name"] for r in _rows("ticket_management", "SELECT * FROM staff")}
+    zoom = {r["user_id"] for r in _rows("zoom", "SELECT user_id FROM users")}
+    tickets = _rows("ticket_management", "SELECT created_by, json_extract(extra, '$.reporter_email') AS email "
+                    "FROM tickets")  # fmt: skip
+    for ticket in tickets:
+        first, last = staff[str(ticket["created_by"])].split(" ", 1)
+        assert ticket["email"] == northwind.work_address(first, last)
+    # The same address is the colleague's Zoom login, where they have Zoom.
+    assert {t["email"] for t in tickets} & zoom
+    verified = _rows("amazon_ses", "SELECT identity FROM identities WHERE region = 'us-east-1' AND "
+                     "verification_status = 'Success'")  # fmt: skip
+    assert {northwind.DOMAIN, northwind.IT_DESK_ADDRESS} <= {r["identity"] for r in verified}
+    suppressed = {r["email_address"] for r in _rows("amazon_ses", "SELECT email_address FROM suppressed_destinations "
+                                                    "WHERE region = 'us-east-1'")}  # fmt: skip
+    reporters = {t["email"] for t in tickets}
+    assert reporters & suppressed and reporters - suppressed
+
+
 # -- the stories and the packaged mix ------------------------------------------------------------------
 
 
@@ -142,7 +188,7 @@ def test_the_packaged_mix() -> None:
 
 def test_every_slack_post_and_dm_is_said_word_for_word() -> None:
     # Except a friend's post forwarded as it stands: its text is read from the post (test_posting_domain_stories).
-    forwarded = "posting+message.posting_forward_friends_post"
+    forwarded = "slack+posting.posting_forward_friends_post"
     for task in _domain_tasks():
         if task.metadata["story"] == forwarded:
             continue
@@ -261,3 +307,40 @@ def test_the_platform_channel_hears_only_of_a_verified_domain() -> None:
         domain = next(c.arguments["domain"] for c in task.gold_calls if c.tool == "verify_domain")
         assert (task in posted) == (domain == EU)
         assert ("yes" in task.required_facts) == (task in posted)
+
+
+def test_a_fixed_tickets_reporter_is_emailed_at_the_tickets_address_unless_ses_suppresses_it() -> None:
+    suppressed = {r["email_address"] for r in _rows("amazon_ses", "SELECT email_address FROM suppressed_destinations "
+                                                    "WHERE region = 'us-east-1'")}  # fmt: skip
+    tasks = _told("fixed_so_email_the_reporter")
+    emailed = _both_ways(tasks, "amazon_ses.send_email")
+    for task in tasks:
+        ticket_id = next(c.arguments["ticket_id"] for c in task.gold_calls if c.tool == "get_ticket")
+        address = _rows("ticket_management", "SELECT json_extract(extra, '$.reporter_email') AS email FROM tickets "
+                        "WHERE id = ?", ticket_id)[0]["email"]  # fmt: skip
+        assert str(address) not in task.query  # the ticket gives it, the person does not
+        assert "ticket_management.resolve_ticket" in _tools(task)
+        if task in emailed:
+            send = next(c for c in task.gold_calls if c.tool == "send_email")
+            assert send.arguments["to_addresses"] == [address] and address not in suppressed
+            assert send.arguments["source"] == northwind.IT_DESK_ADDRESS
+        else:
+            assert address in suppressed and _tools(task)[-1] == "slack.conversations_add_message"
+
+
+def test_posting_stories_find_handles_in_slack_profiles_not_in_the_request() -> None:
+    profiles = {r["posting_handle"] for r in _slack_members().values()}
+    owner = _rows("posting", "SELECT username FROM platform")[0]["username"]
+    for story in ("posting_colleague_moved_handles", "posting_forward_friends_post", "posting_announce_fixed_outage"):
+        for task in _told(story):
+            used = {c.arguments.get("username_to_follow") or c.arguments.get("username") for c in task.gold_calls
+                    if c.env_id == "posting" and c.tool in ("follow_user", "get_user_tweets", "get_user_stats")}
+            used |= {m.lstrip("@") for c in task.gold_calls if c.tool in ("mention", "post_tweet")
+                     for m in c.arguments.get("mentioned_usernames", c.arguments.get("mentions", []))}  # fmt: skip
+            for handle in used - {owner, None}:
+                assert handle in profiles, (story, handle)
+                assert f"@{handle}" not in task.query, (story, task.task_id)
+    moved = set(northwind.moved_handles(0).values())
+    for task in _told("posting_colleague_moved_handles"):
+        followed = next(c.arguments["username_to_follow"] for c in task.gold_calls if c.tool == "follow_user")
+        assert followed in moved

@@ -12,6 +12,7 @@ import pytest
 
 from envfactory_gym.database import get_snapshot
 from envfactory_gym.domains.communication import posting
+from envfactory_gym.domains.communication.northwind import moved_handles
 from envfactory_gym.domains.communication.posting.models import BFCL_DEFAULT_STATE
 from envfactory_gym.registry import catalog
 from envfactory_gym.tasks import load_tasks
@@ -251,7 +252,8 @@ def test_dump_round_trips_through_json_after_changes(h: EpisodeHarness) -> None:
 def test_seeded_network_is_realistic_and_round_trips() -> None:
     snapshot = get_snapshot(ENV)
     counts = {name: len(snapshot.rows(name)) for name in snapshot.tables}
-    assert counts["accounts"] == 300 and counts["tweets"] == 900 and counts["following"] == 60
+    # 300 accounts, and a new one for each Northwind colleague who moved handles (northwind.moved_handles).
+    assert counts["accounts"] == 300 + len(moved_handles(0)) and counts["tweets"] == 900 and counts["following"] == 60
     assert counts["comments"] >= 400 and counts["retweets"] >= 500 and counts["platform"] == 1
     with closing(EpisodeHarness(ENV)) as seeded:
         account = seeded.rows("SELECT username, authenticated, tweet_counter FROM platform")[0]

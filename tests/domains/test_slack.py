@@ -115,6 +115,8 @@ def test_reading_channels_history_threads_and_search(h: EpisodeHarness) -> None:
     assert len(every_user(h, me["username"], include_deactivated=True)) == 150
     profile = h.ok("users_info", username=me["username"], user=people[0]["username"])
     assert profile == h.ok("users_info", username=me["username"], user=people[0]["user_id"])
+    # The profile's Posting field: every member's handle on the social network, unique to them.
+    assert all(p["posting_handle"] for p in people) and len({p["posting_handle"] for p in people}) == len(people)
 
 
 def test_private_channels_and_dms_are_readable_only_by_members(h: EpisodeHarness) -> None:

@@ -142,6 +142,10 @@ def test_seeded_helpdesk_is_realistic_and_round_trips() -> None:
     with closing(EpisodeHarness(ENV)) as seeded:
         mine = seeded.ok("get_user_tickets")
         assert 10 <= len(mine) <= 100
+        # A seeded ticket names its reporter's mailbox, which a desk's email goes to.
+        reporter = seeded.rows("SELECT full_name FROM staff WHERE username = ?", mine[0]["created_by"])[0]
+        first, last = reporter["full_name"].lower().split(" ", 1)
+        assert mine[0]["reporter_email"] == f"{first}.{last}@northwindlabs.com"
         statuses = {row["status"] for row in seeded.rows("SELECT status FROM tickets")}
         assert statuses == {"Open", "In Progress", "Resolved", "Closed"}
         dumped = ENV.scenario_io.dump(seeded.database)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from envfactory_gym.authoring import SeedData
 
+from .. import northwind
 from .definition import env
 from .models import (
     NOW,
@@ -107,6 +108,8 @@ TRAFFIC = {
 }
 
 
+# Of the ticket system's staff (the roster's first 60), how many mailboxes bounced in Northwind's migration.
+BOUNCED_FROM_STAFF, BOUNCED_STAFF = 60, 12
 TOKEN_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
 
@@ -291,4 +294,39 @@ def seed_amazon_ses(db: Session, data: SeedData) -> None:
         )
     messages.sort(key=lambda m: str(m["sent_at"]))
     db.execute(insert(SentMessage), list({str(m["message_id"]): m for m in messages}.values()))
+    _northwind(db, data, suppressed)
     db.execute(insert(SuppressedDestination), [suppressed[k] for k in sorted(suppressed)])
+
+
+def _northwind(db: Session, data: SeedData, suppressed: dict[tuple[str, str], dict[str, object]]) -> None:
+    """Northwind Labs' service desk sends from this account too: its verified domain and shared mailbox, and the
+    staff mailboxes that bounced during its mailbox migration (suppressed since). Drawn last, so that every
+    row above stays as it was; the staff are the ticket system's, read from the shared roster."""
+    rng = data.rng
+    migrated = NOW - dt.timedelta(days=9, hours=3)
+    rows = []
+    for identity, kind in ((northwind.DOMAIN, "Domain"), (northwind.IT_DESK_ADDRESS, "EmailAddress")):
+        domain = kind == "Domain"
+        rows.append(
+            {
+                "region": "us-east-1",
+                "identity": identity,
+                "identity_type": kind,
+                "verification_status": "Success",
+                "verification_token": "".join(rng.choice(TOKEN_CHARS) for _ in range(44)) if domain else None,
+                "dkim_enabled": int(domain),
+                "dkim_verification_status": "Success" if domain else "NotStarted",
+                "dkim_tokens": ",".join("".join(rng.choice("abcdefghijklmnopqrstuvwxyz234567") for _ in range(32))
+                                        for _ in range(3)) if domain else None,
+                "created_at": _stamp(migrated - dt.timedelta(days=rng.randint(30, 90))),
+            }
+        )  # fmt: skip
+    db.execute(insert(Identity), rows)
+    for first, last in rng.sample(northwind.roster(data.seed, BOUNCED_FROM_STAFF), BOUNCED_STAFF):
+        address = northwind.work_address(first, last)
+        suppressed[("us-east-1", address)] = {
+            "region": "us-east-1",
+            "email_address": address,
+            "reason": "BOUNCE",
+            "last_update_time": _stamp(migrated + dt.timedelta(minutes=rng.randint(1, 600))),
+        }

@@ -16,6 +16,8 @@ from typing import Any
 from envfactory_gym.synthesis import speech
 from envfactory_gym.synthesis.stories import StoryContext, story
 
+from .. import northwind
+
 ENV = "amazon_ses"
 DEFAULT = "us-east-1"
 NEW_DOMAINS = ("brightcrate.ca", "brightcrate.fr", "crategifts.com", "brightcrate.nz", "shop.brightcrate.io")
@@ -30,6 +32,9 @@ NEW_TEMPLATES = (
      "Hi {{name}}, your {{points}} Brightcrate points expire on {{expiryDate}}. Spend them on anything in the shop."),
 )  # fmt: skip
 CARRIERS = (("UPS", "1Z{n}"), ("FedEx", "7{n}"), ("USPS", "9400{n}"))
+# Brightcrate's customers: the suppressed mailboxes of Northwind Labs' staff (its desk sends from this account
+# too) are the communication domain's concern, not a Brightcrate support story's.
+CUSTOMERS_ONLY = f"email_address NOT LIKE '%@{northwind.DOMAIN}'"
 
 
 def _region(s: StoryContext, arguments: dict[str, Any], region: str) -> str:
@@ -268,7 +273,8 @@ def confirm_two_orders(s: StoryContext) -> str:
 @story(ENV, implicit=True, weight=1.6)
 def unsuppress_and_resend_shipping(s: StoryContext) -> str:
     """A customer fixed their mailbox: off the suppression list, then their shipping update again."""
-    row = s.pick("SELECT email_address FROM suppressed_destinations WHERE region = 'us-east-1' AND reason = 'BOUNCE'")
+    row = s.pick(f"SELECT email_address FROM suppressed_destinations WHERE region = 'us-east-1' AND reason = 'BOUNCE' "
+                 f"AND {CUSTOMERS_ONLY}")
     address = str(row["email_address"])
     local = address.split("@")[0]
     name = next((local.split(c)[0].title() for c in "._" if c in local and local.split(c)[0].isalpha()), "")
@@ -499,7 +505,7 @@ def quota_left_today(s: StoryContext) -> str:
 @story(ENV, weight=1.1)
 def remove_fixed_mailbox(s: StoryContext) -> str:
     """An address off the suppression list after its owner fixed the mailbox, saying why it was there."""
-    row = s.pick("SELECT * FROM suppressed_destinations")
+    row = s.pick(f"SELECT * FROM suppressed_destinations WHERE {CUSTOMERS_ONLY}")
     where: dict[str, Any] = {}
     place = _region(s, where, str(row["region"]))
     entry = s.call("get_suppressed_destination", email_address=s.say(row["email_address"]), **where)
@@ -517,7 +523,9 @@ def remove_fixed_mailbox(s: StoryContext) -> str:
 def mailboxes_fixed_in_bulk(s: StoryContext) -> str:
     """Three bounced customers whose mailboxes work again, all taken off the suppression list."""
     rows = s.sample(
-        "SELECT email_address FROM suppressed_destinations WHERE region = 'us-east-1' AND reason = 'BOUNCE'", 3
+        f"SELECT email_address FROM suppressed_destinations WHERE region = 'us-east-1' AND reason = 'BOUNCE' AND "
+        f"{CUSTOMERS_ONLY}",
+        3
     )
     addresses = [s.say(r["email_address"]) for r in rows]
     for address in addresses:

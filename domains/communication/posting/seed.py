@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from sqlalchemy import insert
@@ -12,6 +11,7 @@ from sqlalchemy.orm import Session
 from envfactory_gym.authoring import SeedData, ToolContext
 from envfactory_gym.errors import DomainError
 
+from ..northwind import moved_handles, social_handle
 from .definition import env
 from .models import PLATFORM_KEY, Account, Comment, Follow, Platform, Retweet, Tweet
 
@@ -133,17 +133,6 @@ _LOCATIONS = (
 )  # fmt: skip
 
 
-def _handle(first: str, last: str, style: int, taken: set[str]) -> str:
-    base = [f"{first}{last}", f"{first}_{last}", f"{first[0]}{last}", f"{first}.{last[0]}"][style % 4]
-    handle = re.sub(r"[^a-z0-9_]", "", base.lower().replace(".", "_"))[:15]
-    candidate, n = handle, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{handle[:13]}{n}"
-    taken.add(candidate)
-    return candidate
-
-
 def _post_text(data: SeedData, topic: str) -> str:
     rng = data.rng
     template = rng.choice(TOPICS[topic][0])
@@ -159,7 +148,7 @@ def seed_network(db: Session, data: SeedData) -> None:
         first, last = fake.first_name(), fake.last_name()
         accounts.append(
             {
-                "username": _handle(first, last, n, taken),
+                "username": social_handle(first, last, n, taken),
                 "display_name": f"{first} {last}",
                 "location": rng.choice(_LOCATIONS),
             }
@@ -231,6 +220,15 @@ def seed_network(db: Session, data: SeedData) -> None:
                 "authenticated": False,
                 "tweet_counter": POST_COUNT,
             }
+        ],
+    )
+    # Last, so that every row above stays as it was: Northwind colleagues who moved to a new handle (their Slack
+    # profile gives it) have a fresh account beside their old one.
+    db.execute(
+        insert(Account),
+        [
+            {"username": handle, "display_name": name, "location": rng.choice(_LOCATIONS)}
+            for name, handle in moved_handles(data.seed).items()
         ],
     )
 

@@ -41,6 +41,8 @@ class SlackUser(Base):
     tz: Mapped[str] = mapped_column(String(40))
     is_admin: Mapped[int] = mapped_column(Integer)
     deleted: Mapped[int] = mapped_column(Integer)  # Slack's name for a deactivated account
+    # A custom profile field: the member's handle on the Posting social network (None when left empty).
+    posting_handle: Mapped[str | None] = mapped_column(String(40), nullable=True, default=None)
 
 
 class Channel(Base):

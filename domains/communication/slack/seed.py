@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from envfactory_gym.authoring import SeedData
 
+from ..northwind import moved_handles, social_handles
 from .definition import env
 from .models import NOW, Channel, ChannelMember, Message, Pin, Reaction, ServiceClock, SlackUser
 from .timestamps import ts_of
@@ -518,6 +519,12 @@ def _users(data: SeedData, used: set[str]) -> list[dict[str, Any]]:
         user["title"] = "IT Administrator" if user["_department"] == "operations" else user["title"]
     for user in rng.sample(users[4:], N_DEACTIVATED):
         user["deleted"] = 1
+    # The profile's Posting field: the handle the social network's seed gives the same name (or the new one a
+    # colleague moved to), derived from the roster without drawing from the rng, so nothing above changes.
+    names = [tuple(u["real_name"].split(" ", 1)) for u in users]
+    handles = social_handles(data.seed, names) | moved_handles(data.seed)  # type: ignore[arg-type]
+    for user in users:
+        user["posting_handle"] = handles[user["real_name"]]
     return users
 
 

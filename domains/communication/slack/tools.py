@@ -125,6 +125,7 @@ class UserView(TypedDict):
     tz: str
     is_admin: bool
     deleted: bool
+    posting_handle: str | None
 
 
 class UserPage(TypedDict):
@@ -360,6 +361,7 @@ def _user_view(user: dict[str, Any]) -> UserView:
         "tz": user["tz"],
         "is_admin": bool(user["is_admin"]),
         "deleted": bool(user["deleted"]),
+        "posting_handle": user.get("posting_handle"),
     }
 
 
@@ -705,7 +707,8 @@ def users_list(
 
 @env.read(intents=["what's {user}'s title and time zone"])
 def users_info(ctx: ToolContext, username: str, user: str) -> UserView:
-    """One member's profile: real and display name, title, time zone, admin and deactivated flags.
+    """One member's profile: real and display name, title, time zone, admin and deactivated flags, and the
+    profile's Posting field (their handle on the Posting social network, when they filled it in).
 
     Args:
         username: Your Slack username (the account making the request).

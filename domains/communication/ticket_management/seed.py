@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from envfactory_gym.authoring import SeedData, ToolContext
 from envfactory_gym.errors import DomainError
 
+from ..northwind import work_address
 from .bfcl import ticket_record
 from .definition import env
 from .models import PRIORITIES, STATUSES, SYSTEM_KEY, TICKET_FIELDS, Staff, Ticket, TicketSystem
@@ -77,12 +78,15 @@ def seed_tickets(db: Session, data: SeedData) -> None:
     rng, fake = data.rng, data.fake
     staff: list[dict[str, Any]] = []
     usernames: set[str] = set()
+    addresses: dict[str, str] = {}  # a username's Northwind address, which its tickets show
     while len(staff) < STAFF_SIZE:
-        full_name = f"{fake.first_name()} {fake.last_name()}"
+        first, last = fake.first_name(), fake.last_name()
+        full_name = f"{first} {last}"
         username = _username(full_name)
         if username in usernames:
             continue
         usernames.add(username)
+        addresses[username] = work_address(first, last)
         staff.append({"username": username, "full_name": full_name, "team": rng.choice(TEAMS)})
     db.execute(insert(Staff), staff)
     owner = rng.choice(staff)
@@ -119,6 +123,7 @@ def seed_tickets(db: Session, data: SeedData) -> None:
                 "extra": {
                     "team": handling_team(title),
                     "created_at": (start + dt.timedelta(minutes=minutes)).strftime("%Y-%m-%d %H:%M"),
+                    "reporter_email": addresses[creator["username"]],
                 },
             }
         )

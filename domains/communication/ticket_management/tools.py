@@ -28,6 +28,7 @@ class TicketView(TypedDict):
     resolution: NotRequired[str]
     team: NotRequired[str]  # the team handling it (tickets filed before this API version)
     created_at: NotRequired[str]
+    reporter_email: NotRequired[str]  # where the reporter reads email (on the tickets the directory knows)
 
 
 def _signed_in(ctx: ToolContext, refusal: str) -> dict[str, Any]:
