@@ -45,7 +45,7 @@ from sqlalchemy import Integer, String, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from envfactory_gym.errors import DomainError, ToolArgumentError
-from envfactory_gym.rows import Rows, query
+from envfactory_gym.rows import Rows, query, state_part
 from envfactory_gym.text import is_valid_text
 
 __all__ = [
@@ -302,6 +302,11 @@ class ToolContext:
 
     def query(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> list[dict[str, Any]]:
         return query(self.conn, sql, params)
+
+    def state_part(self, tables: tuple[str, ...], key: str, compute: Callable[[sqlite3.Connection], Any]) -> Any:
+        """``compute(conn)`` for a value that reads only ``tables``: computed once per snapshot while this
+        episode has not written them (see :func:`envfactory_gym.rows.state_part`); return an immutable value."""
+        return state_part(self._episode if self._episode is not None else self.conn, tables, key, compute)
 
     def new_id(self, length: int = 6, alphabet: str = string.ascii_uppercase + string.digits) -> str:
         return "".join(self.id_rng.choice(alphabet) for _ in range(length))

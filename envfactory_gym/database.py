@@ -876,7 +876,7 @@ class EpisodeDatabase:
 
     def change_set(self) -> list[RowChange]:
         """Every row that differs from the initial state, sorted by table and key."""
-        written = self._journal_rows()
+        written = self.journal.changes(self.raw.total_changes)
         if written is None:
             return [change for _, change, _ in self._changes()]
         changes = self._journal_changes(written)
@@ -926,7 +926,7 @@ class EpisodeDatabase:
         """
         if self.pristine():
             return self.snapshot.content_hash
-        written = self._journal_rows()
+        written = self.journal.changes(self.raw.total_changes)
         if written is None:
             return self._state_hash_from_log()
         tables = self.snapshot.tables
@@ -1004,11 +1004,10 @@ class EpisodeDatabase:
         snapshot = self.snapshot
         if self.pristine():
             return snapshot.content_hash, _NO_CHANGES
-        written = self._journal_rows()
-        if written is None:
+        changed = self.journal.changes(self.raw.total_changes)
+        if changed is None:
             return self._state_key_from_log()
-        initial = snapshot.initial_by_key
-        key = snapshot.content_hash, frozenset(item for item in written.items() if item[1] != initial(item[0]))
+        key = snapshot.content_hash, frozenset(changed.items())
         if write_journal.CROSS_CHECK:
             agree("state_key", key, self._state_key_from_log())
         return key

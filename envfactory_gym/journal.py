@@ -159,7 +159,7 @@ InitialRow = Callable[[RowKey], "tuple[Any, ...] | None"]
 class WriteJournal:
     """The rows one episode has written, as stored now, kept up to date by every write through ``ctx.rows``."""
 
-    __slots__ = ("_covered_at_mark", "_initial_row", "_undo", "_written", "total")
+    __slots__ = ("_changed", "_covered_at_mark", "_initial_row", "_undo", "_written", "total")
 
     def __init__(self, total_changes: int, initial_row: InitialRow) -> None:
         self.restart(total_changes, initial_row)
@@ -169,6 +169,8 @@ class WriteJournal:
         of its initial state by key."""
         self._initial_row = initial_row
         self._written: dict[RowKey, tuple[Any, ...] | None] = {}
+        # The written rows that differ from the initial state (the net changes), kept with every write.
+        self._changed: dict[RowKey, tuple[Any, ...] | None] = {}
         # (row key, what the journal held before) of each write since the last mark, to undo a rollback.
         self._undo: list[tuple[RowKey, Any]] = []
         # The connection's total_changes if every write went through the journal (-1: the journal gave up).
@@ -204,20 +206,18 @@ class WriteJournal:
         """An UPDATE setting ``names`` to ``params`` on the row with primary key ``key``."""
         if after == before or self.total != before:
             return
-        written = self._written
         try:
             row_key = (meta.name, meta.stored_key(key))
-            previous = written.get(row_key, _ABSENT)
-            base = self._initial_row(row_key) if previous is _ABSENT else previous
+            previous = self._written.get(row_key, _ABSENT)
+            initial = self._initial_row(row_key)
+            base = initial if previous is _ABSENT else previous
             if base is None:  # the statement changed a row the journal cannot place
                 raise UncertainValue(key)
             row = meta.updated_row(base, names, params)
         except UncertainValue:
             self.give_up()
             return
-        self._undo.append((row_key, previous))
-        written[row_key] = row
-        self.total = after
+        self._record(row_key, row, previous, initial, after)
 
     def deleted(self, meta: Any, key: tuple[Any, ...], before: int, after: int) -> None:
         """A DELETE of the row with primary key ``key``."""
@@ -228,16 +228,23 @@ class WriteJournal:
         except UncertainValue:
             self.give_up()
             return
-        written = self._written
-        if (written[row_key] if row_key in written else self._initial_row(row_key)) is None:
+        previous = self._written.get(row_key, _ABSENT)
+        initial = self._initial_row(row_key)
+        if (initial if previous is _ABSENT else previous) is None:
             self.give_up()
             return
-        self._set(row_key, None, after)
+        self._record(row_key, None, previous, initial, after)
 
-    def _set(self, row_key: RowKey, row: tuple[Any, ...] | None, after: int) -> None:
-        written = self._written
-        self._undo.append((row_key, written.get(row_key, _ABSENT)))
-        written[row_key] = row
+    def _set(self, row_key: RowKey, row: tuple[Any, ...], after: int) -> None:
+        self._record(row_key, row, self._written.get(row_key, _ABSENT), self._initial_row(row_key), after)
+
+    def _record(self, row_key: RowKey, row: Any, previous: Any, initial: Any, after: int) -> None:
+        self._undo.append((row_key, previous))
+        self._written[row_key] = row
+        if row != initial:
+            self._changed[row_key] = row
+        else:
+            self._changed.pop(row_key, None)
         self.total = after
 
     # -- the episode's savepoints ----------------------------------------------------------------------
@@ -248,12 +255,17 @@ class WriteJournal:
 
     def undo_to_mark(self, total_changes: int) -> None:
         """The connection rolled back to the savepoint; ``total_changes`` is its (unchanged) count now."""
-        written = self._written
+        written, changed = self._written, self._changed
         for row_key, previous in reversed(self._undo):
             if previous is _ABSENT:
                 del written[row_key]
+                changed.pop(row_key, None)
+                continue
+            written[row_key] = previous
+            if previous != self._initial_row(row_key):
+                changed[row_key] = previous
             else:
-                written[row_key] = previous
+                changed.pop(row_key, None)
         self._undo.clear()
         if self._covered_at_mark and self.total >= 0:
             # Whatever the rolled-back call wrote, through the journal or not, is gone.
@@ -272,6 +284,10 @@ class WriteJournal:
         """Every row written in this episode, ``(table, key) -> row as stored now`` (None: deleted), or None
         when the journal does not cover the state (then read the rows back). Shared: do not change it."""
         return self._written if total_changes == self.total else None
+
+    def changes(self, total_changes: int) -> dict[RowKey, tuple[Any, ...] | None] | None:
+        """The written rows that differ from the initial state (the net changes), like :meth:`rows`."""
+        return self._changed if total_changes == self.total else None
 
     def row(self, meta: Any, key: tuple[Any, ...], total_changes: int) -> Any:
         """The row of ``meta``'s table with primary key ``key`` as stored now (None: there is none), or

@@ -177,10 +177,10 @@ def test_a_value_sqlite_converts_makes_the_journal_read_back(harness: EpisodeHar
 def test_the_cross_check_catches_a_journal_that_is_wrong(harness: EpisodeHarness) -> None:
     database = harness.database
     harness.ok("transfer", source_id="A0001", target_id="A0002", amount=3)
-    written = database._journal_rows()
-    assert written is not None and journal.CROSS_CHECK
+    changed = database.journal.changes(database.raw.total_changes)
+    assert changed is not None and journal.CROSS_CHECK
     row_key = ("accounts", "A0001")
-    written[row_key] = (*written[row_key][:2], -12345, *written[row_key][3:])
+    changed[row_key] = (*changed[row_key][:2], -12345, *changed[row_key][3:])
     with pytest.raises(AssertionError, match="write journal's state_key"):
         database.state_key()
 

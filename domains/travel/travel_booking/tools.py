@@ -40,6 +40,11 @@ from .seed import (
 )
 
 
+def _long_context(ctx: ToolContext) -> bool:
+    """Whether the state was loaded in BFCL's long-context mode (a loader's flag: computed once per state)."""
+    return bool(ctx.state_part(("bfcl_modes",), "travel_booking.long_context", is_long_context))
+
+
 @env.write(
     intents=[
         "sign me in to the travel service as {user_first_name} {user_last_name} with app {client_id}",
@@ -182,7 +187,7 @@ def get_flight_cost(
         travel_class: The class of the travel. Options are: economy, business, first.
     """
     cost = _route_cost(ctx, travel_from, travel_to, travel_date, travel_class)
-    if not is_long_context(ctx.conn):
+    if not _long_context(ctx):
         return {"travel_cost_list": [cost]}
     # BFCL's long-context mode quotes every route's fare for the asked class and date, in route order.
     routes = ctx.query("SELECT travel_from, travel_to, base_cost FROM flight_routes ORDER BY rowid")
@@ -277,7 +282,7 @@ def book_flight(
     )
     # BFCL's long-context mode returns every booking, the new one last; its normal mode returns none.
     history = {}
-    if is_long_context(ctx.conn):
+    if _long_context(ctx):
         history = {row["booking_id"]: _booking_record(row) for row in ctx.rows(Booking).find()}
     return {
         "booking_id": str(booking_id),
