@@ -83,13 +83,13 @@ def _plain_float(value: float) -> float:
     return value
 
 
-def _plain_text(value: str) -> str:
-    if "\x00" in value:
-        raise UncertainValue(value)
-    return value
+# What numeric text can start with (its spaces, sign, digits, point; inf and nan spellings).
+_NUMBER_STARTS = frozenset(" \t\n\r\f\v+-.0123456789iInN")
 
 
 def _non_numeric_text(value: str) -> str:
+    if value[:1] not in _NUMBER_STARTS and "\x00" not in value:  # most text (JSON, words) is decided here
+        return value
     if _NUMERIC_TEXT.match(value) or _SPECIAL_NUMBER.match(value) or "\x00" in value:
         raise UncertainValue(value)
     return value
@@ -110,44 +110,45 @@ def _integer_to_float(value: int) -> float:
     raise UncertainValue(value)
 
 
-def _by_type(converters: dict[type, Callable[[Any], Any] | None]) -> Callable[[Any], Any]:
-    """A column's stored form of a bound value: by the value's type, its converter (None: as bound)."""
-
-    def store(value: Any) -> Any:
-        try:
-            convert = converters[type(value)]
-        except KeyError:  # a type sqlite3 adapts on its own, or a subclass: not certain
-            raise UncertainValue(value) from None
-        return value if convert is None else convert(value)
-
-    return store
-
-
+Converter = Callable[[Any], Any] | None  # a bound value -> its stored form (None: stored as bound)
 _NONE = type(None)
-# Per affinity, what a bound value of each type is read back as (SQLite's conversion rules).
-# INTEGER and NUMERIC affinity: whole floats become integers, numeric text becomes a number.
-_STORE_INTEGER = _by_type(
-    {_NONE: None, int: None, bytes: None, bool: int, float: _whole_float_to_integer, str: _non_numeric_text}
-)
-STORE_FUNCTIONS: dict[str, Callable[[Any], Any]] = {
-    "INTEGER": _STORE_INTEGER,
-    "NUMERIC": _STORE_INTEGER,
-    # Integers are read back as floats.
-    "REAL": _by_type(
-        {
-            _NONE: None,
-            bytes: None,
-            float: _plain_float,
-            int: _integer_to_float,
-            bool: _integer_to_float,
-            str: _non_numeric_text,
-        }
-    ),
-    # Numbers are stored as their text, whose exact form is SQLite's: not recorded.
-    "TEXT": _by_type({_NONE: None, bytes: None, str: _plain_text}),
-    # No affinity: as bound.
-    "BLOB": _by_type({_NONE: None, int: None, bytes: None, bool: int, float: _plain_float, str: _plain_text}),
+# Per affinity, by a bound value's type, how SQLite stores it (a type missing: not certain). Text keeps
+# every character in TEXT and BLOB columns, NUL included.
+_INTEGER_LIKE: dict[type, Converter] = {
+    # Whole floats become integers, numeric text becomes a number.
+    _NONE: None,
+    int: None,
+    bytes: None,
+    bool: int,
+    float: _whole_float_to_integer,
+    str: _non_numeric_text,
 }
+CONVERTERS: dict[str, dict[type, Converter]] = {
+    "INTEGER": _INTEGER_LIKE,
+    "NUMERIC": _INTEGER_LIKE,
+    # Integers are read back as floats.
+    "REAL": {
+        _NONE: None,
+        bytes: None,
+        float: _plain_float,
+        int: _integer_to_float,
+        bool: _integer_to_float,
+        str: _non_numeric_text,
+    },
+    # Numbers are stored as their text, whose exact form is SQLite's: not recorded.
+    "TEXT": {_NONE: None, bytes: None, str: None},
+    # No affinity: as bound.
+    "BLOB": {_NONE: None, int: None, bytes: None, str: None, bool: int, float: _plain_float},
+}
+
+
+def stored(converters: dict[type, Converter], value: Any) -> Any:
+    """How a column with these converters stores ``value`` (UncertainValue when that is not certain)."""
+    try:
+        convert = converters[type(value)]
+    except KeyError:  # a type sqlite3 adapts on its own, or a subclass: not certain
+        raise UncertainValue(value) from None
+    return value if convert is None else convert(value)
 
 
 _ABSENT: Any = object()  # a row the journal had not seen before a write (what undoing that write restores)

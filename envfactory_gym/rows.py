@@ -20,7 +20,6 @@ import operator
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from operator import call
 from typing import Any
 
 from sqlalchemy import JSON, Boolean
@@ -29,7 +28,7 @@ from sqlalchemy.orm import DeclarativeBase, Session
 
 from envfactory_gym import journal
 from envfactory_gym.errors import DomainError
-from envfactory_gym.journal import STORE_FUNCTIONS, UNKNOWN, UncertainValue, column_affinity
+from envfactory_gym.journal import CONVERTERS, UNKNOWN, Converter, UncertainValue, column_affinity, stored
 
 _DIALECT = SQLiteDialect_pysqlite()
 _COMPACT_JSON = json.JSONEncoder(separators=(",", ":"))  # built once: json.dumps(...) builds one per call
@@ -58,9 +57,12 @@ class _TableMeta:
     defaults: dict[str, Any] = field(default_factory=dict)
     # For the write journal (see envfactory_gym.journal): each column's stored form of a bound value, its
     # position, and whether writes to this table can be journaled at all (a primary key compared exactly).
-    store: tuple[Callable[[Any], Any], ...] = ()
-    key_store: tuple[Callable[[Any], Any], ...] = ()
+    converters: tuple[dict[type, Converter], ...] = ()
+    key_converters: tuple[dict[type, Converter], ...] = ()
+    # By the columns an UPDATE sets: (position, converters) of each; by the value types of a whole row: the
+    # (position, converter) of each value not stored as bound (None: some value's stored form is uncertain).
     update_plans: dict[tuple[str, ...], Any] = field(default_factory=dict)
+    row_plans: dict[tuple[type, ...], Any] = field(default_factory=dict)
     positions: dict[str, int] = field(default_factory=dict)
     journaled: bool = False
     # The primary key column that is SQLite's rowid (filled in when an insert leaves it out), if any, and
@@ -80,37 +82,52 @@ class _TableMeta:
     # -- the write journal's view: rows as SQLite stores them (UncertainValue when that is not certain) --
     def stored_key(self, key: tuple[Any, ...]) -> Any:
         """The primary key as stored: its value, or a tuple for a composite key."""
-        key_store = self.key_store
-        if len(key) != len(key_store):
+        converters = self.key_converters
+        if len(key) != len(converters):
             raise UncertainValue(key)
         if len(key) == 1:
-            return key_store[0](key[0])
-        return tuple(map(call, key_store, key))
+            return stored(converters[0], key[0])
+        return tuple(map(stored, converters, key))
 
     def updated_row(self, row: tuple[Any, ...], names: tuple[str, ...], params: Sequence[Any]) -> tuple[Any, ...]:
         """``row`` after an UPDATE setting ``names`` to ``params`` (the statement's, then the key's)."""
         plan = self.update_plans.get(names)
         if plan is None:
-            plan = self.update_plans[names] = self._update_plan(names)
+            if not set(names).isdisjoint(self.primary_key):
+                raise UncertainValue(names)  # a row that may move to another key: read back instead
+            plan = self.update_plans[names] = tuple(
+                (self.positions[n], self.converters[self.positions[n]]) for n in names
+            )
         new = list(row)
-        if len(plan) == 1:  # most updates set one column
-            position, store = plan[0]
-            new[position] = store(params[0])
-        else:
-            for (position, store), value in zip(plan, params, strict=False):  # the key's params follow: stop
-                new[position] = store(value)
+        for (position, converters), value in zip(plan, params, strict=False):  # the key's params follow: stop
+            new[position] = stored(converters, value)
         return tuple(new)
 
-    def _update_plan(self, names: tuple[str, ...]) -> tuple[tuple[int, Callable[[Any], Any]], ...]:
-        if not set(names).isdisjoint(self.primary_key):
-            # A row that may move to another key: not journaled (the journal gives up on this plan).
-            return ((0, _uncertain),) * len(names)
-        return tuple((self.positions[n], self.store[self.positions[n]]) for n in names)
-
     def stored_row(self, row: Sequence[Any]) -> tuple[Any, ...]:
-        """A row as read back, from what an INSERT's RETURNING reported (which is before REAL affinity: an
-        integer there is read back as a float)."""
-        return tuple(map(call, self.store, row))
+        """A whole row as stored, from the values bound or reported (an INSERT's RETURNING reports values
+        before REAL affinity: an integer there is read back as a float)."""
+        types = tuple(map(type, row))
+        plan = self.row_plans.get(types, UNKNOWN)
+        if plan is UNKNOWN:
+            plan = self.row_plans[types] = self._row_plan(types)
+        if plan is None:
+            raise UncertainValue(types)
+        if not plan:
+            return tuple(row)
+        new = list(row)
+        for position, convert in plan:
+            new[position] = convert(new[position])
+        return tuple(new)
+
+    def _row_plan(self, types: tuple[type, ...]) -> tuple[tuple[int, Callable[[Any], Any]], ...] | None:
+        plan = []
+        for position, (kind, converters) in enumerate(zip(types, self.converters, strict=True)):
+            if kind not in converters:
+                return None
+            convert = converters[kind]
+            if convert is not None:
+                plan.append((position, convert))
+        return tuple(plan)
 
     def added_row(self, names: tuple[str, ...], params: Sequence[Any], rowid: int | None) -> tuple[Any, ...]:
         """The row an INSERT of ``names`` stored (columns left out: the rowid, or NULL)."""
@@ -120,11 +137,7 @@ class _TableMeta:
                 raise UncertainValue(names)
             if self.rowid_column is not None and self.rowid_column not in given:
                 given[self.rowid_column] = rowid
-        return tuple(map(call, self.store, map(given.get, self.columns)))
-
-
-def _uncertain(value: Any) -> Any:
-    raise UncertainValue(value)
+        return self.stored_row(tuple(map(given.get, self.columns)))
 
 
 _META: dict[type, _TableMeta] = {}
@@ -172,9 +185,9 @@ def _add_journal_view(meta: _TableMeta, table: Any) -> None:
         declared = [column.type.compile(dialect=_DIALECT) for column in table.columns]
     except Exception:  # noqa: BLE001 - a type without a SQLite spelling: this table's writes are read back
         return
-    meta.store = tuple(STORE_FUNCTIONS[column_affinity(d)] for d in declared)
+    meta.converters = tuple(CONVERTERS[column_affinity(d)] for d in declared)
     meta.positions = {c: i for i, c in enumerate(meta.columns)}
-    meta.key_store = tuple(meta.store[meta.positions[c]] for c in meta.primary_key)
+    meta.key_converters = tuple(meta.converters[meta.positions[c]] for c in meta.primary_key)
     key_columns = [table.columns[c] for c in meta.primary_key]
     # A key compared under another collation than BINARY may match other spellings of the value.
     meta.journaled = bool(key_columns) and all(getattr(c.type, "collation", None) is None for c in key_columns)

@@ -15,7 +15,7 @@ from sqlalchemy.pool import StaticPool
 
 from envfactory_gym import journal, registry
 from envfactory_gym.database import EpisodeDatabase, get_snapshot
-from envfactory_gym.journal import STORE_FUNCTIONS, UncertainValue, column_affinity
+from envfactory_gym.journal import CONVERTERS, UncertainValue, column_affinity, stored
 from envfactory_gym.rows import _DIALECT, Rows, table_meta
 from envfactory_gym.testing import EpisodeHarness
 from tests.fixtures import bank
@@ -57,14 +57,15 @@ def test_a_recorded_value_is_what_sqlite_reads_back(declared: str, value: Any) -
     conn.execute(f"CREATE TABLE t (k INTEGER PRIMARY KEY, v {declared})")
     conn.execute("INSERT INTO t (k, v) VALUES (1, NULL)")
     conn.execute("UPDATE t SET v = ? WHERE k = 1", (value,))
-    (stored,) = conn.execute("SELECT v FROM t").fetchone()
+    (read_back,) = conn.execute("SELECT v FROM t").fetchone()
     try:
-        recorded = STORE_FUNCTIONS[column_affinity(declared)](value)
+        recorded = stored(CONVERTERS[column_affinity(declared)], value)
     except UncertainValue:
         return  # the journal gives up on such a value: the rows are read back instead
-    assert type(recorded) is type(stored) and (recorded == stored or (recorded != recorded and stored != stored))
-    if isinstance(stored, float):
-        assert math.copysign(1, recorded) == math.copysign(1, stored)
+    assert type(recorded) is type(read_back)
+    assert recorded == read_back or (recorded != recorded and read_back != read_back)
+    if isinstance(read_back, float):
+        assert math.copysign(1, recorded) == math.copysign(1, read_back)
 
 
 def test_affinity_follows_sqlites_rules() -> None:
