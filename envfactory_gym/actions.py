@@ -138,6 +138,8 @@ def parse_action(action: Any, turn_index: int = 0) -> ParsedTurn:
     try:
         if isinstance(action, str):
             return _parse_text(str.__str__(action), ids)
+        if type(action) is dict and _is_plain_message(action):
+            return _parse_message(action, ids)
         if isinstance(action, dict | list | tuple):
             try:
                 data = as_json_data(action)
@@ -194,6 +196,58 @@ def as_json_data(value: Any, max_depth: int = MAX_ACTION_DEPTH, max_size: int = 
     # [characters left, max_depth, max_size], shared by the recursion (a module-level function: a nested
     # recursive closure would be a reference cycle left to the garbage collector on every call).
     return _convert(value, 0, [max_size, max_depth, max_size])
+
+
+def _is_plain_message(message: dict[Any, Any]) -> bool:
+    """True for the usual message, whose copy by :func:`as_json_data` would succeed and equal it: plain dicts
+    with string keys, a plain ``tool_calls`` list, and otherwise only strings and None (arguments as JSON
+    text), within the size limit. Parsing it reads only strings, so it needs no copy; anything else is
+    copied and checked by as_json_data."""
+    cost = _VALUE_COST
+    for key, value in message.items():
+        kind = type(value)
+        if type(key) is not str:
+            return False
+        if kind is str:
+            cost += _VALUE_COST + len(value)
+        elif value is None:
+            cost += _VALUE_COST
+        elif kind is list and key == "tool_calls":
+            cost += _VALUE_COST
+            for call in value:
+                if type(call) is not dict:
+                    return False
+                cost += _VALUE_COST
+                for field_name, field_value in call.items():
+                    if type(field_name) is not str:
+                        return False
+                    if type(field_value) is dict and field_name == "function":
+                        cost += _VALUE_COST + _text_fields_cost(field_value)
+                    elif type(field_value) is str:
+                        cost += _VALUE_COST + len(field_value)
+                    elif field_value is None:
+                        cost += _VALUE_COST
+                    else:
+                        return False
+        else:
+            return False
+    return cost <= MAX_ACTION_CHARS
+
+
+def _text_fields_cost(fields: dict[Any, Any]) -> int:
+    """What as_json_data charges for a dict of strings and None; more than any budget if it holds anything
+    else."""
+    cost = 0
+    for key, value in fields.items():
+        if type(key) is not str:
+            return MAX_ACTION_CHARS + 1
+        if type(value) is str:
+            cost += _VALUE_COST + len(value)
+        elif value is None:
+            cost += _VALUE_COST
+        else:
+            return MAX_ACTION_CHARS + 1
+    return cost
 
 
 def _too_large(limits: list[int]) -> NotJSONData:
