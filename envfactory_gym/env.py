@@ -444,6 +444,7 @@ class ToolUseEnv(gym.Env[str, Any]):
         return None
 
     def close(self) -> None:
+        self._per_runtime, self._per_runtime_owner = {}, None
         if self.runtime is not None:
             self.runtime.close()
             self.runtime = None
