@@ -63,6 +63,7 @@ class ToolResult:
         return self.error is None
 
 
+_NEW_RESULT = object.__new__
 _SET_NAME = ToolResult.name.__set__  # type: ignore[attr-defined]
 _SET_CONTENT = ToolResult.content.__set__  # type: ignore[attr-defined]
 _SET_ERROR = ToolResult.error.__set__  # type: ignore[attr-defined]
@@ -214,7 +215,12 @@ class ToolRuntime:
         database.begin()
         try:
             value = spec.func(binding.context, **args)
-            content = value if isinstance(value, str) else _encode(value)
+            if isinstance(value, str):
+                content = value
+            elif _ENCODE_CHUNKS is not None:
+                content = "".join(_ENCODE_CHUNKS(value, 0))  # _encode(value), without its frame
+            else:
+                content = _encode(value)
             if len(content) > MAX_RESULT_CHARS:
                 content = render_result(content)
         except DomainError as exc:
@@ -235,7 +241,13 @@ class ToolRuntime:
             database.rollback()
         if not content.isascii() and not is_valid_text(content):
             content = valid_text(content)
-        return ToolResult(binding.result_name, content, None, spec.terminal)
+        # ToolResult(binding.result_name, content, None, spec.terminal), without its __init__ frame.
+        result = _NEW_RESULT(ToolResult)
+        _SET_NAME(result, binding.result_name)
+        _SET_CONTENT(result, content)
+        _SET_ERROR(result, None)
+        _SET_TERMINAL(result, spec.terminal)
+        return result
 
     def _unknown(self, name: Any) -> ToolResult:
         shown = name if isinstance(name, str) else f"<{type(name).__name__}>"
