@@ -99,11 +99,12 @@ class ToolCall:
 
     def to_openai(self) -> dict[str, Any]:
         """The call as the transcript records it (strict JSON arguments, valid text): never raises."""
-        arguments = self.arguments if isinstance(self.arguments, str) else _strict_json(self.arguments)
+        # Strict JSON is ASCII (every other character escaped): only text given as the arguments needs checking.
+        arguments = valid_text(self.arguments) if isinstance(self.arguments, str) else _strict_json(self.arguments)
         return {
             "id": valid_text(self.call_id),
             "type": "function",
-            "function": {"name": valid_text(self.name), "arguments": valid_text(arguments)},
+            "function": {"name": valid_text(self.name), "arguments": arguments},
         }
 
 

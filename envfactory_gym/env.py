@@ -284,7 +284,7 @@ class ToolUseEnv(gym.Env[str, Any]):
             raise ResetNeeded("Call reset() before step(), and again after the episode ends.")
         self._steps += 1
         turn = parse_action(action, self._steps)
-        if turn.has_calls:
+        if turn.calls or turn.problems:  # turn.has_calls
             observation, terminated, results = self._execute(turn)
         else:
             self.messages.append({"role": "assistant", "content": turn.content})
