@@ -22,6 +22,7 @@ one problem and none of its calls runs. Text that reaches the transcript is vali
 from __future__ import annotations
 
 import json
+import json.encoder as json_encoder
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,12 +38,40 @@ CLOSE_TAG = "</tool_call>"
 FENCE = "```"
 
 
+# json.dumps(value, allow_nan=False) builds an encoder on every call; this is the same encoder (its C
+# version where there is one), built once. Without a circular-reference table: arguments are parsed JSON or
+# a checked copy, never circular (a circular value still fails, with RecursionError, as json.dumps's fallback
+# below does).
+_STRICT_ENCODER = json.JSONEncoder(allow_nan=False)
+_STRICT_CHUNKS = (
+    json_encoder.c_make_encoder(
+        None,
+        _STRICT_ENCODER.default,
+        json_encoder.encode_basestring_ascii,
+        None,
+        ": ",
+        ", ",
+        False,
+        False,
+        False,
+    )
+    if json_encoder.c_make_encoder is not None
+    else None
+)
+
+
+def _dumps_strict(value: Any) -> str:
+    if _STRICT_CHUNKS is None or isinstance(value, str):
+        return _STRICT_ENCODER.encode(value)
+    return "".join(_STRICT_CHUNKS(value, 0))
+
+
 def _strict_json(value: Any) -> str:
     """JSON text for data that may hold non-finite floats (spelled as strings, since JSON has no NaN)."""
     try:
-        return json.dumps(value, allow_nan=False)
+        return _dumps_strict(value)
     except ValueError:
-        return json.dumps(_spell_non_finite(value), allow_nan=False)
+        return _dumps_strict(_spell_non_finite(value))
 
 
 def _spell_non_finite(value: Any) -> Any:
@@ -55,20 +84,33 @@ def _spell_non_finite(value: Any) -> Any:
     return value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ToolCall:
     name: str
     arguments: Any
     call_id: str
 
+    def __init__(self, name: str, arguments: Any, call_id: str) -> None:
+        # One per call a model makes: slots filled through their descriptors (a frozen dataclass's generated
+        # __init__ goes through object.__setattr__ per field, about twice as slow).
+        _SET_CALL_NAME(self, name)
+        _SET_CALL_ARGUMENTS(self, arguments)
+        _SET_CALL_ID(self, call_id)
+
     def to_openai(self) -> dict[str, Any]:
         """The call as the transcript records it (strict JSON arguments, valid text): never raises."""
-        arguments = self.arguments if isinstance(self.arguments, str) else _strict_json(self.arguments)
+        # Strict JSON is ASCII (every other character escaped): only text given as the arguments needs checking.
+        arguments = valid_text(self.arguments) if isinstance(self.arguments, str) else _strict_json(self.arguments)
         return {
             "id": valid_text(self.call_id),
             "type": "function",
-            "function": {"name": valid_text(self.name), "arguments": valid_text(arguments)},
+            "function": {"name": valid_text(self.name), "arguments": arguments},
         }
+
+
+_SET_CALL_NAME = ToolCall.name.__set__  # type: ignore[attr-defined]
+_SET_CALL_ARGUMENTS = ToolCall.arguments.__set__  # type: ignore[attr-defined]
+_SET_CALL_ID = ToolCall.call_id.__set__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -97,6 +139,8 @@ def parse_action(action: Any, turn_index: int = 0) -> ParsedTurn:
     try:
         if isinstance(action, str):
             return _parse_text(str.__str__(action), ids)
+        if type(action) is dict and _is_plain_message(action):
+            return _parse_message(action, ids)
         if isinstance(action, dict | list | tuple):
             try:
                 data = as_json_data(action)
@@ -150,65 +194,125 @@ def as_json_data(value: Any, max_depth: int = MAX_ACTION_DEPTH, max_size: int = 
     One pass over the value, with no work per value beyond the copy; the path of a failure is collected
     only while the error unwinds.
     """
-    budget = max_size
+    # [characters left, max_depth, max_size], shared by the recursion (a module-level function: a nested
+    # recursive closure would be a reference cycle left to the garbage collector on every call).
+    return _convert(value, 0, [max_size, max_depth, max_size])
 
-    def convert(item: Any, depth: int) -> Any:
-        nonlocal budget
-        kind = type(item)
+
+def _is_plain_message(message: dict[Any, Any]) -> bool:
+    """True for the usual message, whose copy by :func:`as_json_data` would succeed and equal it: plain dicts
+    with string keys, a plain ``tool_calls`` list, and otherwise only strings and None (arguments as JSON
+    text), within the size limit. Parsing it reads only strings, so it needs no copy; anything else is
+    copied and checked by as_json_data."""
+    cost = _VALUE_COST
+    for key, value in message.items():
+        kind = type(value)
+        if type(key) is not str:
+            return False
         if kind is str:
-            budget -= _VALUE_COST + len(item)
-            if budget < 0:
-                raise NotJSONData(f"is larger than a {max_size:,}-character message")
-            return item
-        budget -= _VALUE_COST
-        if budget < 0:
-            raise NotJSONData(f"is larger than a {max_size:,}-character message")
-        if kind in _SCALARS:
-            return item
-        if depth >= max_depth and isinstance(item, dict | list | tuple):
-            raise NotJSONData(f"is nested more than {max_depth} levels deep")
-        if kind is dict:
-            plain = {}
-            for key, element in item.items():
-                if type(key) is not str:
-                    if not isinstance(key, str):
-                        raise NotJSONData(f"has a key of type {type(key).__name__}; JSON object keys are strings")
-                    key = str.__str__(key)
-                try:
-                    plain[key] = convert(element, depth + 1)
-                except NotJSONData as exc:
-                    exc.path.insert(0, key)
-                    raise
-            return plain
-        if kind is list or kind is tuple:
-            index = 0
-            try:
-                plain_list = []
-                for index, element in enumerate(item):  # noqa: B007 - the index names a failing element
-                    plain_list.append(convert(element, depth + 1))
-                return plain_list
-            except NotJSONData as exc:
-                exc.path.insert(0, index)
-                raise
-        # Subclasses (str enums, numpy floats, OrderedDict, ...) become their plain JSON type.
-        if isinstance(item, str):
-            budget += _VALUE_COST
-            return convert(str.__str__(item), depth)
-        if isinstance(item, bool):
-            return bool(item)
-        if isinstance(item, int):
-            return int.__int__(item)
-        if isinstance(item, float):
-            return float.__float__(item)
-        if isinstance(item, dict):
-            budget += _VALUE_COST
-            return convert(dict(item), depth)
-        if isinstance(item, list | tuple):
-            budget += _VALUE_COST
-            return convert(list(item), depth)
-        raise NotJSONData(f"is of type {type(item).__name__}, which is not JSON data")
+            cost += _VALUE_COST + len(value)
+        elif value is None:
+            cost += _VALUE_COST
+        elif kind is list and key == "tool_calls":
+            cost += _VALUE_COST
+            for call in value:
+                if type(call) is not dict:
+                    return False
+                cost += _VALUE_COST
+                for field_name, field_value in call.items():
+                    if type(field_name) is not str:
+                        return False
+                    if type(field_value) is dict and field_name == "function":
+                        cost += _VALUE_COST + _text_fields_cost(field_value)
+                    elif type(field_value) is str:
+                        cost += _VALUE_COST + len(field_value)
+                    elif field_value is None:
+                        cost += _VALUE_COST
+                    else:
+                        return False
+        else:
+            return False
+    return cost <= MAX_ACTION_CHARS
 
-    return convert(value, 0)
+
+def _text_fields_cost(fields: dict[Any, Any]) -> int:
+    """What as_json_data charges for a dict of strings and None; more than any budget if it holds anything
+    else."""
+    cost = 0
+    for key, value in fields.items():
+        if type(key) is not str:
+            return MAX_ACTION_CHARS + 1
+        if type(value) is str:
+            cost += _VALUE_COST + len(value)
+        elif value is None:
+            cost += _VALUE_COST
+        else:
+            return MAX_ACTION_CHARS + 1
+    return cost
+
+
+def _too_large(limits: list[int]) -> NotJSONData:
+    return NotJSONData(f"is larger than a {limits[2]:,}-character message")
+
+
+def _convert(item: Any, depth: int, limits: list[int]) -> Any:
+    kind = type(item)
+    if kind is str:
+        limits[0] -= _VALUE_COST + len(item)
+        if limits[0] < 0:
+            raise _too_large(limits)
+        return item
+    limits[0] -= _VALUE_COST
+    if limits[0] < 0:
+        raise _too_large(limits)
+    if kind in _SCALARS:
+        return item
+    if depth >= limits[1] and isinstance(item, dict | list | tuple):
+        raise NotJSONData(f"is nested more than {limits[1]} levels deep")
+    if kind is dict or kind is list or kind is tuple:
+        # One loop for both kinds (a list's copy is collected by index, then listed). Strings and scalars
+        # inside are taken in place (what _convert would do with them, in the same order), so a message costs
+        # one call per container rather than one per value.
+        is_dict = kind is dict
+        plain: dict[Any, Any] = {}
+        for key, element in item.items() if is_dict else enumerate(item):
+            if is_dict and type(key) is not str:
+                if not isinstance(key, str):
+                    raise NotJSONData(f"has a key of type {type(key).__name__}; JSON object keys are strings")
+                key = str.__str__(key)
+            try:
+                element_kind = type(element)
+                if element_kind is str:
+                    limits[0] -= _VALUE_COST + len(element)
+                elif element_kind in _SCALARS:
+                    limits[0] -= _VALUE_COST
+                else:
+                    plain[key] = _convert(element, depth + 1, limits)
+                    continue
+                if limits[0] < 0:
+                    raise _too_large(limits)
+                plain[key] = element
+            except NotJSONData as exc:
+                exc.path.insert(0, key)
+                raise
+        return plain if is_dict else list(plain.values())
+    # Subclasses (str enums, numpy floats, OrderedDict, ...) become their plain JSON type.
+    if isinstance(item, str):
+        limits[0] += _VALUE_COST
+        return _convert(str.__str__(item), depth, limits)
+    if isinstance(item, bool):
+        return bool(item)
+    if isinstance(item, int):
+        return int.__int__(item)
+    if isinstance(item, float):
+        return float.__float__(item)
+    if isinstance(item, dict):
+        limits[0] += _VALUE_COST
+        return _convert(dict(item), depth, limits)
+    if isinstance(item, list | tuple):
+        limits[0] += _VALUE_COST
+        return _convert(list(item), depth, limits)
+    raise NotJSONData(f"is of type {type(item).__name__}, which is not JSON data")
 
 
 class _CallIds:
@@ -319,13 +423,9 @@ def _parse_message(message: dict[str, Any], ids: _CallIds) -> ParsedTurn:
         turn.problems.append(ParseProblem("'tool_calls' must be a list.", ids.next()))
         return turn
     for item in tool_calls:
-        if isinstance(item, dict) and isinstance(item.get("function"), dict):
-            function = item["function"]
-            _add_call(
-                turn,
-                {"name": function.get("name"), "arguments": function.get("arguments", {}), "id": item.get("id")},
-                ids,
-            )
+        function = item.get("function") if isinstance(item, dict) else None
+        if isinstance(function, dict):
+            _add_call_parts(turn, function.get("name"), function.get("arguments", {}), item.get("id"), ids)
         else:
             _add_call(turn, item, ids)
     return _enforce_limit(turn)
@@ -338,13 +438,19 @@ def _add_call(turn: ParsedTurn, item: Any, ids: _CallIds) -> None:
     if not isinstance(item, dict):
         turn.problems.append(ParseProblem("A tool call must be an object with 'name' and 'arguments'.", ids.next()))
         return
-    call_id = ids.next(item.get("id"))
-    name = item.get("name")
+    _add_call_parts(turn, item.get("name"), item.get("arguments", item.get("parameters", {})), item.get("id"), ids)
+
+
+def _add_call_parts(turn: ParsedTurn, name: Any, arguments: Any, given_id: Any, ids: _CallIds) -> None:
+    """Add one call (a problem if it is malformed) from its name, arguments and the id the model gave."""
+    if len(turn.calls) + len(turn.problems) >= MAX_CALLS_PER_TURN:
+        turn.overflow += 1  # never executed: not worth parsing (a turn may list thousands)
+        return
+    call_id = ids.next(given_id)
     if not isinstance(name, str) or not name:
         turn.problems.append(ParseProblem("A tool call is missing its 'name'.", call_id))
         return
     name = valid_text(name)
-    arguments = item.get("arguments", item.get("parameters", {}))
     if arguments is None:
         arguments = {}
     if isinstance(arguments, str):
@@ -374,7 +480,21 @@ def _enforce_limit(turn: ParsedTurn) -> ParsedTurn:
     return turn
 
 
+# The scanner json.loads ends in: a text that is one JSON object with nothing around it (what models send as
+# arguments) is scanned directly, without loads' two frames and whitespace matches; anything else, and any
+# failure, goes through json.loads, so values and error messages are json.loads's own.
+_SCAN_ONCE = json.JSONDecoder().scan_once
+
+
 def _loads(text: str) -> tuple[Any, str | None]:
+    if text[:1] == "{" and text[-1:] == "}":
+        try:
+            value, end = _SCAN_ONCE(text, 0)
+        except (StopIteration, ValueError, RecursionError):
+            pass
+        else:
+            if end == len(text):
+                return value, None
     try:
         return json.loads(text), None
     except (json.JSONDecodeError, RecursionError, ValueError) as exc:

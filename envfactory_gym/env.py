@@ -32,6 +32,7 @@ MALFORMED_KINDS = frozenset({ErrorKind.PARSE, ErrorKind.UNKNOWN_TOOL, ErrorKind.
 SANDBOX_QUERY = "Hi! I have a few questions about my account."
 SPLITS: tuple[str, ...] = typing.get_args(Task.model_fields["split"].annotation)
 RESET_OPTIONS = ("task_id", "split", "task")
+MAX_PER_RUNTIME_ENTRIES = 64
 
 
 def check_split(split: Any, where: str = "split") -> str:
@@ -123,6 +124,10 @@ class ToolUseEnv(gym.Env[str, Any]):
         self._tool_calls = 0
         self._user: Any = None
         self.last_breakdown: RewardBreakdown | None = None
+        # What depends only on the runtime's environments and tools (the system prompt, the hidden names of
+        # each set of user tools), computed once per runtime; see _cached.
+        self._per_runtime: dict[Any, Any] = {}
+        self._per_runtime_owner: ToolRuntime | None = None
 
     # -- tasks ------------------------------------------------------------------------------------------
     def task_pool(self, split: str | None = None) -> list[Task]:
@@ -165,12 +170,13 @@ class ToolUseEnv(gym.Env[str, Any]):
         """Start an episode. Bad options (an unknown key, split or task id) raise a clear error and leave the
         running episode, and the random generator, exactly as they were."""
         options = dict(options or {})
-        unknown_options = sorted(str(key) for key in options if key not in RESET_OPTIONS)
-        if unknown_options:
-            raise ValueError(
-                f"Unknown reset option(s) {', '.join(map(repr, unknown_options))}; "
-                f"the options are: {', '.join(RESET_OPTIONS)}."
-            )
+        for key in options:
+            if key not in RESET_OPTIONS:
+                unknown_options = sorted(str(key) for key in options if key not in RESET_OPTIONS)
+                raise ValueError(
+                    f"Unknown reset option(s) {', '.join(map(repr, unknown_options))}; "
+                    f"the options are: {', '.join(RESET_OPTIONS)}."
+                )
         if options.get("split") is not None:
             check_split(options["split"], 'options["split"]')
         generator = (self._np_random, self._np_random_seed)
@@ -182,13 +188,13 @@ class ToolUseEnv(gym.Env[str, Any]):
             raise
         self.task = task
         prefix = self.prefix_tools or len(snapshots) > 1
-        id_seed = task.task_id if task else 0
+        id_seed = task.task_id if task is not None else 0
         runtime = self.runtime
         if (
             runtime is not None
             and runtime.prefix == prefix
-            and len(runtime.definitions) == len(snapshots)
-            and all(a is s.definition for a, s in zip(runtime.definitions, snapshots, strict=True))
+            # Definitions compare by identity (EnvironmentDefinition has no __eq__).
+            and runtime.definitions == [snapshot.definition for snapshot in snapshots]
         ):
             # The same environments: databases with the same initial state are rolled back in place, the
             # others swapped for pooled episodes of the new states; the tool bindings are kept.
@@ -196,17 +202,17 @@ class ToolUseEnv(gym.Env[str, Any]):
         else:
             self.close()
             databases = [EpisodeDatabase(snapshot) for snapshot in snapshots]
-            self.runtime = ToolRuntime(databases, id_seed=id_seed, prefix=prefix, fidelity=self.fidelity)  # type: ignore[arg-type]
+            runtime = self.runtime = ToolRuntime(databases, id_seed=id_seed, prefix=prefix, fidelity=self.fidelity)  # type: ignore[arg-type]
         self._steps = 0
         self._done = False
-        self._errors = Counter()
+        self._errors.clear()
         self._tool_calls = 0
         self.last_breakdown = None
-        hidden_user_tools = set(self._user_tool_names())
-        self.runtime.hidden = hidden_user_tools
+        hidden = self._hidden_user_tools()
+        runtime.hidden = set(hidden)  # the runtime's own set: nothing shares the cached one
         query = task.query if task is not None else SANDBOX_QUERY
         self.messages = [
-            {"role": "system", "content": system_prompt(self.runtime.definitions, self.fidelity)},
+            {"role": "system", "content": self._system_prompt()},
             {"role": "user", "content": query},
         ]
         self._user = None
@@ -218,7 +224,7 @@ class ToolUseEnv(gym.Env[str, Any]):
             "task_id": task.task_id if task is not None else None,
             "env_ids": [s.definition.env_id for s in snapshots],
             "split": task.split if task is not None else None,
-            "tools": self.runtime.openai_tools(exclude=hidden_user_tools),
+            "tools": runtime.openai_tools(exclude=hidden),
             "messages": self._messages_copy(),
             "sandbox": task is None,
         }
@@ -231,17 +237,16 @@ class ToolUseEnv(gym.Env[str, Any]):
         unknown = [e for e in env_ids if e not in self.env_ids and self.domain is None and self._custom_tasks is None]
         if unknown:
             raise ValueError(f"Task {task.task_id if task else ''} needs environments {unknown} not in this env.")
-        for env_id in env_ids:
-            registry.load_definition(env_id).tool_specs(self.fidelity)  # a task's other environments too
-        snapshots = tuple(
-            get_snapshot(
-                registry.load_definition(env_id),
-                task.seed if task is not None else None,
-                (task.scenario or {}).get(env_id) if task is not None else None,
-            )
-            for env_id in env_ids
+        definitions = [registry.load_definition(env_id) for env_id in env_ids]
+        for definition in definitions:
+            definition.tool_specs(self.fidelity)  # a task's other environments too
+        if task is None:
+            return task, tuple(get_snapshot(definition, None, None) for definition in definitions)
+        scenarios = task.scenario or {}
+        return task, tuple(
+            get_snapshot(definition, task.seed, scenarios.get(env_id))
+            for env_id, definition in zip(env_ids, definitions, strict=True)
         )
-        return task, snapshots
 
     def _user_tool_names(self) -> list[str]:
         if self.task is None or self.runtime is None:
@@ -249,12 +254,37 @@ class ToolUseEnv(gym.Env[str, Any]):
         owned = set(self.task.user.user_tools)
         return [name for name, b in self.runtime.bindings.items() if b.spec.name in owned]
 
+    def _hidden_user_tools(self) -> frozenset[str]:
+        """The exposed names of the task's user tools (never shown to the assistant), once per runtime and
+        set of user tools."""
+        owned = tuple(self.task.user.user_tools) if self.task is not None else ()
+        if not owned:
+            return frozenset()
+        return self._cached(("hidden", owned), lambda: frozenset(self._user_tool_names()))  # type: ignore[no-any-return]
+
+    def _system_prompt(self) -> str:
+        runtime = self.runtime
+        assert runtime is not None
+        return self._cached("system prompt", lambda: system_prompt(runtime.definitions, self.fidelity))  # type: ignore[no-any-return]
+
+    def _cached(self, key: Any, compute: Any) -> Any:
+        """``compute()`` for the current runtime, computed once: a new runtime (other environments, prefixes)
+        starts an empty cache, and the cache holds a bounded number of entries."""
+        if self._per_runtime_owner is not self.runtime or len(self._per_runtime) >= MAX_PER_RUNTIME_ENTRIES:
+            self._per_runtime = {}
+            self._per_runtime_owner = self.runtime
+        try:
+            return self._per_runtime[key]
+        except KeyError:
+            value = self._per_runtime[key] = compute()
+            return value
+
     def step(self, action: Any) -> tuple[str, float, bool, bool, dict[str, Any]]:
         if self.runtime is None or self._done:
             raise ResetNeeded("Call reset() before step(), and again after the episode ends.")
         self._steps += 1
         turn = parse_action(action, self._steps)
-        if turn.has_calls:
+        if turn.calls or turn.problems:  # turn.has_calls
             observation, terminated, results = self._execute(turn)
         else:
             self.messages.append({"role": "assistant", "content": turn.content})
@@ -262,11 +292,11 @@ class ToolUseEnv(gym.Env[str, Any]):
         truncated = not terminated and self._steps >= self.max_steps
         reward = 0.0
         info: dict[str, Any] = {
-            "task_id": self.task.task_id if self.task else None,
+            "task_id": self.task.task_id if self.task is not None else None,
             "step": self._steps,
-            "tool_results": [{"name": r.name, "ok": r.ok, "error": r.error} for r in results],
+            "tool_results": [{"name": r.name, "ok": r.error is None, "error": r.error} for r in results],
             "errors": dict(self._errors),
-            "malformed_calls": self.malformed_calls,
+            "malformed_calls": self.malformed_calls if self._errors else 0,
             "num_tool_calls": self._tool_calls,
             "messages": self._messages_copy(),
         }
@@ -288,7 +318,7 @@ class ToolUseEnv(gym.Env[str, Any]):
         One level deep is enough: the episode only reads messages' own fields (content, tool_calls' presence),
         and a deep copy would make every step O(conversation).
         """
-        return [dict(message) for message in self.messages]
+        return list(map(dict, self.messages))
 
     @property
     def malformed_calls(self) -> int:
@@ -296,6 +326,8 @@ class ToolUseEnv(gym.Env[str, Any]):
 
     def _execute(self, turn: ParsedTurn) -> tuple[str, bool, list[ToolResult]]:
         assert self.runtime is not None
+        if not turn.problems and len(turn.calls) == 1:
+            return self._execute_one(turn)
         results: list[tuple[str, ToolResult]] = []
         for problem in turn.problems:
             results.append((problem.call_id, ToolResult("invalid_call", f"Error: {problem.message}", ErrorKind.PARSE)))
@@ -319,6 +351,21 @@ class ToolUseEnv(gym.Env[str, Any]):
         observation = ordered[0].content if len(ordered) == 1 else "\n".join(f"[{r.name}] {r.content}" for r in ordered)
         terminated = any(r.terminal and r.ok for r in ordered)
         return observation[:MAX_OBSERVATION_CHARS], terminated, ordered
+
+    def _execute_one(self, turn: ParsedTurn) -> tuple[str, bool, list[ToolResult]]:
+        """The usual turn, one well-formed call: what _execute does, without its ordering of many results."""
+        assert self.runtime is not None
+        call = turn.calls[0]
+        result = self.runtime.call(call.name, call.arguments)
+        self._tool_calls += 1
+        if result.error is not None:
+            self._errors[result.error] += 1
+        recorded = call.to_openai()
+        self.messages.append({"role": "assistant", "content": turn.content, "tool_calls": [recorded]})
+        self.messages.append(
+            {"role": "tool", "tool_call_id": call.call_id, "name": result.name, "content": result.content}
+        )
+        return result.content[:MAX_OBSERVATION_CHARS], bool(result.terminal) and result.error is None, [result]
 
     def _answer(self, content: str) -> tuple[str, bool, list[ToolResult]]:
         if self._user is None:
@@ -397,6 +444,7 @@ class ToolUseEnv(gym.Env[str, Any]):
         return None
 
     def close(self) -> None:
+        self._per_runtime, self._per_runtime_owner = {}, None
         if self.runtime is not None:
             self.runtime.close()
             self.runtime = None

@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 PREFIX_SEPARATOR = "__"
 MAX_RESULT_CHARS = 24_000
 MAX_ERROR_CHARS = 2_000
+# Distinct sets of hidden tools whose schema lists one runtime keeps (tasks hide their user's own tools).
+MAX_CACHED_TOOL_LISTS = 32
 
 
 class ErrorKind(enum.StrEnum):
@@ -48,9 +50,24 @@ class ToolResult:
     error: ErrorKind | None = None
     terminal: bool = False
 
+    def __init__(self, name: str, content: str, error: ErrorKind | None = None, terminal: bool = False) -> None:
+        # Every call makes one: the slots are filled through their descriptors, which a frozen dataclass's
+        # generated __init__ (object.__setattr__ per field) takes about twice as long to do.
+        _SET_NAME(self, name)
+        _SET_CONTENT(self, content)
+        _SET_ERROR(self, error)
+        _SET_TERMINAL(self, terminal)
+
     @property
     def ok(self) -> bool:
         return self.error is None
+
+
+_NEW_RESULT = object.__new__
+_SET_NAME = ToolResult.name.__set__  # type: ignore[attr-defined]
+_SET_CONTENT = ToolResult.content.__set__  # type: ignore[attr-defined]
+_SET_ERROR = ToolResult.error.__set__  # type: ignore[attr-defined]
+_SET_TERMINAL = ToolResult.terminal.__set__  # type: ignore[attr-defined]
 
 
 def _json_default(value: Any) -> Any:
@@ -95,12 +112,22 @@ def render_result(value: Any) -> str:
     return text
 
 
-@dataclass
+@dataclass(slots=True)
 class _Binding:
     env_id: str
     spec: ToolSpec
     database: EpisodeDatabase
     context: ToolContext
+    # What every call reads, taken out of the spec once: the name results carry (as valid text) and the kind.
+    result_name: str = ""
+    is_write: bool = False
+
+
+def _valid(result: ToolResult) -> ToolResult:
+    """``result`` with its text made valid Unicode (an error may echo a model's lone surrogates)."""
+    if is_valid_text(result.name) and is_valid_text(result.content):
+        return result
+    return dataclasses.replace(result, name=valid_text(result.name), content=valid_text(result.content))
 
 
 class ToolRuntime:
@@ -126,6 +153,9 @@ class ToolRuntime:
         # Tools the assistant must not see (the user's own, in dual control): callable only by the harness.
         self.hidden: set[str] = set()
         self._contexts: list[tuple[ToolContext, EpisodeDatabase, str]] = []
+        # Fixed for the runtime's life (reopen keeps its environments and bindings), so computed once.
+        self._definitions = tuple(db.definition for db in databases)
+        self._tool_schemas: dict[frozenset[str], tuple[dict[str, Any], ...]] = {}
         for index, (database, tools) in enumerate(zip(databases, specs, strict=True)):
             definition = database.definition
             # The id stream's seed; ToolContext builds the generator on the first new_id().
@@ -139,17 +169,29 @@ class ToolRuntime:
             self._contexts.append((context, database, f"{index}:{definition.env_id}"))
             for spec in tools.values():
                 name = f"{definition.env_id}{PREFIX_SEPARATOR}{spec.name}" if use_prefix else spec.name
-                self.bindings[name] = _Binding(definition.env_id, spec, database, context)
+                self.bindings[name] = _Binding(
+                    definition.env_id, spec, database, context, valid_text(name), spec.is_write
+                )
 
     @property
     def definitions(self) -> list[EnvironmentDefinition]:
-        return [db.definition for db in self.databases.values()]
+        return list(self._definitions)
 
     def tool_names(self) -> list[str]:
         return list(self.bindings)
 
     def openai_tools(self, exclude: set[str] | None = None) -> list[dict[str, Any]]:
-        return [b.spec.openai_schema(name) for name, b in self.bindings.items() if not exclude or name not in exclude]
+        """The tools' OpenAI schemas, less ``exclude``: a new list of new dicts on every call (a caller may
+        change its copy), filled from schemas built once per runtime and set of excluded names."""
+        hidden = frozenset(exclude) if exclude else frozenset()
+        functions = self._tool_schemas.get(hidden)
+        if functions is None:
+            if len(self._tool_schemas) >= MAX_CACHED_TOOL_LISTS:
+                self._tool_schemas.clear()
+            functions = self._tool_schemas[hidden] = tuple(
+                b.spec.openai_schema(name)["function"] for name, b in self.bindings.items() if name not in hidden
+            )
+        return [{"type": "function", "function": dict(function)} for function in functions]
 
     def spec(self, name: str) -> ToolSpec | None:
         binding = self.bindings.get(name)
@@ -161,46 +203,60 @@ class ToolRuntime:
         Hidden tools (the user's own) do not exist for the assistant; the user simulator calls them with
         ``as_user=True``. The result's text is always valid Unicode, whatever the call echoes back.
         """
-        result = self._call(name, arguments, as_user)
-        if is_valid_text(result.name) and is_valid_text(result.content):
-            return result
-        return dataclasses.replace(result, name=valid_text(result.name), content=valid_text(result.content))
-
-    def _call(self, name: Any, arguments: Any, as_user: bool) -> ToolResult:
         binding = self.bindings.get(name) if isinstance(name, str) else None
         if binding is None or (name in self.hidden and not as_user):
-            shown = name if isinstance(name, str) else f"<{type(name).__name__}>"
-            known = ", ".join(n for n in self.bindings if n not in self.hidden)
-            return ToolResult(
-                str(shown)[:64],
-                f"Error: unknown tool '{str(shown)[:64]}'. Available tools: {known}.",
-                ErrorKind.UNKNOWN_TOOL,
-            )
+            return _valid(self._unknown(name))
         spec = binding.spec
         try:
             args = spec.validate_arguments(arguments)
         except ToolArgumentError as exc:
-            return ToolResult(name, f"Error: {str(exc)[:MAX_ERROR_CHARS]}", ErrorKind.INVALID_ARGUMENTS)
+            return _valid(ToolResult(name, f"Error: {str(exc)[:MAX_ERROR_CHARS]}", ErrorKind.INVALID_ARGUMENTS))
         database = binding.database
         database.begin()
         try:
             value = spec.func(binding.context, **args)
-            content = render_result(value)
+            if isinstance(value, str):
+                content = value
+            elif _ENCODE_CHUNKS is not None:
+                content = "".join(_ENCODE_CHUNKS(value, 0))  # _encode(value), without its frame
+            else:
+                content = _encode(value)
+            if len(content) > MAX_RESULT_CHARS:
+                content = render_result(content)
         except DomainError as exc:
             database.rollback()
-            return ToolResult(name, f"Error: {str(exc)[:MAX_ERROR_CHARS]}", ErrorKind.DOMAIN)
+            return _valid(ToolResult(name, f"Error: {str(exc)[:MAX_ERROR_CHARS]}", ErrorKind.DOMAIN))
         except Exception as exc:
             database.rollback()
             log.debug("tool %s raised", name, exc_info=True)
-            return ToolResult(
-                name, f"Error: the service failed to process '{name}' ({type(exc).__name__}).", ErrorKind.INTERNAL
+            return _valid(
+                ToolResult(
+                    name, f"Error: the service failed to process '{name}' ({type(exc).__name__}).", ErrorKind.INTERNAL
+                )
             )
-        if spec.is_write:
+        if binding.is_write:
             database.commit()
         else:
             # A read tool never changes state, even by accident.
             database.rollback()
-        return ToolResult(name, content, None, spec.terminal)
+        if not content.isascii() and not is_valid_text(content):
+            content = valid_text(content)
+        # ToolResult(binding.result_name, content, None, spec.terminal), without its __init__ frame.
+        result = _NEW_RESULT(ToolResult)
+        _SET_NAME(result, binding.result_name)
+        _SET_CONTENT(result, content)
+        _SET_ERROR(result, None)
+        _SET_TERMINAL(result, spec.terminal)
+        return result
+
+    def _unknown(self, name: Any) -> ToolResult:
+        shown = name if isinstance(name, str) else f"<{type(name).__name__}>"
+        known = ", ".join(n for n in self.bindings if n not in self.hidden)
+        return ToolResult(
+            str(shown)[:64],
+            f"Error: unknown tool '{str(shown)[:64]}'. Available tools: {known}.",
+            ErrorKind.UNKNOWN_TOOL,
+        )
 
     # -- state ----------------------------------------------------------------------------------------
     def change_sets(self) -> dict[str, list[RowChange]]:

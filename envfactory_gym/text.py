@@ -32,7 +32,7 @@ def valid_text(text: str) -> str:
     Vectorised over the code points (numpy), so it stays linear and fast whatever the text holds: Python's
     codecs call an error handler per bad character, which is a hundred times slower on hostile text.
     """
-    if is_valid_text(text):
+    if text.isascii() or is_valid_text(text):
         return text
     units = np.array(text).reshape(1).view(np.uint32)[: len(text)].copy()  # the code points (UCS-4)
     high = (units >= _HIGH[0]) & (units <= _HIGH[1])
