@@ -56,7 +56,7 @@ MAX_SCENARIO_KEYS = 4096
 # Decoded initial rows kept per snapshot for lookups by key in episodes that have not written yet.
 MAX_CACHED_ROWS = 4096
 # Initial rows kept per snapshot by primary key, for the write journal's changed rows.
-MAX_CACHED_KEYED_ROWS = 65536
+MAX_CACHED_KEYED_ROWS = 4096
 
 
 @dataclass(frozen=True)

@@ -55,8 +55,9 @@ class _TableMeta:
     # For bulk inserts: per column, the type's bind conversion (None: stored as given) and Python default.
     bind: dict[str, Any] = field(default_factory=dict)
     defaults: dict[str, Any] = field(default_factory=dict)
-    # For the write journal (see envfactory_gym.journal): each column's stored form of a bound value, its
-    # position, and whether writes to this table can be journaled at all (a primary key compared exactly).
+    # For the write journal (see envfactory_gym.journal): each column's converters (by a bound value's type,
+    # how SQLite stores it), the key's, each column's position, and whether writes to this table can be
+    # journaled at all (a primary key compared exactly).
     converters: tuple[dict[type, Converter], ...] = ()
     key_converters: tuple[dict[type, Converter], ...] = ()
     # By the columns an UPDATE sets: (position, converters) of each; by the value types of a whole row: the
