@@ -93,9 +93,9 @@ LINE_TICKETS = (
     ("Work phone line suspended", "My mobile line is suspended, I can't take calls."),
     ("Phone line not working", "Customers can't reach my work phone."),
 )
-BOUNCE_POSTS = (
-    "Reactivated a hard-bounced customer in Postmark, our emails reach them again.",
-    "Fixed a customer's hard bounce in Postmark.",
+REACTIVATED_DMS = (
+    "Your address was blocked after a bounce, you'll get our product emails again now.",
+    "Fixed: our product emails reach your inbox again.",
 )
 DOMAIN_POSTS = (
     "The new sending domain is verified in Mailgun, we can send from it now.",
@@ -640,57 +640,92 @@ def _support_member(s: StoryContext, channel: str) -> dict[str, Any]:
     )
 
 
-@story(POSTMARK, SLACK, implicit=True, weight=1.2)
-def customer_stopped_getting_our_email(s: StoryContext) -> str:
-    """A customer's address bounced on the production server: a hard bounce is reactivated and the support
-    channel hears of it; a spam complaint or a temporary bounce is only reported."""
+@story(TICKETS, POSTMARK, SLACK, implicit=True, weight=1.2)
+def reporter_stopped_getting_our_email(s: StoryContext) -> str:
+    """A ticket's reporter no longer gets Northwind's product mail: the address the ticket shows bounced on
+    Northwind's Postmark server. A hard bounce is reactivated and the reporter hears it in a Slack DM; a spam
+    complaint or a temporary bounce is only reported."""
+    from envfactory_gym.domains.communication.postmark.seed import NORTHWIND_SERVER
     from envfactory_gym.domains.communication.postmark.stories import OWNER as POSTMARK_OWNER
 
+    desk = _desk(s)
+    me_line = _slack_me(s, desk["username"])
     s.person(POSTMARK, POSTMARK_OWNER)
-    bounce = s.pick(
-        "SELECT b.* FROM bounces b WHERE b.server_id = 1 AND (SELECT COUNT(*) FROM bounces o WHERE o.email = b.email) "
-        "= 1 ORDER BY b.bounce_id",
-        env=POSTMARK,
+    bounced = [r["email"] for r in s.rows(
+        "SELECT b.email FROM bounces b JOIN servers v ON v.server_id = b.server_id WHERE v.name = ? AND (SELECT "
+        "COUNT(*) FROM bounces o WHERE o.email = b.email) = 1 ORDER BY b.email", (NORTHWIND_SERVER,),
+        env=POSTMARK)]  # fmt: skip
+    if not bounced:
+        s.reject("no staff address bounced")
+    marks = ", ".join(repr(a) for a in bounced)  # addresses of the seed: letters, digits, dots and one @
+    ticket = _ticket(
+        s, f"created_by != (SELECT owner FROM ticket_system) AND json_extract(extra, '$.reporter_email') IN ({marks})"
     )
-    member = _support_member(s, "support")
-    me_line = _slack_me(s, member["username"])
-    text = s.rng.choice(BOUNCE_POSTS)
-    label = _channel(s, "support")
+    text = s.rng.choice(REACTIVATED_DMS)
+    view = s.call("ticket_management.get_ticket", ticket_id=_ticket_number(s, ticket["id"]))
     servers = s.call("postmark.list_servers")
-    production = next(x["server"] for x in servers if x["server"].endswith("Production"))
-    page = s.call("postmark.get_bounces", server=production, email_filter=_customer_address(s, bounce["email"]))
-    found = [b for b in page["bounces"] if b["email"] == bounce["email"]]
+    server = next(x["server"] for x in servers if x["server"] == NORTHWIND_SERVER)
+    page = s.call("postmark.get_bounces", server=server, email_filter=view["reporter_email"])
+    found = [b for b in page["bounces"] if b["email"] == view["reporter_email"]]
     if len(found) != 1:
         s.reject("not one bounce of the address")
     if found[0]["can_activate"]:
-        s.call("postmark.activate_bounce", server=production, bounce_id=found[0]["bounce_id"])
-        _post(s, member["username"], member["user_id"], "support", text)
+        reporter = s.call("slack.users_info", username=desk["username"], user=view["created_by"])
+        if reporter["deleted"]:
+            s.reject("the reporter has left")
+        s.call("postmark.activate_bounce", server=server, bounce_id=found[0]["bounce_id"])
+        s.context(reporter["real_name"])
+        opened = s.call("slack.conversations_open", username=desk["username"], users=reporter["user_id"])
+        s.call("slack.conversations_add_message", username=desk["username"], channel=opened["channel_id"],
+               text=s.say(text))  # fmt: skip
     else:
         s.say(text)
     s.fact(found[0]["bounce_type"])
     s.fact(speech.date(found[0]["bounced_at"][:10]), derived=True)
+    s.context(view["title"])
     return speech.sentence(
         me_line,
-        f"The customer at {bounce['email']} stopped getting our emails.",
-        f'Check why their address bounced on our Postmark production server; if it can be reactivated, do it and '
-        f'post "{text}" in {label}. What kind of bounce was it, and on what day?',
+        f"Whoever reported ticket {ticket['id']} stopped getting our product emails.",
+        speech.choose(
+            s.rng,
+            f"If Postmark's product server bounced them and can reactivate them, do it and DM them on Slack: "
+            f'"{text}" What kind of bounce, and when?',
+            f'Check why our Postmark product server bounced them; if that can be undone, undo it and tell them on '
+            f'Slack "{text}" Bounce type and day?',
+        ),
     )
 
 
-@story(MAILGUN, SLACK)
+@story(SLACK, MAILGUN)
 def new_domain_verified_tell_platform(s: StoryContext) -> str:
-    """The platform team published DNS records for a new Mailgun domain: once Mailgun verifies it, #eng-platform
-    hears it is ready; a domain still missing a record is the answer instead."""
-    from envfactory_gym.domains.communication.mailgun.seed import EU, SUPPORT
+    """A platform engineer said in #eng-platform they published the DNS records of one of Northwind's new Mailgun
+    domains: Mailgun re-checks the domain that post names, and once it is verified #eng-platform hears it is
+    ready; a domain still missing a record is the answer instead."""
     from envfactory_gym.domains.communication.mailgun.stories import OWNER as MAILGUN_OWNER
 
     s.person(MAILGUN, MAILGUN_OWNER)
-    domain = s.rng.choice((EU, SUPPORT))
+    domains = [r["name"] for r in s.rows("SELECT name FROM domains ORDER BY name", env=MAILGUN)]
     member = _support_member(s, "eng-platform")
+    post = s.pick(
+        "SELECT m.text, u.real_name FROM messages m JOIN channels c ON c.channel_id = m.channel_id JOIN users u ON "
+        "u.user_id = m.user_id WHERE c.name = 'eng-platform' AND m.thread_ts IS NULL AND m.text LIKE "
+        "'Published the DNS records%' AND u.user_id != ? ORDER BY m.ts",
+        (member["user_id"],),
+        env=SLACK,
+    )
+    named = [d for d in domains if f" {d}." in post["text"]]
+    if len(named) != 1:
+        s.reject("the post names no one Mailgun domain")
     me_line = _slack_me(s, member["username"])
     text = s.rng.choice(DOMAIN_POSTS)
     label = _channel(s, "eng-platform")
-    _held(s, "domain", domain, f" for {domain}", " for our new domain", ("domain name", "sending domain"))
+    engineer = s.say(post["real_name"])
+    history = s.call("slack.conversations_history", username=member["username"], channel="eng-platform")
+    said = [m for m in history["messages"] if m["text"] == post["text"]]
+    if len(said) != 1:
+        s.reject("the post is not on the channel's first page")
+    listed = s.call("mailgun.list_domains")["items"]  # the post names the domain: the account's list spells it
+    domain = next(d["name"] for d in listed if d["name"] == named[0])
     checked = s.call("mailgun.verify_domain", domain=domain)
     if checked["state"] == "active":
         s.call("slack.conversations_add_message", username=member["username"], channel="eng-platform",
@@ -702,10 +737,16 @@ def new_domain_verified_tell_platform(s: StoryContext) -> str:
         for record in checked["sending_dns_records"]:
             if record["valid"] != "valid":
                 s.fact(record["kind"])
+    s.context(domain)
     return speech.sentence(
         me_line,
-        f'The DNS records for {domain} should be live: have Mailgun check again, and once it\'s verified, post '
-        f'"{text}" in {label}. Is it verified? If not, which sending records still fail?',
+        speech.choose(
+            s.rng,
+            f"{engineer} posted in {label} that our new Mailgun domain's DNS records are up. Have Mailgun re-check "
+            f'it; if it verifies, post "{text}" there. Verified? If not, which sending records fail?',
+            f"Per {engineer} in {label}, the DNS for one of our Mailgun domains is published. Re-check it in Mailgun "
+            f'and, once verified, post "{text}" there. Is it? Which sending records fail, if not?',
+        ),
     )
 
 
@@ -786,8 +827,8 @@ POSTING_OUTAGES: dict[str, tuple[str, str]] = {
 }
 POSTING_MOVED_NOTES = ("Followed your new account!", "Done, I follow your new handle now.")
 POSTING_TICKET_TITLES = ("Complaints on a post", "Customers complaining on social")
-# The reply on a complained-about post names the ticket filed for it (N: the number the helpdesk gives it).
-POSTING_COMPLAINT_REPLY = "Sorry about this! We're tracking it in ticket N."
+# The reply on a complained-about post ends with the number the helpdesk gives the ticket filed for it.
+POSTING_COMPLAINT_REPLY = "Sorry about this! We're tracking it in ticket"
 
 
 def posting_me(s: StoryContext) -> tuple[dict[str, Any], dict[str, Any], str]:
@@ -985,17 +1026,17 @@ def posting_complaints_become_a_ticket(s: StoryContext) -> str:
     priority = s.say(s.rng.choice((3, 4)))
     s.call("ticket_management.ticket_login", username=me["username"], password=password)
     created = s.call("ticket_management.create_ticket", title=title, priority=priority)
-    answer = s.imply(POSTING_COMPLAINT_REPLY.replace("N.", f"{created['id']}."))
+    answer = s.imply(f"{POSTING_COMPLAINT_REPLY} {created['id']}.")
     with s.within(POSTING):
         intro = sign_in(s, account)
         s.call("comment", tweet_id=number, comment_content=answer)
     ask = speech.choose(
         s.rng,
         f'People are complaining under post {number}. File a priority {priority} ticket "{title}" on the helpdesk '
-        f'(I\'m {me["username"]}, password {password}), then reply on the post "{POSTING_COMPLAINT_REPLY}" with N the '
-        "ticket's number. Whose post is it, and how many replies did it have?",
+        f'(I\'m {me["username"]}, password {password}), then reply on the post "{POSTING_COMPLAINT_REPLY}" plus its '
+        "number. Whose post is it, and how many replies did it have?",
         f'Open a helpdesk ticket "{title}", priority {priority}, as {me["username"]} (password {password}), and answer '
-        f'on post {number}: "{POSTING_COMPLAINT_REPLY}", N being the new ticket\'s number. Who wrote it, and how '
-        "many replies were there?",
+        f'on post {number}: "{POSTING_COMPLAINT_REPLY}" and the new number. Who wrote it, and how many replies were '
+        "there?",
     )
     return speech.sentence(intro, ask)

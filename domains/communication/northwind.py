@@ -19,6 +19,9 @@ from faker import Faker
 DOMAIN = "northwindlabs.com"
 # The service desk's shared mailbox: the sender of every email the desk sends about a ticket.
 IT_DESK_ADDRESS = f"it-help@{DOMAIN}"
+# Northwind's new Mailgun sending domains: a platform engineer says in #eng-platform they published each one's DNS
+# records (Slack's seed); Mailgun's seed holds the domains, the second one's DKIM key still missing from DNS.
+MAILGUN_DOMAINS = (f"updates.{DOMAIN}", f"mg.{DOMAIN}")
 # Slack members (by their place in the roster) who moved to a new handle on the social network; their old
 # account is still there, their Slack profile gives the new one.
 MOVED_POSITIONS = range(5, 150, 12)

@@ -11,6 +11,7 @@ from envfactory_gym import registry
 from envfactory_gym.domains.communication import domain_stories as comm
 from envfactory_gym.domains.communication import northwind
 from envfactory_gym.domains.communication.mailgun.seed import EU, SUPPORT
+from envfactory_gym.domains.communication.postmark.seed import NORTHWIND_SERVER
 from envfactory_gym.synthesis.stories import load_stories
 from envfactory_gym.tasks import Task, load_tasks
 from envfactory_gym.testing import seeded_rows, story_tasks
@@ -109,6 +110,48 @@ def test_email_services_hold_both_outcomes_of_their_stories() -> None:
         for r in _rows("mailgun", "SELECT domain, kind, published FROM dns_records WHERE domain IN (?, ?)", EU, SUPPORT)
     }
     assert published[(EU, "DKIM")] and published[(EU, "SPF")] and not published[(SUPPORT, "DKIM")]
+    northwind_kinds = _rows("postmark", "SELECT DISTINCT b.bounce_type FROM bounces b JOIN servers v ON v.server_id = "
+                            "b.server_id WHERE v.name = ?", NORTHWIND_SERVER)  # fmt: skip
+    assert {r["bounce_type"] for r in northwind_kinds} == {"HardBounce", "SoftBounce", "Transient", "SpamComplaint"}
+    ready, broken = northwind.MAILGUN_DOMAINS
+    records = _rows("mailgun", "SELECT domain, kind, published FROM dns_records WHERE domain IN (?, ?)", ready, broken)
+    published = {(r["domain"], r["kind"]): r["published"] for r in records}
+    assert published[(ready, "DKIM")] and published[(ready, "SPF")] and not published[(broken, "DKIM")]
+
+
+def _reporter_addresses() -> set[str]:
+    rows = _rows("ticket_management", "SELECT json_extract(extra, '$.reporter_email') AS email FROM tickets")
+    return {str(r["email"]) for r in rows}
+
+
+def test_northwinds_postmark_server_bounced_ticket_reporters_addresses() -> None:
+    bounced = _rows("postmark", "SELECT b.email, b.can_activate FROM bounces b JOIN servers v ON v.server_id = "
+                    "b.server_id WHERE v.name = ?", NORTHWIND_SERVER)  # fmt: skip
+    assert len(bounced) >= 10
+    staff = {northwind.work_address(*str(r["full_name"]).split(" ", 1))
+             for r in _rows("ticket_management", "SELECT full_name FROM staff")}  # fmt: skip
+    addresses = {str(b["email"]) for b in bounced}
+    assert addresses <= staff  # every bounced address is a colleague's, as the ticket system knows them
+    # Some of them reported tickets, with hard bounces and bounces that cannot be undone among them.
+    reported = [b for b in bounced if b["email"] in _reporter_addresses()]
+    assert {b["can_activate"] for b in reported} == {0, 1}
+    # Tallyfox's own servers keep mailing their own customers only.
+    others = _rows("postmark", "SELECT email FROM bounces WHERE email LIKE ? AND server_id != (SELECT server_id FROM "
+                   "servers WHERE name = ?)", f"%@{northwind.DOMAIN}", NORTHWIND_SERVER)  # fmt: skip
+    assert not others
+
+
+def test_each_northwind_mailgun_domain_is_named_in_an_eng_platform_post() -> None:
+    on_mailgun = {r["name"]: r["state"] for r in _rows("mailgun", "SELECT name, state FROM domains")}
+    posts = _rows("slack", "SELECT m.text, m.user_id FROM messages m JOIN channels c ON c.channel_id = m.channel_id "
+                  "WHERE c.name = 'eng-platform' AND m.text LIKE 'Published the DNS records%'")  # fmt: skip
+    members = {r["user_id"] for r in _rows("slack", "SELECT m.user_id FROM channel_members m JOIN channels c ON "
+                                           "c.channel_id = m.channel_id WHERE c.name = 'eng-platform'")}  # fmt: skip
+    for domain in northwind.MAILGUN_DOMAINS:
+        assert on_mailgun[domain] == "unverified"
+        naming = [p for p in posts if f" {domain}." in str(p["text"])]
+        assert len(naming) == 1 and naming[0]["user_id"] in members, domain
+    assert len({p["user_id"] for p in posts}) == len(northwind.MAILGUN_DOMAINS)  # one engineer per domain
 
 
 def test_the_founder_has_her_groups_and_her_beta_audience() -> None:
@@ -283,7 +326,7 @@ def test_a_line_is_reported_or_ticketed_only_when_it_is_not_working() -> None:
 @pytest.mark.parametrize(
     ("story", "write", "outcome"),
     [
-        ("customer_stopped_getting_our_email", "postmark.activate_bounce", {"HardBounce"}),
+        ("reporter_stopped_getting_our_email", "postmark.activate_bounce", {"HardBounce"}),
         ("receipts_bouncing_off_suppression", "amazon_ses.delete_suppressed_destination", {"BOUNCE"}),
     ],
 )
@@ -293,7 +336,7 @@ def test_an_address_is_released_only_when_the_service_allows_it(story: str, writ
     for task in tasks:
         assert (task.required_facts[0] in outcome) == (task in released), task.task_id
         post = next((c for c in task.gold_calls if c.tool == "conversations_add_message"), None)
-        if story == "customer_stopped_getting_our_email":  # the channel hears only of a reactivation
+        if story == "reporter_stopped_getting_our_email":  # the reporter hears only of a reactivation
             assert (post is not None) == (task in released)
         else:  # the channel hears either way, what was done
             assert post is not None
@@ -305,8 +348,47 @@ def test_the_platform_channel_hears_only_of_a_verified_domain() -> None:
     posted = _both_ways(tasks, "slack.conversations_add_message")
     for task in tasks:
         domain = next(c.arguments["domain"] for c in task.gold_calls if c.tool == "verify_domain")
-        assert (task in posted) == (domain == EU)
+        assert (task in posted) == (domain == northwind.MAILGUN_DOMAINS[0])
         assert ("yes" in task.required_facts) == (task in posted)
+
+
+def test_the_domain_checked_is_the_one_the_named_engineers_post_gives() -> None:
+    posts = _rows("slack", "SELECT m.text, u.real_name FROM messages m JOIN channels c ON c.channel_id = m.channel_id "
+                  "JOIN users u ON u.user_id = m.user_id WHERE c.name = 'eng-platform' AND m.text LIKE "
+                  "'Published the DNS records%'")  # fmt: skip
+    tasks = _told("new_domain_verified_tell_platform")
+    assert {next(c.arguments["domain"] for c in t.gold_calls if c.tool == "verify_domain") for t in tasks} == set(
+        northwind.MAILGUN_DOMAINS
+    )
+    for task in tasks:
+        domain = next(c.arguments["domain"] for c in task.gold_calls if c.tool == "verify_domain")
+        assert domain not in task.query  # Slack gives it, the person does not
+        engineer = next(str(p["real_name"]) for p in posts if f" {domain}." in str(p["text"]))
+        assert engineer in task.query
+        assert _tools(task)[0] == "slack.conversations_history"
+
+
+def test_the_bounce_looked_up_is_the_address_the_reporters_ticket_shows() -> None:
+    tasks = _told("reporter_stopped_getting_our_email")
+    for task in tasks:
+        ticket_id = next(c.arguments["ticket_id"] for c in task.gold_calls if c.tool == "get_ticket")
+        row = _rows("ticket_management", "SELECT created_by, json_extract(extra, '$.reporter_email') AS email FROM "
+                    "tickets WHERE id = ?", ticket_id)[0]  # fmt: skip
+        lookup = next(c for c in task.gold_calls if c.tool == "get_bounces")
+        assert lookup.arguments == {"server": NORTHWIND_SERVER, "email_filter": row["email"]}
+        assert str(row["email"]) not in task.query  # the ticket gives it, the person does not
+        dm = [c for c in task.gold_calls if c.tool == "conversations_open"]
+        if dm:
+            member = _slack_members()[str(row["created_by"])]
+            assert dm[0].arguments["users"] == member["user_id"]
+
+
+def test_the_reply_on_a_complained_about_post_ends_with_the_new_tickets_number() -> None:
+    for task in _told("posting_complaints_become_a_ticket"):
+        reply = next(c.arguments["comment_content"] for c in task.gold_calls if c.tool == "comment")
+        assert f'"{comm.POSTING_COMPLAINT_REPLY}"' in task.query and " N " not in task.query
+        number = reply.removeprefix(comm.POSTING_COMPLAINT_REPLY).strip(" .")
+        assert number.isdigit() and number not in task.query.split(), task.task_id
 
 
 def test_a_fixed_tickets_reporter_is_emailed_at_the_tickets_address_unless_ses_suppresses_it() -> None:

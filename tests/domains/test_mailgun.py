@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from envfactory_gym.database import get_snapshot
-from envfactory_gym.domains.communication import mailgun
+from envfactory_gym.domains.communication import mailgun, northwind
 from envfactory_gym.gold import with_gold_changes
 from envfactory_gym.tasks import GoldCall, Task
 from envfactory_gym.testing import EpisodeHarness, oracle_and_noop_rewards
@@ -52,8 +52,9 @@ def test_every_tool_succeeds(h: EpisodeHarness) -> None:
         return h.ok(tool, **arguments)
 
     domains = ok("list_domains")
-    assert domains["total_count"] == 5
-    assert [d["name"] for d in ok("list_domains", state="unverified")["items"]] == [EU, SUPPORT]
+    assert domains["total_count"] == 7  # Brightlane's five and Northwind Labs' two new ones
+    unverified = [d["name"] for d in ok("list_domains", state="unverified")["items"]]
+    assert unverified == sorted([EU, SUPPORT, *northwind.MAILGUN_DOMAINS])
     details = ok("get_domain", domain=SUPPORT)
     assert details["state"] == "unverified"
     assert {r["kind"]: r["valid"] for r in details["sending_dns_records"]} == {"SPF": "valid", "DKIM": "unknown"}
@@ -259,7 +260,7 @@ def test_seeded_account_is_realistic() -> None:
     counts = {table: len(snapshot.rows(table)) for table in snapshot.tables}
     assert 2000 <= counts["events"] <= 4000 and counts["messages"] >= 300
     assert counts["bounces"] >= 30 and counts["unsubscribes"] >= 5 and counts["complaints"] >= 3
-    assert counts["list_members"] >= 200 and counts["templates"] >= 7 and counts["domains"] == 5
+    assert counts["list_members"] >= 200 and counts["templates"] >= 7 and counts["domains"] == 7
     assert {e["event"] for e in snapshot.rows("events")} >= {"accepted", "delivered", "failed", "opened", "clicked",
                                                              "unsubscribed", "complained"}  # fmt: skip
     bounced = {(b["domain"], b["address"]) for b in snapshot.rows("bounces")}

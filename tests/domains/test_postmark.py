@@ -15,6 +15,7 @@ from envfactory_gym.tasks import GoldCall, Task
 from envfactory_gym.testing import EpisodeHarness, oracle_and_noop_rewards
 
 PROD, STAGING, DESK = "Tallyfox Production", "Tallyfox Staging", "Tallyfox Help Desk"
+NORTHWIND = "Northwind Product Mail"
 BILLING = "Tallyfox Billing <billing@tallyfox.com>"
 NEWS = "Tallyfox News <news@tallyfox.com>"
 RECEIPT_MODEL = {"name": "Ana", "receipt_number": "TF-100200", "amount": "$29.00", "plan": "Growth"}
@@ -57,7 +58,7 @@ def test_every_tool_succeeds(h: EpisodeHarness) -> None:
         return h.ok(tool, **arguments)
 
     servers = ok("list_servers")
-    assert [s["server"] for s in servers] == [PROD, STAGING, DESK]
+    assert [s["server"] for s in servers] == [PROD, STAGING, DESK, NORTHWIND]
     assert servers[0]["message_streams"] == ["inbound", "newsletters", "outbound", "product-updates"]
     kinds = {s["stream_id"]: s["stream_type"] for s in ok("list_message_streams", server=PROD)}
     assert kinds == {"inbound": "Inbound", "newsletters": "Broadcasts", "outbound": "Transactional",

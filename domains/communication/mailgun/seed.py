@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from envfactory_gym.authoring import SeedData
 
+from .. import northwind
 from .definition import env
 from .models import (
     NOW,
@@ -215,40 +216,7 @@ def seed_mailgun(db: Session, data: SeedData) -> None:
             for name, state, sandbox, region, created, _dkim, _spf in DOMAINS
         ],
     )
-    records: list[dict[str, Any]] = []
-    for name, state, _sandbox, region, _created, dkim, spf in DOMAINS:
-        mx_host = "mxa.eu.mailgun.org" if region == "eu" else "mxa.mailgun.org"
-        live = state == "active"
-        checked = live or name == SUPPORT  # the support domain was checked once: its SPF passed, DKIM is missing
-        for purpose, kind, record_type, host, value, published in (
-            ("sending", "SPF", "TXT", name, "v=spf1 include:mailgun.org ~all", spf),
-            (
-                "sending",
-                "DKIM",
-                "TXT",
-                f"k1._domainkey.{name}",
-                "k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC"
-                + "".join(
-                    rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") for _ in range(24)
-                ),
-                dkim,
-            ),
-            ("receiving", "MX", "MX", name, f"10 {mx_host}", 1 if live else spf),
-            ("tracking", "CNAME", "CNAME", f"email.{name}", "mailgun.org", 1 if live else 0),
-        ):
-            records.append(
-                {
-                    "domain": name,
-                    "purpose": purpose,
-                    "kind": kind,
-                    "record_type": record_type,
-                    "host": host,
-                    "value": value,
-                    "published": published,
-                    "valid": int(checked and published),
-                }
-            )
-    db.execute(insert(DnsRecord), records)
+    db.execute(insert(DnsRecord), _records(rng, DOMAINS))
     db.execute(
         insert(AuthorizedRecipient),
         [
@@ -297,6 +265,64 @@ def seed_mailgun(db: Session, data: SeedData) -> None:
             },
         ],
     )
+    _northwind(db, rng)
+
+
+def _northwind(db: Session, rng: random.Random) -> None:
+    """Northwind Labs' new sending domains, on this account too (drawn last, so every row above stays as it was):
+    the platform team published their records, the second one's DKIM key to the wrong host; none checked since."""
+    first, second = northwind.MAILGUN_DOMAINS
+    domains = (
+        (first, "unverified", 0, "us", "2026-03-10T10:05:00", 1, 1),
+        (second, "unverified", 0, "us", "2026-03-10T10:20:00", 0, 1),
+    )
+    db.execute(
+        insert(Domain),
+        [
+            {"name": name, "state": state, "is_sandbox": sandbox, "region": region, "created_at": created,
+             "spam_action": "disabled", "last_checked_at": created}
+            for name, state, sandbox, region, created, _dkim, _spf in domains
+        ],
+    )  # fmt: skip
+    db.execute(insert(DnsRecord), _records(rng, domains))
+
+
+def _records(rng: random.Random, domains: tuple[tuple[str, str, int, str, str, int, int], ...]) -> list[dict[str, Any]]:
+    """The DNS records Mailgun asks each domain's owner to publish, as published and as last checked."""
+    records: list[dict[str, Any]] = []
+    for name, state, _sandbox, region, _created, dkim, spf in domains:
+        mx_host = "mxa.eu.mailgun.org" if region == "eu" else "mxa.mailgun.org"
+        live = state == "active"
+        checked = live or name == SUPPORT  # the support domain was checked once: its SPF passed, DKIM is missing
+        for purpose, kind, record_type, host, value, published in (
+            ("sending", "SPF", "TXT", name, "v=spf1 include:mailgun.org ~all", spf),
+            (
+                "sending",
+                "DKIM",
+                "TXT",
+                f"k1._domainkey.{name}",
+                "k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC"
+                + "".join(
+                    rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") for _ in range(24)
+                ),
+                dkim,
+            ),
+            ("receiving", "MX", "MX", name, f"10 {mx_host}", 1 if live else spf),
+            ("tracking", "CNAME", "CNAME", f"email.{name}", "mailgun.org", 1 if live else 0),
+        ):
+            records.append(
+                {
+                    "domain": name,
+                    "purpose": purpose,
+                    "kind": kind,
+                    "record_type": record_type,
+                    "host": host,
+                    "value": value,
+                    "published": published,
+                    "valid": int(checked and published),
+                }
+            )
+    return records
 
 
 def _templates(db: Session, rng: random.Random) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from envfactory_gym.authoring import SeedData
 
+from .. import northwind
 from .definition import env
 from .models import (
     NOW,
@@ -27,6 +28,12 @@ from .models import (
 )
 
 PRODUCTION, STAGING, HELP_DESK = "Tallyfox Production", "Tallyfox Staging", "Tallyfox Help Desk"
+# Northwind Labs sends its product mail (weekly reports, sign-in alerts) to its own staff from this account too.
+NORTHWIND_SERVER, NORTHWIND_SERVER_ID = "Northwind Product Mail", 4
+NORTHWIND_FROM = f"Northwind Labs <notifications@{northwind.DOMAIN}>"
+# How many of the ticket system's staff (the roster's first) get the product mail, and how their last one fared.
+NORTHWIND_STAFF = 60
+NORTHWIND_BOUNCES = ("HardBounce",) * 7 + ("SoftBounce", "SoftBounce", "Transient", "SpamComplaint", "SpamComplaint")
 RECEIPTS_FROM = "Tallyfox Billing <billing@tallyfox.com>"
 HELLO_FROM = "Tallyfox <hello@tallyfox.com>"
 NEWS_FROM = "Tallyfox News <news@tallyfox.com>"
@@ -249,7 +256,7 @@ class _World:
         if roll < (0.05 if stream == "outbound" else 0.03) and server != 2:
             kind = rng.choice(("HardBounce", "HardBounce", "SoftBounce", "Transient"))
             description, details = {"HardBounce": HARD, "SoftBounce": SOFT, "Transient": TRANSIENT}[kind][::-1]
-            self._bounce(server, stream, address, message_id, tag, subject, kind, details, description, later)
+            self.bounce(server, stream, address, message_id, tag, subject, kind, details, description, later)
             return
         self.events.append(
             {
@@ -295,7 +302,7 @@ class _World:
         if rng.random() < complaint_rate:
             moment = later + dt.timedelta(hours=rng.randint(1, 30))
             if moment < NOW:
-                self._bounce(
+                self.bounce(
                     server,
                     stream,
                     address,
@@ -308,7 +315,7 @@ class _World:
                     moment,
                 )
 
-    def _bounce(
+    def bounce(
         self,
         server: int,
         stream: str,
@@ -645,7 +652,55 @@ def seed_postmark(db: Session, data: SeedData) -> None:
                 "created_at": stamp(_moment(rng, rng.choice(days[:-1]))),
             },
         )
+    _northwind(db, world, data.seed)
     db.execute(insert(Message), world.messages)
     db.execute(insert(MessageEvent), [{"event_id": i + 1, **e} for i, e in enumerate(world.events)])
     db.execute(insert(Bounce), world.bounces)
     db.execute(insert(Suppression), list(world.suppressed.values()))
+
+
+def _northwind(db: Session, world: _World, seed: int) -> None:
+    """Northwind Labs' product server: a weekly report to each of its staff, some of whose mailboxes bounced it
+    (gone in the mailbox migration, full, or marking it as spam). Drawn last, so that every row above stays as it
+    was; the staff are the ticket system's, read from the shared roster."""
+    rng = world.rng
+    db.execute(insert(Server), [{"server_id": NORTHWIND_SERVER_ID, "name": NORTHWIND_SERVER, "color": "green",
+                                 "track_opens": 0, "track_links": "None"}])  # fmt: skip
+    db.execute(
+        insert(MessageStream),
+        [
+            {"server_id": NORTHWIND_SERVER_ID, "stream_id": "outbound", "name": "Default Transactional Stream",
+             "stream_type": "Transactional", "description": "Weekly reports and sign-in alerts", "archived": 0},
+        ],
+    )  # fmt: skip
+    db.execute(insert(SendingDomain), [{"domain_id": 4, "name": northwind.DOMAIN, "dkim_verified": 1,
+                                        "return_path_verified": 1,
+                                        "return_path_domain": f"pm-bounces.{northwind.DOMAIN}"}])  # fmt: skip
+    staff = northwind.roster(seed, NORTHWIND_STAFF)
+    bounced = dict(zip(rng.sample(range(len(staff)), len(NORTHWIND_BOUNCES)), NORTHWIND_BOUNCES, strict=True))
+    sent_at = dt.datetime.combine(NOW.date() - dt.timedelta(days=NOW.weekday()), dt.time(7, 0))  # this Monday
+    for position, (first, last) in enumerate(staff):
+        address = northwind.work_address(first, last)
+        when = sent_at + dt.timedelta(seconds=rng.randint(0, 900))
+        message_id = world.message_id()
+        subject = "Your Northwind weekly report"
+        world.messages.append(
+            {"message_id": message_id, "server_id": NORTHWIND_SERVER_ID, "stream_id": "outbound",
+             "sender": NORTHWIND_FROM, "to": [f"{first} {last} <{address}>"], "cc": [], "bcc": [], "subject": subject,
+             "text_body": f"Hi {first}, here is your week at Northwind.", "html_body": None, "tag": "weekly-report",
+             "meta": {}, "template_alias": None, "template_model": None, "track_opens": 0, "track_links": "None",
+             "status": "Sent", "submitted_at": stamp(when)}
+        )  # fmt: skip
+        later = when + dt.timedelta(seconds=rng.randint(2, 40))
+        kind = bounced.get(position)
+        if kind is None:
+            world.events.append({"message_id": message_id, "recipient": address, "event_type": "Delivered",
+                                 "received_at": stamp(later), "details": "smtp;250 2.0.0 OK"})  # fmt: skip
+            continue
+        if kind == "SpamComplaint":
+            description, details = "The recipient marked this message as spam.", "Feedback loop report"
+            later += dt.timedelta(hours=rng.randint(1, 30))
+        else:
+            description, details = {"HardBounce": HARD, "SoftBounce": SOFT, "Transient": TRANSIENT}[kind]
+        world.bounce(NORTHWIND_SERVER_ID, "outbound", address, message_id, "weekly-report", subject, kind,
+                     description, details, later)  # fmt: skip

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from envfactory_gym.authoring import SeedData
 
-from ..northwind import moved_handles, social_handles
+from ..northwind import MAILGUN_DOMAINS, moved_handles, social_handles
 from .definition import env
 from .models import NOW, Channel, ChannelMember, Message, Pin, Reaction, ServiceClock, SlackUser
 from .timestamps import ts_of
@@ -776,6 +776,18 @@ def seed_slack(db: Session, data: SeedData) -> None:
                     "pinned_at": _moment_of(row["ts"]).strftime("%Y-%m-%d %H:%M:%S"),
                 }
             )
+
+    # The platform team set up Northwind's Mailgun domains: who published which one's records says so in
+    # #eng-platform. Drawn last, so that every row above stays as it was.
+    platform = by_name["eng-platform"]
+    engineers = rng.sample([u for u in members[platform["channel_id"]] if not u["deleted"]], len(MAILGUN_DOMAINS))
+    for engineer, domain in zip(engineers, MAILGUN_DOMAINS, strict=True):
+        post(
+            platform["channel_id"],
+            engineer,
+            f"Published the DNS records Mailgun gave us for {domain}. It still shows unverified on their side.",
+            clock.moment(day=rng.randint(0, 2)),
+        )
 
     db.execute(insert(ServiceClock), [{"id": 1, "now": NOW.isoformat()}])
     db.execute(insert(SlackUser), [{k: v for k, v in u.items() if not k.startswith("_")} for u in users])
