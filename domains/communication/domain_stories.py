@@ -94,7 +94,7 @@ LINE_TICKETS = (
     ("Phone line not working", "Customers can't reach my work phone."),
 )
 REACTIVATED_DMS = (
-    "Your address was blocked after a bounce, you'll get our product emails again now.",
+    "Your address is unblocked, our product emails will reach you again.",
     "Fixed: our product emails reach your inbox again.",
 )
 DOMAIN_POSTS = (
