@@ -11,16 +11,19 @@ The services meet where the seeded states share people (``northwind`` derives th
 - a seeded ticket shows its reporter's Northwind address, and the service desk sends mail through SES
   (us-east-1) from it-help@northwindlabs.com, whose domain is verified there; some staff mailboxes bounced in a
   migration and SES suppresses them;
+- Northwind's product mail goes out from its own Postmark server ("Northwind Product Mail"), whose bounces are
+  staff addresses, the ones their tickets show; its two new Mailgun domains are each named in the #eng-platform
+  post of the engineer who published their DNS records;
 - six Slack members have phone lines with the telecom operator under the same name (three of them are also
   ticket-system users): their number is what they quote, their Slack username what they post as;
 - the WhatsApp owner is Maya, the Ledgerly founder who runs the Resend team: her WhatsApp groups are where she
   tells people that Ledgerly's email went out.
 So a story reads a value in one service and uses it in another: a ticket's reporter is DMed on Slack, emailed
-at the address the ticket shows, registered on Zoom under the name Slack gives; a colleague's handle comes
-from their Slack profile, to follow, tag or repost them; a new ticket's number goes into a reply on a post.
-The customer-facing email accounts (Postmark's Tallyfox, Mailgun's Brightlane, SES's Brightcrate) are run by
-support and platform people who coordinate in Slack: a story reads the email service and posts what it found,
-word for word, in the team's channel.
+at the address the ticket shows (or looked up by it among Postmark's bounces), registered on Zoom under the
+name Slack gives; the Mailgun domain re-checked is the one a Slack post names; a colleague's handle comes from
+their Slack profile, to follow, tag or repost them; a new ticket's number goes into a reply on a post.
+SES's customer-facing side (Brightcrate's receipts) is run by support people who coordinate in Slack: a story
+reads the email service and posts what it found, word for word, in the team's channel.
 What decides a story is the state (a ticket already resolved, a reporter whose account is deactivated, a
 colleague without Zoom, a bounce that cannot be reactivated, a domain whose records are still missing, a
 suppressed mailbox, an old handle no longer followed), never the request.
