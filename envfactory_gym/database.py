@@ -179,6 +179,12 @@ def _select_by_rowid(table: str) -> str:
     return f'SELECT * FROM "{table}" WHERE rowid = ?'
 
 
+def _initial_record(info: TableInfo, row: tuple[Any, ...]) -> tuple[tuple[Any, ...], str, str]:
+    """An initial row with its canonical JSON and its key's."""
+    values = dict(zip(info.columns, row, strict=True))
+    return row, _canonical(values), _canonical({c: values[c] for c in info.primary_key})
+
+
 def _select_by_key(info: TableInfo) -> str:
     where = " AND ".join(f'"{c}" = ?' for c in info.primary_key) or "0"
     return f'SELECT * FROM "{info.name}" WHERE {where}'
@@ -252,11 +258,7 @@ class Snapshot:
             pass
         with self._lock:
             row = self._reference.execute(self._row_sql[table], (rowid,)).fetchone()
-        record = None
-        if row is not None:
-            info = self.tables[table]
-            values = dict(zip(info.columns, row, strict=True))
-            record = (row, _canonical(values), _canonical({c: values[c] for c in info.primary_key}))
+        record = None if row is None else _initial_record(self.tables[table], row)
         self._initial_rows[key] = record
         return record
 
@@ -282,11 +284,7 @@ class Snapshot:
         except KeyError:
             pass
         row = self.initial_by_key(table_key)
-        record = None
-        if row is not None:
-            info = self.tables[table_key[0]]
-            values = dict(zip(info.columns, row, strict=True))
-            record = (row, _canonical(values), _canonical({c: values[c] for c in info.primary_key}))
+        record = None if row is None else _initial_record(self.tables[table_key[0]], row)
         if len(self._records_by_key) < MAX_CACHED_KEYED_ROWS:
             self._records_by_key[table_key] = record
         return record

@@ -170,13 +170,12 @@ class ToolUseEnv(gym.Env[str, Any]):
         """Start an episode. Bad options (an unknown key, split or task id) raise a clear error and leave the
         running episode, and the random generator, exactly as they were."""
         options = dict(options or {})
-        for key in options:
-            if key not in RESET_OPTIONS:
-                unknown_options = sorted(str(key) for key in options if key not in RESET_OPTIONS)
-                raise ValueError(
-                    f"Unknown reset option(s) {', '.join(map(repr, unknown_options))}; "
-                    f"the options are: {', '.join(RESET_OPTIONS)}."
-                )
+        unknown_options = sorted(str(key) for key in options if key not in RESET_OPTIONS)
+        if unknown_options:
+            raise ValueError(
+                f"Unknown reset option(s) {', '.join(map(repr, unknown_options))}; "
+                f"the options are: {', '.join(RESET_OPTIONS)}."
+            )
         if options.get("split") is not None:
             check_split(options["split"], 'options["split"]')
         generator = (self._np_random, self._np_random_seed)
@@ -284,7 +283,7 @@ class ToolUseEnv(gym.Env[str, Any]):
             raise ResetNeeded("Call reset() before step(), and again after the episode ends.")
         self._steps += 1
         turn = parse_action(action, self._steps)
-        if turn.calls or turn.problems:  # turn.has_calls
+        if turn.has_calls:
             observation, terminated, results = self._execute(turn)
         else:
             self.messages.append({"role": "assistant", "content": turn.content})
@@ -294,9 +293,9 @@ class ToolUseEnv(gym.Env[str, Any]):
         info: dict[str, Any] = {
             "task_id": self.task.task_id if self.task is not None else None,
             "step": self._steps,
-            "tool_results": [{"name": r.name, "ok": r.error is None, "error": r.error} for r in results],
+            "tool_results": [{"name": r.name, "ok": r.ok, "error": r.error} for r in results],
             "errors": dict(self._errors),
-            "malformed_calls": self.malformed_calls if self._errors else 0,
+            "malformed_calls": self.malformed_calls,
             "num_tool_calls": self._tool_calls,
             "messages": self._messages_copy(),
         }

@@ -242,11 +242,15 @@ class WriteJournal:
     def _record(self, row_key: RowKey, row: Any, previous: Any, initial: Any, after: int) -> None:
         self._undo.append((row_key, previous))
         self._written[row_key] = row
+        self._net(row_key, row, initial)
+        self.total = after
+
+    def _net(self, row_key: RowKey, row: Any, initial: Any) -> None:
+        """Keep ``row`` among the net changes exactly when it differs from the initial row."""
         if row != initial:
             self._changed[row_key] = row
         else:
             self._changed.pop(row_key, None)
-        self.total = after
 
     # -- the episode's savepoints ----------------------------------------------------------------------
     def set_mark(self, total_changes: int) -> None:
@@ -256,17 +260,14 @@ class WriteJournal:
 
     def undo_to_mark(self, total_changes: int) -> None:
         """The connection rolled back to the savepoint; ``total_changes`` is its (unchanged) count now."""
-        written, changed = self._written, self._changed
+        written = self._written
         for row_key, previous in reversed(self._undo):
             if previous is _ABSENT:
                 del written[row_key]
-                changed.pop(row_key, None)
-                continue
-            written[row_key] = previous
-            if previous != self._initial_row(row_key):
-                changed[row_key] = previous
+                self._changed.pop(row_key, None)
             else:
-                changed.pop(row_key, None)
+                written[row_key] = previous
+                self._net(row_key, previous, self._initial_row(row_key))
         self._undo.clear()
         if self._covered_at_mark and self.total >= 0:
             # Whatever the rolled-back call wrote, through the journal or not, is gone.
@@ -278,9 +279,6 @@ class WriteJournal:
         self._covered_at_mark = False
 
     # -- answers ----------------------------------------------------------------------------------------
-    def covers(self, total_changes: int) -> bool:
-        return self.total == total_changes
-
     def rows(self, total_changes: int) -> dict[RowKey, tuple[Any, ...] | None] | None:
         """Every row written in this episode, ``(table, key) -> row as stored now`` (None: deleted), or None
         when the journal does not cover the state (then read the rows back). Shared: do not change it."""
